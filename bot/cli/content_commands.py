@@ -1,0 +1,126 @@
+"""``rebuttal import | validate | show | export-card | schema``: working with debate content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.content.card_parser import parse_card
+from bot.content.card_writer import render_card
+from bot.content.errors import ContentError
+from bot.content.ids import slugify
+from bot.content.library import load_all, load_any
+from bot.content.pack_files import SCHEMA_FILE, dump_pack_yaml, pack_schema_json
+
+if TYPE_CHECKING:
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(commands: Subcommands) -> None:
+    importer = commands.add_parser("import", help="turn a debate card (.txt) into a pack (.yaml)")
+    importer.add_argument("card", type=Path)
+    importer.add_argument("-o", "--output", type=Path, help="pack file to write (default: print it)")
+    importer.add_argument("--id", help="the debate's id (default: from the card's file name)")
+    importer.set_defaults(handler=import_card)
+
+    validate = commands.add_parser("validate", help="check cards and packs; report every problem")
+    validate.add_argument("paths", type=Path, nargs="*", help="files or folders (default: content/)")
+    validate.set_defaults(handler=validate_paths)
+
+    show = commands.add_parser("show", help="print a pack (or card) as normalised JSON")
+    show.add_argument("pack", type=Path)
+    show.add_argument("--json", action="store_true", default=True, help="JSON output (the default)")
+    show.set_defaults(handler=show_pack)
+
+    export = commands.add_parser("export-card", help="write a pack back as card text")
+    export.add_argument("pack", type=Path)
+    export.add_argument("-o", "--output", type=Path)
+    export.set_defaults(handler=export_card)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of pack files")
+    schema.add_argument("-o", "--output", type=Path, help=f"e.g. content/{SCHEMA_FILE}")
+    schema.set_defaults(handler=write_schema)
+
+
+def _report(error: ContentError) -> int:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    count = len(error.problems)
+    print(f"{count} problem{'s' if count != 1 else ''}; nothing was loaded.", file=sys.stderr)
+    return 1
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(output.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(output)  # never leave a half-written pack behind
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        print(f"{path}: cannot read: {error.strerror}", file=sys.stderr)
+        return None
+
+
+def import_card(args: argparse.Namespace) -> int:
+    data = _read(args.card)
+    if data is None:
+        return 1
+    try:
+        pack = parse_card(data, str(args.card), pack_id=args.id or slugify(args.card.stem, "debate"))
+    except ContentError as error:
+        return _report(error)
+    _write(dump_pack_yaml(pack), args.output)
+    return 0
+
+
+def validate_paths(args: argparse.Namespace) -> int:
+    from bot.content.library import shipped_content_dir
+
+    paths = args.paths or [shipped_content_dir()]
+    packs, problems = load_all(paths)
+    if problems:
+        return _report(ContentError(problems))
+    for pack in packs:
+        turns = sum(len(t.turns) for t in pack.all_threads())
+        print(f"ok  {pack.id}: {len(pack.threads)} threads, {turns} turns")
+    return 0
+
+
+def show_pack(args: argparse.Namespace) -> int:
+    try:
+        pack = load_any(args.pack)
+    except ContentError as error:
+        return _report(error)
+    except OSError as error:
+        print(f"{args.pack}: cannot read: {error.strerror}", file=sys.stderr)
+        return 1
+    print(json.dumps(pack.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    return 0
+
+
+def export_card(args: argparse.Namespace) -> int:
+    try:
+        pack = load_any(args.pack)
+    except ContentError as error:
+        return _report(error)
+    except OSError as error:
+        print(f"{args.pack}: cannot read: {error.strerror}", file=sys.stderr)
+        return 1
+    _write(render_card(pack), args.output)
+    return 0
+
+
+def write_schema(args: argparse.Namespace) -> int:
+    _write(pack_schema_json(), args.output)
+    return 0

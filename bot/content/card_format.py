@@ -1,0 +1,91 @@
+"""Recognising the kinds of line a debate card is made of.
+
+Shared by the parser and the writer so that what one writes the other reads back.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from bot.content.model import Side
+
+SPLITS_MARK = "⚡"
+
+
+class Section(StrEnum):
+    CONSERVATIVE_HARDEST = "Conservative's hardest question"
+    LIBERAL_HARDEST = "Liberal's hardest question"
+    DIVIDE = "The Divide"
+    AGREEMENT = "Both sides agree"
+    CONFLICT = "The real conflict"
+    UNANSWERED = "What nobody has answered"
+    SOURCES = "Sources"
+
+
+# Sections whose text may start on the marker line itself ("Both sides agree: …").
+INLINE_SECTIONS = {Section.AGREEMENT, Section.CONFLICT, Section.UNANSWERED}
+
+_APOSTROPHE = "['’‘`]"
+_SECTION_PATTERNS: list[tuple[Section, re.Pattern[str]]] = [
+    (Section.CONSERVATIVE_HARDEST, re.compile(rf"^conservative{_APOSTROPHE}?s hardest question\s*:?\s*(.*)$", re.I)),
+    (Section.LIBERAL_HARDEST, re.compile(rf"^liberal{_APOSTROPHE}?s hardest question\s*:?\s*(.*)$", re.I)),
+    (Section.DIVIDE, re.compile(r"^the divide\s*:?\s*$", re.I)),
+    (Section.AGREEMENT, re.compile(r"^both sides agree\s*:\s*(.*)$", re.I)),
+    (Section.CONFLICT, re.compile(r"^the real conflict\s*:\s*(.*)$", re.I)),
+    (Section.UNANSWERED, re.compile(r"^what nobody has answered\s*:?\s*(.*)$", re.I)),
+    (Section.SOURCES, re.compile(r"^sources\s*:?\s*$", re.I)),
+]
+
+_CONFLICT_KIND = re.compile(r"^([A-Z][A-Z'’ /&-]*[A-Z])\s*:\s*(\S.*)$")
+_FACTION_NAME = re.compile(r"^[A-Z0-9][A-Z0-9 /&'’.()-]*$")
+_QUOTE = re.compile(r"^[“\"‘'«]\s*(.+?)\s*[”\"’'»]\s*[—–-]+\s*(\S.*)$")
+QUOTE_OPENERS = ("“", '"', "‘", "«")
+_SENTENCE_END = (".", ";", ",", ":")
+MAX_HEADING_CHARS = 100
+
+
+def side_label(line: str) -> Side | None:
+    """The side a label line names (a line holding only ``L`` or ``C``), else ``None``."""
+    return Side.from_letter(line) if line in {"L", "C", "l", "c"} else None
+
+
+def section_marker(line: str) -> tuple[Section, str] | None:
+    """The section a marker line opens and any text after the marker on the same line."""
+    for section, pattern in _SECTION_PATTERNS:
+        match = pattern.match(line)
+        if match:
+            return section, (match.group(1).strip() if match.groups() else "")
+    return None
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short title rather than a paragraph: not too long and not ending like a sentence."""
+    return len(line) <= MAX_HEADING_CHARS and not line.endswith(_SENTENCE_END)
+
+
+def looks_like_lost_heading(line: str) -> bool:
+    """Heading-like and short enough that, as prose, it would be a fragment."""
+    return looks_like_heading(line) and len(line.split()) <= 10 and not line.endswith(("?", "!", "…"))
+
+
+def split_conflict_kind(text: str) -> tuple[str | None, str]:
+    """``("FACT DISPUTE", rest)`` for ``"FACT DISPUTE: rest"``; ``(None, text)`` otherwise."""
+    match = _CONFLICT_KIND.match(text)
+    if match and any(c.isalpha() for c in match.group(1)):
+        return match.group(1), match.group(2)
+    return None, text
+
+
+def is_faction_name(line: str) -> bool:
+    return bool(_FACTION_NAME.match(line)) and any(c.isalpha() for c in line)
+
+
+def parse_quote(line: str) -> tuple[str, str] | None:
+    """``(text, attribution)`` from ``“text” — Attribution``."""
+    match = _QUOTE.match(line)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def is_subtitle(line: str) -> bool:
+    return len(line) > 2 and line.startswith("*") and line.endswith("*")

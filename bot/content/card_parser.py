@@ -1,0 +1,303 @@
+"""The card importer: a plain-text debate card in, a validated ``Pack`` out.
+
+Theory of operation. A card is read as non-blank lines, each one paragraph. The first line
+that opens a closing section ("Conservative's hardest question", "The Divide", …) splits the
+card into a *body* (header, opening exchange, threads) and a *tail* (the closing sections).
+In the body, a label line (``L``/``C``) starts a turn whose text is the next line; a short line
+followed by a label line is a thread heading; any other line continues the turn before it as
+a further paragraph. Every problem is collected with its line number and reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.content import card_format as fmt
+from bot.content.card_format import Section
+from bot.content.errors import ContentError, ContentProblem, problems_from_validation
+from bot.content.ids import slugify
+from bot.content.model import Pack, Side
+from bot.content.text_input import Line, decode_text, nonblank_lines
+
+
+@dataclass
+class _DraftTurn:
+    side: Side | None  # None only for the unlabelled opening argument, until inferred
+    line: int
+    paragraphs: list[str]
+
+
+@dataclass
+class _DraftThread:
+    title: str
+    line: int
+    turns: list[_DraftTurn] = field(default_factory=list)
+
+
+def parse_card(data: bytes | str, source: str = "<card>", pack_id: str | None = None) -> Pack:
+    """Parse a debate card; raise ``ContentError`` listing every problem found."""
+    text = decode_text(data, source)
+    return _CardParser(nonblank_lines(text), source, pack_id).parse()
+
+
+class _CardParser:
+    def __init__(self, lines: Sequence[Line], source: str, pack_id: str | None) -> None:
+        self.lines = list(lines)
+        self.source = source
+        self.pack_id = pack_id
+        self.problems: list[ContentProblem] = []
+        self.loc_lines: dict[tuple[str | int, ...], int] = {}
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.source, line, message))
+
+    def parse(self) -> Pack:
+        if not self.lines:
+            raise ContentError(
+                [ContentProblem(self.source, 1, "the card is empty; line 1 must be the debate question")]
+            )
+        tail_start = next((i for i, line in enumerate(self.lines) if fmt.section_marker(line.text)), len(self.lines))
+        data: dict[str, Any] = {}
+        self._parse_body(self.lines[:tail_start], data)
+        self._parse_tail(self.lines[tail_start:], data)
+        if self.problems:
+            raise ContentError(self.problems)
+        if self.pack_id:
+            data["id"] = slugify(self.pack_id, fallback="debate")
+        try:
+            return Pack.model_validate(data)
+        except ValidationError as error:
+            raise ContentError(self._validation_problems(error)) from None
+
+    # -- body: header, opening exchange, threads ---------------------------------------
+
+    def _parse_body(self, body: list[Line], data: dict[str, Any]) -> None:
+        first_label = next((i for i, line in enumerate(body) if fmt.side_label(line.text)), None)
+        if first_label is None:
+            where = body[-1].number if body else self.lines[0].number
+            self.problem(where, "no turns found: a turn is a line holding only L or C, followed by the turn's text")
+            return
+        header = body[:first_label]
+        opening_heading: Line | None = None
+        paragraphs = [line for line in header if not line.text.startswith(fmt.SPLITS_MARK)]
+        if len(paragraphs) >= 5 and fmt.looks_like_heading(header[-1].text):
+            # The opening exchange has no labelled turns: the line before the first label
+            # heads the first thread.
+            opening_heading, header = header[-1], header[:-1]
+        opening_argument = self._parse_header(header, body[first_label].number, data)
+        if opening_argument is None:
+            return
+        opening = _DraftThread("Opening exchange", opening_argument.number)
+        opening.turns.append(_DraftTurn(None, opening_argument.number, [opening_argument.text]))
+        threads = [opening]
+        if opening_heading is not None:
+            threads.append(_DraftThread(opening_heading.text, opening_heading.number))
+        self._parse_turns(body[first_label:], threads)
+        self._finish_threads(threads, body[-1].number, data)
+
+    def _parse_header(self, header: list[Line], first_label_line: int, data: dict[str, Any]) -> Line | None:
+        """Question, context, optional ⚡ note, hook; returns the opening argument's line."""
+        splits = [i for i, line in enumerate(header) if line.text.startswith(fmt.SPLITS_MARK)]
+        for extra in splits[1:]:
+            self.problem(header[extra].number, "a second ⚡ note; a card has at most one")
+        if splits and splits[0] == 0:
+            self.problem(header[0].number, "line 1 must be the debate question, not the ⚡ note")
+            return None
+        if splits:
+            at = splits[0]
+            context, hook = header[1:at], header[at + 1 : -1]
+            note = header[at].text.removeprefix(fmt.SPLITS_MARK).strip()
+            if note:
+                data["internal_splits"] = note
+                self.loc_lines[("internal_splits",)] = header[at].number
+        else:
+            context, hook = header[1:-2], header[-2:-1]
+        if len(header) < 4 or not context or not hook:
+            self.problem(
+                first_label_line,
+                "before the first side label a card needs the debate question, a context "
+                "paragraph, the hook question and the opening argument (one paragraph each); "
+                f"found {len(header) - len(splits)} paragraph(s)",
+            )
+            return None
+        data["question"] = header[0].text
+        data["context"] = "\n\n".join(line.text for line in context)
+        data["hook"] = "\n\n".join(line.text for line in hook)
+        self.loc_lines.update(
+            {("question",): header[0].number, ("context",): context[0].number, ("hook",): hook[0].number}
+        )
+        return header[-1]
+
+    def _parse_turns(self, lines: list[Line], threads: list[_DraftThread]) -> None:
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            side = fmt.side_label(line.text)
+            if side is not None:
+                if following is None or fmt.side_label(following.text):
+                    self.problem(line.number, "a side label (L or C) must be followed by the turn's text")
+                    index += 1
+                    continue
+                threads[-1].turns.append(_DraftTurn(side, line.number, [following.text]))
+                index += 2
+                continue
+            if following is not None and fmt.side_label(following.text) and fmt.looks_like_heading(line.text):
+                threads.append(_DraftThread(line.text, line.number))
+            elif fmt.looks_like_lost_heading(line.text):
+                self.problem(
+                    line.number,
+                    f"{line.text!r} looks like a thread heading, but the next line is not a side label (L or C)",
+                )
+            else:
+                threads[-1].turns[-1].paragraphs.append(line.text)
+            index += 1
+
+    def _finish_threads(self, threads: list[_DraftThread], last_line: int, data: dict[str, Any]) -> None:
+        opening = threads[0]
+        first_labelled = next((t.side for thread in threads for t in thread.turns if t.side), None)
+        if first_labelled is not None:
+            opening.turns[0].side = first_labelled.opposite
+        for position, thread in enumerate(threads):
+            previous: _DraftTurn | None = None
+            for turn in thread.turns:
+                if previous is not None and turn.side is previous.side and turn.side is not None:
+                    self.problem(
+                        turn.line,
+                        f"this {turn.side.title} turn follows another {turn.side.title} turn "
+                        f"(line {previous.line}) in {thread.title!r}; turns alternate between C and L",
+                    )
+                previous = turn
+            if position > 0 and len(thread.turns) < 2:
+                count = "no turns" if not thread.turns else "only 1 turn"
+                self.problem(thread.line, f"thread {thread.title!r} has {count}; a thread needs at least 2")
+        if len(threads) == 1:
+            self.problem(
+                last_line,
+                "the card has no threads after the opening exchange: a thread starts with a short "
+                "heading line followed by a side label line (L or C)",
+            )
+        data["opening"] = self._thread_data(opening, ("opening",))
+        data["threads"] = [self._thread_data(t, ("threads", i)) for i, t in enumerate(threads[1:])]
+
+    def _thread_data(self, thread: _DraftThread, loc: tuple[str | int, ...]) -> dict[str, Any]:
+        self.loc_lines[loc] = thread.line
+        turns = []
+        for index, turn in enumerate(thread.turns):
+            self.loc_lines[(*loc, "turns", index)] = turn.line
+            turns.append({"side": turn.side.value if turn.side else None, "text": "\n\n".join(turn.paragraphs)})
+        return {"title": thread.title, "turns": turns}
+
+    # -- tail: closing sections ---------------------------------------------------------
+
+    def _parse_tail(self, tail: list[Line], data: dict[str, Any]) -> None:
+        sections: dict[Section, tuple[Line, str, list[Line]]] = {}
+        current: Section | None = None
+        for line in tail:
+            marker = fmt.section_marker(line.text)
+            if marker and current is Section.SOURCES:
+                self.problem(
+                    line.number, f"'{marker[0].value}' comes after 'Sources'; Sources must be the last section"
+                )
+                continue
+            if marker:
+                section, inline = marker
+                if section in sections:
+                    first = sections[section][0].number
+                    self.problem(line.number, f"a second '{section.value}' section (the first is on line {first})")
+                    current = None
+                    continue
+                sections[section] = (line, inline, [])
+                current = section
+            elif current is not None:
+                sections[current][2].append(line)
+        end = self.lines[-1].number
+        for section in Section:
+            if section not in sections:
+                self.problem(end, f"the card has no '{section.value}' section")
+        for section, (marker_line, inline, body) in sections.items():
+            self._section_data(section, marker_line, inline, body, data)
+
+    def _section_data(
+        self, section: Section, marker: Line, inline: str, body: list[Line], data: dict[str, Any]
+    ) -> None:
+        paragraphs = ([inline] if inline else []) + [line.text for line in body]
+        if section is Section.DIVIDE:
+            data["divide"] = self._divide(marker, body)
+            return
+        if section is Section.SOURCES:
+            if not body:
+                self.problem(marker.number, "'Sources' must be followed by at least one source, one per line")
+            data["sources"] = [line.text for line in body]
+            for index, line in enumerate(body):
+                self.loc_lines[("sources", index)] = line.number
+            return
+        if not paragraphs:
+            self.problem(marker.number, f"'{section.value}' must be followed by its text")
+            return
+        text = "\n\n".join(paragraphs)
+        if section is Section.CONFLICT:
+            kind, text = fmt.split_conflict_kind(text)
+            data["conflict"] = {"kind": kind, "text": text}
+            self.loc_lines[("conflict",)] = marker.number
+        elif section in (Section.CONSERVATIVE_HARDEST, Section.LIBERAL_HARDEST):
+            key = "conservative" if section is Section.CONSERVATIVE_HARDEST else "liberal"
+            data.setdefault("hardest_questions", {})[key] = text
+            self.loc_lines[("hardest_questions", key)] = marker.number
+        else:
+            key = "agreement" if section is Section.AGREEMENT else "unanswered"
+            data[key] = text
+            self.loc_lines[(key,)] = marker.number
+
+    def _divide(self, marker: Line, body: list[Line]) -> dict[str, Any]:
+        self.loc_lines[("divide",)] = marker.number
+        divide: dict[str, Any] = {"factions": []}
+        lines = list(body)
+        if lines and fmt.is_subtitle(lines[0].text):
+            divide["subtitle"] = lines.pop(0).text[1:-1].strip()
+        index = 0
+        while index < len(lines):
+            name = lines[index]
+            if not fmt.is_faction_name(name.text):
+                self.problem(
+                    name.number,
+                    f"expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST), found {name.text!r}",
+                )
+                index += 1
+                continue
+            position = lines[index + 1] if index + 1 < len(lines) else None
+            if position is None or fmt.is_faction_name(position.text) or position.text.startswith(fmt.QUOTE_OPENERS):
+                self.problem(name.number, f"faction {name.text!r} needs a position line after its name")
+                index += 1
+                continue
+            faction: dict[str, Any] = {"name": name.text, "position": position.text}
+            self.loc_lines[("divide", "factions", len(divide["factions"]))] = name.number
+            index += 2
+            if index < len(lines) and lines[index].text.startswith(fmt.QUOTE_OPENERS):
+                quote = fmt.parse_quote(lines[index].text)
+                if quote is None:
+                    self.problem(lines[index].number, "a faction quote must look like “…” — Attribution")
+                else:
+                    faction["quote"] = {"text": quote[0], "attribution": quote[1]}
+                index += 1
+            divide["factions"].append(faction)
+        if not divide["factions"] and not any(p.line >= marker.number for p in self.problems):
+            self.problem(
+                marker.number, "'The Divide' needs at least one faction: a NAME line in capitals, then a position line"
+            )
+        return divide
+
+    # -- model validation -----------------------------------------------------------------
+
+    def _validation_problems(self, error: ValidationError) -> list[ContentProblem]:
+        def line_of(loc: tuple[int | str, ...]) -> int:
+            for cut in range(len(loc), 0, -1):
+                if loc[:cut] in self.loc_lines:
+                    return self.loc_lines[loc[:cut]]
+            return 0
+
+        return problems_from_validation(error, self.source, line_of)

@@ -1,0 +1,46 @@
+"""The card renderer: a ``Pack`` written back as card text that ``parse_card`` reads again."""
+
+from __future__ import annotations
+
+from bot.content.card_format import SPLITS_MARK, Section
+from bot.content.model import Pack, Thread
+
+
+def render_card(pack: Pack) -> str:
+    """Card text for ``pack``; ``parse_card(render_card(p))`` gives ``p`` back (ids aside)."""
+    lines: list[str] = [pack.question, *_paragraphs(pack.context)]
+    if pack.internal_splits:
+        lines.append(SPLITS_MARK + pack.internal_splits)
+    lines.extend(_paragraphs(pack.hook))
+    opening_argument, *replies = pack.opening.turns
+    lines.extend(_paragraphs(opening_argument.text))
+    for turn in replies:
+        lines.extend([turn.side.letter, *_paragraphs(turn.text)])
+    for thread in pack.threads:
+        lines.extend(_thread_lines(thread))
+    lines.extend([Section.CONSERVATIVE_HARDEST.value, *_paragraphs(pack.hardest_questions.conservative)])
+    lines.extend([Section.LIBERAL_HARDEST.value, *_paragraphs(pack.hardest_questions.liberal)])
+    lines.append(Section.DIVIDE.value)
+    if pack.divide.subtitle:
+        lines.append(f"*{pack.divide.subtitle}*")
+    for faction in pack.divide.factions:
+        lines.extend([faction.name, faction.position])
+        if faction.quote:
+            lines.append(f"“{faction.quote.text}” — {faction.quote.attribution}")
+    lines.append(f"{Section.AGREEMENT.value}: {pack.agreement}")
+    kind = f"{pack.conflict.kind}: " if pack.conflict.kind else ""
+    lines.append(f"{Section.CONFLICT.value}: {kind}{pack.conflict.text}")
+    lines.append(f"{Section.UNANSWERED.value}: {pack.unanswered}")
+    lines.extend([Section.SOURCES.value, *pack.sources])
+    return "\n".join(lines) + "\n"
+
+
+def _thread_lines(thread: Thread) -> list[str]:
+    lines = [thread.title]
+    for turn in thread.turns:
+        lines.extend([turn.side.letter, *_paragraphs(turn.text)])
+    return lines
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
