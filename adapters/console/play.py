@@ -1,0 +1,118 @@
+"""``rebuttal play``: one person plays a whole debate in the terminal.
+
+The player is also the host: after each answer the console closes the question and moves
+on, exactly as a teacher pressing "next" would. Input is one answer per line, so a file or
+a pipe can drive it; anything unreadable is asked again, never a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.presenter import ConsolePresenter
+from bot.content.model import Pack
+from bot.engine.commands import Advanced, Ended, PlayerAnswered
+from bot.engine.script import StepKind
+from bot.engine.state import GameSettings, Phase, Status
+from bot.identity import Player, Venue
+from bot.presentation import shift_line, thread_title
+from bot.runner import GameRunner
+from bot.service import GameService
+from bot.store.database import Database
+from bot.store.games import GameRef
+
+CONSOLE_PLAYER = Player("console", "local", "you")
+CONSOLE_VENUE = Venue("console", "local", "terminal")
+
+
+@dataclass(frozen=True)
+class PlayOptions:
+    pack: Pack
+    database: Path
+    seed: int
+    settings: GameSettings
+
+
+class LineReader:
+    """Lines from a text stream without blocking the event loop; ``None`` at end of input."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    async def read(self) -> str | None:
+        line = await asyncio.to_thread(self.stream.readline)
+        return line.rstrip("\n") if line else None
+
+
+async def play(options: PlayOptions, stdin: TextIO = sys.stdin, write: Callable[[str], None] = print) -> int:
+    async with Database.open(options.database) as database:
+        service = GameService(database)
+        runner = GameRunner(service, ConsolePresenter(service, write))
+        try:
+            return await _play(service, runner, options, LineReader(stdin), write)
+        finally:
+            await runner.close()
+
+
+async def _play(
+    service: GameService, runner: GameRunner, options: PlayOptions, reader: LineReader, write: Callable[[str], None]
+) -> int:
+    write(f"Rebuttal — {options.pack.question}")
+    write("Answer with the number of your choice and press Enter.")
+    ref, outcome = await service.start_game(
+        CONSOLE_VENUE, CONSOLE_PLAYER, "You", options.pack, options.settings, options.seed
+    )
+    await runner.present(ref, outcome)
+    while True:
+        state = await service.load(ref)
+        if state.status is Status.ENDED:
+            break
+        if state.phase is not Phase.OPEN:
+            await runner.submit(ref, Advanced(CONSOLE_PLAYER.key, True, service.clock()))
+            continue
+        choice = await _ask(reader, len(state.current.options), write)
+        if choice is None:
+            write("\nInput ended before the debate did; the game is ended here.")
+            await runner.submit(ref, Ended(CONSOLE_PLAYER.key, True, service.clock()))
+            await _print_shifts(service, ref, write)
+            return 1
+        answered = await runner.submit(
+            ref, PlayerAnswered(CONSOLE_PLAYER.key, "You", state.step, choice, service.clock())
+        )
+        if answered.reply:
+            write(answered.reply)
+        if answered.accepted:
+            await runner.submit(ref, Advanced(CONSOLE_PLAYER.key, True, service.clock()))
+    await _print_shifts(service, ref, write)
+    write(f"\nSaved as game {ref.game_id} in {options.database}")
+    return 0
+
+
+async def _ask(reader: LineReader, count: int, write: Callable[[str], None]) -> int | None:
+    while True:
+        write(f"Your choice (1-{count}): ")
+        line = await reader.read()
+        if line is None:
+            return None
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= count:
+            return int(text) - 1
+        write(f"Please type a number from 1 to {count}." if text else "Please type a number.")
+
+
+async def _print_shifts(service: GameService, ref: GameRef, write: Callable[[str], None]) -> None:
+    state = await service.load(ref)
+    pack = await service.pack_of(ref)
+    me = state.players.get(CONSOLE_PLAYER.key)
+    predictions = sum(1 for s in state.script.steps[: state.step + 1] if s.kind is StepKind.PREDICT)
+    if me is not None:
+        write(f"\nYour score: {me.score} points — {me.correct} of {predictions} rebuttals predicted correctly.")
+    pairs = await service.stance_pairs(ref)
+    write("Your stance, thread by thread (+ is towards yes, − towards no; never scored):")
+    for thread in pack.all_threads():
+        write("  " + shift_line(thread_title(pack, thread.id), pairs.get(thread.id, {})))

@@ -1,0 +1,70 @@
+"""Commands: what can happen to a game, as plain values. Times come in; none are read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.engine.state import Phase
+
+
+@dataclass(frozen=True)
+class PlayerJoined:
+    player: str
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PlayerAnswered:
+    player: str
+    name: str
+    step: int
+    option: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HostCommand:
+    """A control only the game's host or a teacher may give."""
+
+    actor: str
+    actor_is_teacher: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Advanced(HostCommand):
+    """Close the open question, or move on to the next step."""
+
+
+@dataclass(frozen=True)
+class Skipped(HostCommand):
+    """Move straight to the next step, closing an open question on the way."""
+
+
+@dataclass(frozen=True)
+class Paused(HostCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class Resumed(HostCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class Ended(HostCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class DeadlinePassed:
+    """A timer armed for ``(step, phase)`` fired; stale timers are refused."""
+
+    step: int
+    phase: Phase
+    at: datetime
+
+
+Command = PlayerJoined | PlayerAnswered | Advanced | Skipped | Paused | Resumed | Ended | DeadlinePassed

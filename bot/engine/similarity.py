@@ -1,0 +1,136 @@
+"""TF-IDF cosine similarity between short texts, used to pick decoys close to a prompt.
+
+Hand-written rather than taken from scikit-learn: the whole need is thirty lines over a few
+dozen paragraphs, and scikit-learn would add numpy and scipy to every install.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "it's",
+        "just",
+        "may",
+        "might",
+        "more",
+        "most",
+        "must",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "i'll",
+        "that's",
+        "isn't",
+        "don't",
+        "one",
+        "only",
+        "any",
+        "all",
+        "also",
+        "about",
+        "over",
+        "such",
+        "own",
+        "same",
+        "very",
+    ]
+)
+
+
+def tokens(text: str) -> list[str]:
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return [w for w in words if w not in _STOPWORDS and len(w) > 1]
+
+
+class TfIdf:
+    """Vectors for a fixed corpus; ``similarity`` compares any two of its documents."""
+
+    def __init__(self, documents: Sequence[str]) -> None:
+        counts = [Counter(tokens(d)) for d in documents]
+        document_frequency: Counter[str] = Counter()
+        for count in counts:
+            document_frequency.update(count.keys())
+        total = len(documents)
+        self._vectors: list[dict[str, float]] = []
+        for count in counts:
+            vector = {
+                term: tf * (math.log((1 + total) / (1 + document_frequency[term])) + 1) for term, tf in count.items()
+            }
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            self._vectors.append({term: v / norm for term, v in vector.items()})
+
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine similarity of documents ``a`` and ``b``, from 0 (nothing shared) to 1."""
+        first, second = self._vectors[a], self._vectors[b]
+        if len(first) > len(second):
+            first, second = second, first
+        return sum(weight * second.get(term, 0.0) for term, weight in first.items())

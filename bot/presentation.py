@@ -1,0 +1,148 @@
+"""What each step says, as platform-neutral text; adapters only lay it out.
+
+Both sides get the same shape everywhere: a side is named in words ("Conservative",
+"Liberal") with the same emphasis, and options are listed by letter in the script's
+seeded order, never grouped by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.content.model import Pack, Side
+from bot.engine.script import STANCE_SCALE, STANCE_VALUES, Step, StepKind, option_letter
+from bot.engine.state import GameState, PlayerRecord
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+    side: Side | None = None
+
+
+@dataclass(frozen=True)
+class StepCard:
+    """One message: a title, sections of text, and options to choose from (if a question)."""
+
+    title: str
+    sections: tuple[Section, ...] = ()
+    prompt: str | None = None
+    options: tuple[str, ...] = ()
+    is_question: bool = False
+
+
+def thread_title(pack: Pack, thread_id: str | None) -> str:
+    return pack.thread(thread_id).title if thread_id else ""
+
+
+def step_card(pack: Pack, step: Step) -> StepCard:
+    match step.kind:
+        case StepKind.STANCE:
+            moment = "before" if step.closes_thread is None else ("now" if step.opens_thread else "at the end")
+            return StepCard(
+                title="Where do you stand?",
+                sections=(Section("The question", pack.question),)
+                + ((Section("", pack.hook),) if not step.closes_thread else ()),
+                prompt=f"Your stance {moment} (never scored, never shown to others):",
+                options=STANCE_SCALE,
+                is_question=True,
+            )
+        case StepKind.TURN:
+            turn = pack.turn(step.turn_id or "")
+            intro = (Section("Context", pack.context),) if step.thread_id == "opening" else ()
+            return StepCard(
+                title=thread_title(pack, step.thread_id),
+                sections=(*intro, Section(turn.side.title, turn.text, turn.side)),
+            )
+        case StepKind.PREDICT:
+            prompt_turn = pack.turn(step.prompt_turn_id or "")
+            replier = prompt_turn.side.opposite.title
+            return StepCard(
+                title=f"Predict the rebuttal — {thread_title(pack, step.thread_id)}",
+                sections=(Section(f"{prompt_turn.side.title} said", prompt_turn.text, prompt_turn.side),),
+                prompt=f"What did the {replier} side actually reply?",
+                options=tuple(o.text for o in step.options),
+                is_question=True,
+            )
+        case StepKind.STRONGER:
+            return StepCard(
+                title=f"Which is the stronger point? — {thread_title(pack, step.thread_id)}",
+                prompt="Your opinion only: this is never scored.",
+                options=tuple(o.text for o in step.options),
+                is_question=True,
+            )
+        case StepKind.SUMMARY:
+            return StepCard(title=f"End of thread: {thread_title(pack, step.thread_id)}")
+        case StepKind.FACTION:
+            return StepCard(
+                title=f"The Divide{': ' + pack.divide.subtitle if pack.divide.subtitle else ''}",
+                sections=tuple(_faction_section(pack, i) for i in range(len(pack.divide.factions))),
+                prompt="Which faction is closest to you? (never scored, never shown to others)",
+                options=tuple(f.name for f in pack.divide.factions),
+                is_question=True,
+            )
+        case StepKind.CLOSING:
+            kind = f"{pack.conflict.kind}: " if pack.conflict.kind else ""
+            return StepCard(
+                title="Closing",
+                sections=(
+                    Section(
+                        "The Conservative side's hardest question",
+                        pack.hardest_questions.conservative,
+                        Side.CONSERVATIVE,
+                    ),
+                    Section("The Liberal side's hardest question", pack.hardest_questions.liberal, Side.LIBERAL),
+                    Section("Both sides agree", pack.agreement),
+                    Section("The real conflict", kind + pack.conflict.text),
+                    Section("What nobody has answered", pack.unanswered),
+                    Section("Sources", "\n".join(f"• {s}" for s in pack.sources)),
+                ),
+            )
+        case StepKind.SCOREBOARD:
+            return StepCard(title="Final scoreboard")
+    raise AssertionError(step.kind)  # pragma: no cover
+
+
+def _faction_section(pack: Pack, index: int) -> Section:
+    faction = pack.divide.factions[index]
+    quote = f"\n“{faction.quote.text}” — {faction.quote.attribution}" if faction.quote else ""
+    return Section(f"{option_letter(index)}. {faction.name}", faction.position + quote)
+
+
+def reveal_text(step: Step, tally: Sequence[int], correct_option: int | None) -> str:
+    """The room's tally after a question closes; only predictions have a right answer."""
+    total = sum(tally)
+    lines = []
+    for index, count in enumerate(tally):
+        share = f"{round(100 * count / total)}%" if total else "0%"
+        label = STANCE_SCALE[index] if step.kind is StepKind.STANCE else option_letter(index)
+        mark = "  ✓ what was actually said" if index == correct_option else ""
+        lines.append(f"{label}: {count} ({share}){mark}")
+    if step.kind is not StepKind.PREDICT:
+        lines.append("An opinion: no answer is right or wrong.")
+    return "\n".join(lines)
+
+
+def scoreboard_lines(players: Mapping[str, PlayerRecord], limit: int = 10) -> list[str]:
+    ranked = sorted(players.values(), key=lambda p: (-p.score, -p.correct, p.name.casefold()))
+    return [f"{rank}. {p.name} — {p.score} pts ({p.correct} correct)" for rank, p in enumerate(ranked[:limit], start=1)]
+
+
+def stance_value(option: int) -> int:
+    return STANCE_VALUES[option]
+
+
+def shift_line(title: str, pairs: Mapping[str, tuple[int, int]]) -> str:
+    """A thread's mean stance shift among players who gave both stances, on a -2..+2 scale."""
+    if not pairs:
+        return f"{title}: no one gave both stances"
+    shifts = [stance_value(after) - stance_value(before) for before, after in pairs.values()]
+    mean = sum(shifts) / len(shifts)
+    direction = "towards yes" if mean > 0 else "towards no" if mean < 0 else "no net change"
+    return f"{title}: {mean:+.2f} ({direction}; {len(shifts)} player{'s' if len(shifts) != 1 else ''})"
+
+
+def game_summary(state: GameState) -> str:
+    return f"{len(state.players)} players, {state.asked} questions asked"

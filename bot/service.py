@@ -1,0 +1,131 @@
+"""The game service: load a game, apply a command, commit, and only then return effects.
+
+This is the async layer between adapters and the pure engine. It owns no game state of its
+own: every call reads the database and writes it back in one transaction, so a restarted
+process carries on from exactly what players were told.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.content.model import Pack
+from bot.engine import engine
+from bot.engine.commands import Command
+from bot.engine.effects import Effect
+from bot.engine.script import build_script
+from bot.engine.state import GameSettings, GameState
+from bot.identity import Player, Venue
+from bot.store import games
+from bot.store.database import Database
+from bot.store.games import GameRef, RunningGame
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did. ``reply`` goes privately to its sender; ``effects`` to everyone."""
+
+    reply: str | None
+    effects: tuple[Effect, ...] = ()
+    state: GameState | None = None
+    accepted: bool = True
+    duplicate: bool = False
+
+
+class GameService:
+    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+        self._packs: dict[str, Pack] = {}
+
+    async def workspace_id(self, platform: str, external_id: str) -> int:
+        async with self.database.transaction() as db:
+            return await games.ensure_workspace(db, platform, external_id)
+
+    async def start_game(
+        self,
+        venue: Venue,
+        host: Player,
+        host_name: str,
+        pack: Pack,
+        settings: GameSettings,
+        seed: int,
+    ) -> tuple[GameRef, Outcome]:
+        """Create a game in ``venue`` and show its first step."""
+        at = self.clock()
+        script = build_script(pack, seed)
+        async with self.database.transaction() as db:
+            workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
+            channel = await games.ensure_channel(db, workspace, venue.channel_id)
+            transition = engine.start(0, host.key, host_name, settings, script, at)
+            game_id = await games.insert_game(
+                db, workspace_id=workspace, channel_id=channel, pack=pack, transition=transition, at=at
+            )
+            ref = GameRef(workspace, game_id)
+            state = transition.state.evolve(game_id=game_id)
+            await games.save_transition(db, ref, state.evolve(players={}, step=-1), transition)
+        return ref, Outcome(transition.reply, transition.effects, state)
+
+    async def handle(self, ref: GameRef, command: Command, event_id: str | None = None) -> Outcome:
+        """Apply ``command``; a repeated ``event_id`` gets its first reply and no effects."""
+        async with self.database.transaction() as db:
+            if event_id is not None:
+                claim = await games.claim_event(db, ref.workspace_id, event_id, self.clock())
+                if not claim.is_new:
+                    return Outcome(claim.earlier_reply, accepted=False, duplicate=True)
+            state = await games.load_game(db, ref)
+            try:
+                transition = engine.apply(state, command)
+            except engine.IllegalCommand as refusal:
+                if event_id is not None:
+                    await games.record_event_reply(db, ref.workspace_id, event_id, refusal.reason)
+                return Outcome(refusal.reason, state=state, accepted=False)
+            await games.save_transition(db, ref, state, transition)
+            if event_id is not None:
+                await games.record_event_reply(db, ref.workspace_id, event_id, transition.reply)
+        return Outcome(transition.reply, transition.effects, transition.state)
+
+    async def load(self, ref: GameRef) -> GameState:
+        async with self.database.transaction() as db:
+            return await games.load_game(db, ref)
+
+    async def pack_of(self, ref: GameRef) -> Pack:
+        """The copy of the pack the game was started with (cached: copies never change)."""
+        rows = await self.database.read(
+            "SELECT s.hash, s.body FROM games g JOIN pack_snapshots s ON s.hash = g.pack_hash "
+            "WHERE g.id = ? AND g.workspace_id = ?",
+            (ref.game_id, ref.workspace_id),
+        )
+        if not rows:
+            raise games.GameNotFound(f"no game {ref.game_id} in this workspace")
+        digest, body = rows[0]["hash"], rows[0]["body"]
+        if digest not in self._packs:
+            assert hashlib.sha256(body.encode()).hexdigest() == digest
+            self._packs[digest] = Pack.model_validate_json(body)
+        return self._packs[digest]
+
+    async def running_games(self) -> list[RunningGame]:
+        async with self.database.transaction() as db:
+            return await games.running_games(db)
+
+    async def stance_pairs(self, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
+        """Per thread, each player's (before, after) stance option, for those who gave both."""
+        rows = await self.database.read(
+            """SELECT b.opens_thread AS thread, b.user_id, b.option AS before, a.option AS after
+               FROM stances b JOIN stances a
+                 ON a.game_id = b.game_id AND a.user_id = b.user_id AND a.closes_thread = b.opens_thread
+               JOIN games g ON g.id = b.game_id
+               WHERE b.game_id = ? AND g.workspace_id = ?""",
+            (ref.game_id, ref.workspace_id),
+        )
+        pairs: dict[str, dict[str, tuple[int, int]]] = {}
+        for row in rows:
+            pairs.setdefault(row["thread"], {})[row["user_id"]] = (row["before"], row["after"])
+        return pairs

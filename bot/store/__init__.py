@@ -1,0 +1,1 @@
+"""SQLite storage (aiosqlite): the single source of truth for every game."""

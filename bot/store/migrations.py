@@ -1,0 +1,114 @@
+"""Schema migrations, applied in order; ``PRAGMA user_version`` records how far a file is.
+
+Append new migrations; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: workspaces, players, games and everything a game records.
+    """
+    CREATE TABLE workspaces (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        UNIQUE (platform, external_id)
+    );
+    CREATE TABLE channels (
+        id INTEGER PRIMARY KEY,
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        external_id TEXT NOT NULL,
+        UNIQUE (workspace_id, external_id)
+    );
+    CREATE TABLE players (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, user_id)
+    );
+    CREATE TABLE pack_snapshots (
+        hash TEXT PRIMARY KEY,
+        pack_id TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE games (
+        id INTEGER PRIMARY KEY,
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        thread_ref TEXT,
+        pack_hash TEXT NOT NULL REFERENCES pack_snapshots(hash),
+        pack_id TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        settings TEXT NOT NULL,
+        script TEXT NOT NULL,
+        host TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'ended')),
+        step INTEGER NOT NULL,
+        phase TEXT NOT NULL CHECK (phase IN ('shown', 'open', 'revealed')),
+        phase_started_at TEXT NOT NULL,
+        deadline TEXT,
+        paused_remaining REAL,
+        asked INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    CREATE INDEX games_by_status ON games (status);
+    CREATE INDEX games_by_channel ON games (workspace_id, channel_id, status);
+    CREATE TABLE game_players (
+        game_id INTEGER NOT NULL REFERENCES games(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        score INTEGER NOT NULL DEFAULT 0,
+        streak INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (game_id, user_id)
+    );
+    CREATE TABLE questions (
+        game_id INTEGER NOT NULL REFERENCES games(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        thread_id TEXT,
+        opens_thread TEXT,
+        closes_thread TEXT,
+        correct_option INTEGER,
+        option_count INTEGER NOT NULL,
+        opened_at TEXT,
+        closed_at TEXT,
+        PRIMARY KEY (game_id, step)
+    );
+    -- One row per player and question; a changed answer replaces the row until the close.
+    CREATE TABLE answers (
+        game_id INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        option INTEGER NOT NULL,
+        answered_at TEXT NOT NULL,
+        points INTEGER,
+        PRIMARY KEY (game_id, step, user_id),
+        FOREIGN KEY (game_id, step) REFERENCES questions(game_id, step) ON DELETE CASCADE
+    );
+    -- Stances and stronger-point votes are answers to those kinds of question.
+    CREATE VIEW stances AS
+        SELECT a.game_id, a.step, a.user_id, a.option, q.opens_thread, q.closes_thread
+        FROM answers a JOIN questions q USING (game_id, step) WHERE q.kind = 'stance';
+    CREATE VIEW votes AS
+        SELECT a.game_id, a.step, a.user_id, a.option, q.thread_id
+        FROM answers a JOIN questions q USING (game_id, step) WHERE q.kind = 'stronger';
+    CREATE TABLE step_messages (
+        game_id INTEGER NOT NULL REFERENCES games(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        message_ref TEXT NOT NULL,
+        PRIMARY KEY (game_id, step)
+    );
+    -- Platform events already handled, so a redelivery gets the same reply and no effect.
+    CREATE TABLE processed_events (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        reply TEXT,
+        handled_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, event_id)
+    );
+    """,
+)

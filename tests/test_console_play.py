@@ -1,0 +1,85 @@
+"""``rebuttal play`` driven from piped input, as a newcomer's first run and scripts use it."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ANSWERS_FOR_SAMPLE = 4 * 5 + 15 + 5 + 1  # stances + predictions + stronger points + faction
+
+
+def run_play(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "REBUTTAL_DB": str(tmp_path / "play.db")}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "rebuttal"), "play", *args],  # the installed entry point
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_piped_answers_complete_the_sample_debate(tmp_path: Path) -> None:
+    # Always pick the first option; stances drift from "Strongly yes" to "Strongly no" and back.
+    result = run_play(tmp_path, "1\n" * 60, "--seed", "4")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "FINAL SCOREBOARD" in out
+    score = re.search(r"Your score: (\d+) points — (\d+) of 15 rebuttals predicted correctly\.", out)
+    assert score is not None
+    assert int(score.group(1)) == 100 * int(score.group(2))
+    shifts = re.findall(r"^  (.+): \+0\.00 \(no net change; 1 player\)$", out, re.M)
+    assert shifts == [
+        "Opening exchange",
+        "Preconditions before normalization steps",
+        "Rewarding conquest signals to other powers",
+        "Russia's rare earth offer as strategic asset",
+        "Ceasefire pause versus durable peace risk",
+    ]
+    assert (tmp_path / "play.db").exists()
+
+
+def test_stance_shift_is_reported_per_thread(tmp_path: Path) -> None:
+    lines = []
+    stance_answers = iter(["1", "5", "5", "3", "3", "3"])  # strongly yes, then strongly no, ...
+    # The script: stance, turn, 3 predictions, stronger, then per thread: stance, summary, turn, ...
+    per_thread = ["S", "P", "P", "P", "V"]
+    plan = per_thread * 5 + ["S", "F"]
+    for kind in plan:
+        lines.append(next(stance_answers) if kind == "S" else "1")
+    result = run_play(tmp_path, "\n".join(lines) + "\n", "--seed", "4")
+    assert result.returncode == 0, result.stderr
+    assert "  Opening exchange: -4.00 (towards no; 1 player)" in result.stdout
+    assert "  Preconditions before normalization steps: +0.00 (no net change; 1 player)" in result.stdout
+    assert "  Rewarding conquest signals to other powers: +2.00 (towards yes; 1 player)" in result.stdout
+
+
+def test_bad_input_is_asked_again(tmp_path: Path) -> None:
+    result = run_play(tmp_path, "hello\n9\n\n" + "2\n" * 60, "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Please type a number." in result.stdout
+    assert result.stdout.count("Please type a number from 1 to 5.") == 2  # "hello" and "9"
+    assert "FINAL SCOREBOARD" in result.stdout
+
+
+def test_input_ending_early_ends_the_game_cleanly(tmp_path: Path) -> None:
+    result = run_play(tmp_path, "1\n2\n", "--seed", "1")
+    assert result.returncode == 1
+    assert "Input ended before the debate did" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_debate_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_play(tmp_path, "", "no-such-debate")
+    assert result.returncode == 2
+    assert "no debate 'no-such-debate' in the library" in result.stderr
+
+
+def test_every_shipped_debate_plays_through(tmp_path: Path) -> None:
+    for pack in ["voting-age-16", "nuclear-power-expansion", "school-phone-bans"]:
+        result = run_play(tmp_path, "2\n" * 80, pack, "--seed", "9")
+        assert result.returncode == 0, (pack, result.stderr[-2000:])
+        assert "FINAL SCOREBOARD" in result.stdout
