@@ -44,6 +44,7 @@ class GameService:
         self.database = database
         self.clock = clock
         self._packs: dict[str, Pack] = {}
+        self._states = games.StateCache()
 
     async def workspace_id(self, platform: str, external_id: str) -> int:
         async with self.database.transaction() as db:
@@ -80,21 +81,22 @@ class GameService:
                 claim = await games.claim_event(db, ref.workspace_id, event_id, self.clock())
                 if not claim.is_new:
                     return Outcome(claim.earlier_reply, accepted=False, duplicate=True)
-            state = await games.load_game(db, ref)
+            state = await games.load_game(db, ref, self._states)
             try:
                 transition = engine.apply(state, command)
             except engine.IllegalCommand as refusal:
                 if event_id is not None:
                     await games.record_event_reply(db, ref.workspace_id, event_id, refusal.reason)
                 return Outcome(refusal.reason, state=state, accepted=False)
-            await games.save_transition(db, ref, state, transition)
+            version = await games.save_transition(db, ref, state, transition)
             if event_id is not None:
                 await games.record_event_reply(db, ref.workspace_id, event_id, transition.reply)
+        self._states.put(ref, version, transition.state)  # only once committed
         return Outcome(transition.reply, transition.effects, transition.state)
 
     async def load(self, ref: GameRef) -> GameState:
         async with self.database.transaction() as db:
-            return await games.load_game(db, ref)
+            return await games.load_game(db, ref, self._states)
 
     async def pack_of(self, ref: GameRef) -> Pack:
         """The copy of the pack the game was started with (cached: copies never change)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,7 +138,42 @@ def _parse_script(text: str) -> Script:
     return _SCRIPT.validate_json(text)
 
 
-async def load_game(db: aiosqlite.Connection, ref: GameRef) -> GameState:
+class StateCache:
+    """Recently used game states, each tagged with the database version it was read at.
+
+    The database stays the source of truth: a cached state is used only when the game's
+    ``version`` column still matches, which costs one indexed row read instead of reading
+    every player and answer of the game again.
+    """
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self.capacity = capacity
+        self._states: OrderedDict[GameRef, tuple[int, GameState]] = OrderedDict()
+
+    def get(self, ref: GameRef, version: int) -> GameState | None:
+        entry = self._states.get(ref)
+        if entry is None or entry[0] != version:
+            return None
+        self._states.move_to_end(ref)
+        return entry[1]
+
+    def put(self, ref: GameRef, version: int, state: GameState) -> None:
+        self._states[ref] = (version, state)
+        self._states.move_to_end(ref)
+        while len(self._states) > self.capacity:
+            self._states.popitem(last=False)
+
+
+async def load_game(db: aiosqlite.Connection, ref: GameRef, cache: StateCache | None = None) -> GameState:
+    if cache is not None:
+        version_row = await _one(
+            db, "SELECT version FROM games WHERE id = ? AND workspace_id = ?", (ref.game_id, ref.workspace_id)
+        )
+        if version_row is None:
+            raise GameNotFound(f"no game {ref.game_id} in this workspace")
+        cached = cache.get(ref, version_row["version"])
+        if cached is not None:
+            return cached
     row = await _one(db, "SELECT * FROM games WHERE id = ? AND workspace_id = ?", (ref.game_id, ref.workspace_id))
     if row is None:
         raise GameNotFound(f"no game {ref.game_id} in this workspace")
@@ -153,7 +189,7 @@ async def load_game(db: aiosqlite.Connection, ref: GameRef) -> GameState:
         (ref.game_id,),
     ) as cursor:
         players = {r["user_id"]: PlayerRecord(*r) async for r in cursor}
-    return GameState(
+    state = GameState(
         game_id=ref.game_id,
         host=row["host"],
         settings=_SETTINGS.validate_json(row["settings"]),
@@ -168,15 +204,20 @@ async def load_game(db: aiosqlite.Connection, ref: GameRef) -> GameState:
         answers=answers,
         players=players,
     )
+    if cache is not None:
+        cache.put(ref, row["version"], state)
+    return state
 
 
-async def save_transition(db: aiosqlite.Connection, ref: GameRef, before: GameState, transition: Transition) -> None:
-    """Write what ``transition`` changed: the game row, changed answers and players, points."""
+async def save_transition(db: aiosqlite.Connection, ref: GameRef, before: GameState, transition: Transition) -> int:
+    """Write what ``transition`` changed (the game row, changed answers and players, points);
+    returns the game's new version, to cache the new state under once committed."""
     after = transition.state
-    await db.execute(
+    cursor = await db.execute(
         """UPDATE games SET status = ?, step = ?, phase = ?, phase_started_at = ?, deadline = ?,
-                            paused_remaining = ?, asked = ?, ended_at = ?
-           WHERE id = ? AND workspace_id = ?""",
+                            paused_remaining = ?, asked = ?, ended_at = ?, version = version + 1
+           WHERE id = ? AND workspace_id = ?
+           RETURNING version""",
         (
             after.status.value,
             after.step,
@@ -190,6 +231,10 @@ async def save_transition(db: aiosqlite.Connection, ref: GameRef, before: GameSt
             ref.workspace_id,
         ),
     )
+    version_row = await cursor.fetchone()
+    await cursor.close()
+    if version_row is None:
+        raise GameNotFound(f"no game {ref.game_id} in this workspace")
     if after.step == before.step:
         changed = [a for key, a in after.answers.items() if before.answers.get(key) != a]
         await db.executemany(
@@ -201,6 +246,7 @@ async def save_transition(db: aiosqlite.Connection, ref: GameRef, before: GameSt
     await _save_players(db, ref, before.players, after.players)
     await _save_points(db, ref, transition.scored)
     await _stamp_questions(db, ref, before, after)
+    return int(version_row[0])
 
 
 async def _save_players(

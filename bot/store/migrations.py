@@ -50,6 +50,7 @@ MIGRATIONS: tuple[str, ...] = (
         deadline TEXT,
         paused_remaining REAL,
         asked INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 0,  -- bumped by every write; validates cached state
         started_at TEXT NOT NULL,
         ended_at TEXT
     );

@@ -170,3 +170,17 @@ async def test_stance_pairs_only_count_players_who_gave_both(tmp_path: Path) -> 
         await service.handle(ref, Advanced("teacher", False, clock.tick()))
         pairs = await service.stance_pairs(ref)
         assert pairs == {"opening": {"s1": (0, 3)}}
+
+
+async def test_cached_state_never_hides_another_writer(tmp_path: Path) -> None:
+    """Two services on one file (as two processes would be): each sees the other's writes."""
+    clock = ManualClock()
+    path = tmp_path / "shared.db"
+    async with Database.open(path) as first_db, Database.open(path) as second_db:
+        first, second = GameService(first_db, clock), GameService(second_db, clock)
+        ref = await start(first)
+        await first.handle(ref, PlayerAnswered("s1", "S1", 0, 1, clock.tick()))  # cached by `first`
+        await second.handle(ref, PlayerAnswered("s2", "S2", 0, 2, clock.tick()))
+        seen = await first.handle(ref, PlayerAnswered("s3", "S3", 0, 3, clock.tick()))
+        assert seen.state is not None and set(seen.state.answers) == {"s1", "s2", "s3"}
+        assert seen.effects == (UpdateAnswerCount(0, 3),)
