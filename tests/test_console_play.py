@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-ANSWERS_FOR_SAMPLE = 4 * 5 + 15 + 5 + 1  # stances + predictions + stronger points + faction
 
 
 def run_play(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
