@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.content.library import load_library  # noqa: E402
-from bot.engine.commands import Advanced, PlayerAnswered  # noqa: E402
-from bot.engine.state import GameSettings, Phase  # noqa: E402
-from bot.identity import Player, Venue  # noqa: E402
-from bot.service import GameService  # noqa: E402
-from bot.store.database import Database  # noqa: E402
+from bot.content.library import load_library
+from bot.engine.commands import Advanced, PlayerAnswered
+from bot.engine.state import GameSettings, Phase
+from bot.identity import Player, Venue
+from bot.service import GameService
+from bot.store.database import Database
 
 
 async def service_run(folder: Path, players: int, questions: int) -> tuple[float, list[float]]:
@@ -60,11 +60,16 @@ async def service_run(folder: Path, players: int, questions: int) -> tuple[float
 async def raw_insert_rate(folder: Path, rows: int) -> float:
     async with Database.open(folder / "raw.db") as database:
         db = database.connection
-        await db.execute("CREATE TABLE raw (game INTEGER, step INTEGER, user TEXT, option INTEGER, at TEXT, PRIMARY KEY (game, step, user))")
+        await db.execute(
+            "CREATE TABLE raw (game INTEGER, step INTEGER, user TEXT, option INTEGER, at TEXT,"
+            " PRIMARY KEY (game, step, user))"
+        )
         began = time.perf_counter()
         for row in range(rows):
             await db.execute("BEGIN IMMEDIATE")
-            await db.execute("INSERT INTO raw VALUES (1, ?, ?, ?, '2026-01-01T00:00:00+00:00')", (row // 1000, f"p{row}", row % 4))
+            await db.execute(
+                "INSERT INTO raw VALUES (1, ?, ?, ?, '2026-01-01T00:00:00+00:00')", (row // 1000, f"p{row}", row % 4)
+            )
             await db.execute("COMMIT")
         return rows / (time.perf_counter() - began)
 
@@ -89,8 +94,10 @@ async def main() -> None:
         raws.append(raw)
         p50s.append(percentile(latencies, 0.50) * 1000)
         p99s.append(percentile(latencies, 0.99) * 1000)
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-          f"{len(__import__('os').sched_getaffinity(0))} cores")
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+        f"{len(__import__('os').sched_getaffinity(0))} cores"
+    )
     print(f"{args.players} players x {args.questions} questions, {args.repeats} repeats (medians)")
     print(f"service answers/s:        {statistics.median(rates):8.0f}")
     print(f"raw SQLite inserts/s:     {statistics.median(raws):8.0f}   (one INSERT per transaction, same pragmas)")

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 
-
 def run_play(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REBUTTAL_DB": str(tmp_path / "play.db")}
     return subprocess.run(

@@ -15,7 +15,8 @@ from tests.engine.helpers import T0, sample_pack
 
 PLAYERS = [f"p{i}" for i in range(6)]
 ACTORS = ["host", "p0", "teacher"]
-SCRIPT = build_script(sample_pack(), 3)
+PACK = sample_pack()
+SCRIPT = build_script(PACK, 3)
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -108,7 +109,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @invariant()
     def stance_shifts_use_only_players_with_both_stances(self) -> None:
-        for thread in sample_pack().all_threads():
+        for thread in PACK.all_threads():
             before = next((s.index for s in SCRIPT.steps if s.opens_thread == thread.id), None)
             after = next((s.index for s in SCRIPT.steps if s.closes_thread == thread.id), None)
             if before not in self.counted or after not in self.counted:
@@ -119,5 +120,5 @@ class EngineMachine(RuleBasedStateMachine):
             assert len(shifts) == len(both) <= len(PLAYERS)
 
 
-EngineMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=80, deadline=None)
+EngineMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=80, deadline=None)
 TestEngineProperties = EngineMachine.TestCase
