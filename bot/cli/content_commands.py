@@ -13,6 +13,7 @@ from bot.content.card_writer import render_card
 from bot.content.errors import ContentError
 from bot.content.ids import slugify
 from bot.content.library import load_all, load_any
+from bot.content.model import Pack
 from bot.content.pack_files import SCHEMA_FILE, dump_pack_yaml, pack_schema_json
 
 if TYPE_CHECKING:
@@ -97,25 +98,28 @@ def validate_paths(args: argparse.Namespace) -> int:
     return 0
 
 
-def show_pack(args: argparse.Namespace) -> int:
+def _load_or_report(path: Path) -> Pack | None:
+    """The pack or card at ``path``; on failure its problems are printed and ``None`` returned."""
     try:
-        pack = load_any(args.pack)
+        return load_any(path)
     except ContentError as error:
-        return _report(error)
+        _report(error)
     except OSError as error:
-        print(f"{args.pack}: cannot read: {error.strerror}", file=sys.stderr)
+        print(f"{path}: cannot read: {error.strerror}", file=sys.stderr)
+    return None
+
+
+def show_pack(args: argparse.Namespace) -> int:
+    pack = _load_or_report(args.pack)
+    if pack is None:
         return 1
     print(json.dumps(pack.model_dump(mode="json"), indent=2, ensure_ascii=False))
     return 0
 
 
 def export_card(args: argparse.Namespace) -> int:
-    try:
-        pack = load_any(args.pack)
-    except ContentError as error:
-        return _report(error)
-    except OSError as error:
-        print(f"{args.pack}: cannot read: {error.strerror}", file=sys.stderr)
+    pack = _load_or_report(args.pack)
+    if pack is None:
         return 1
     _write(render_card(pack), args.output)
     return 0
