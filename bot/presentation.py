@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.content.model import Pack, Side
 from bot.engine.script import STANCE_SCALE, STANCE_VALUES, Step, StepKind, option_letter
-from bot.engine.state import GameState, PlayerRecord
+from bot.engine.state import PlayerRecord
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,3 @@ def shift_line(title: str, pairs: Mapping[str, tuple[int, int]]) -> str:
     mean = sum(shifts) / len(shifts)
     direction = "towards yes" if mean > 0 else "towards no" if mean < 0 else "no net change"
     return f"{title}: {mean:+.2f} ({direction}; {len(shifts)} player{'s' if len(shifts) != 1 else ''})"
-
-
-def game_summary(state: GameState) -> str:
-    return f"{len(state.players)} players, {state.asked} questions asked"

@@ -34,11 +34,6 @@ class Library:
             known = ", ".join(sorted(self.packs)) or "none"
             raise KeyError(f"no debate {pack_id!r} in the library (known: {known})") from None
 
-    def search(self, text: str) -> list[Pack]:
-        """Packs whose id or question contains ``text`` (case-insensitive), for autocomplete."""
-        needle = text.casefold()
-        return [p for p in self.packs.values() if needle in p.id or needle in p.question.casefold()]
-
 
 def pack_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and p.name != "pack.schema.json")

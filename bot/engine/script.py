@@ -82,11 +82,6 @@ class Step:
     closes_thread: str | None = None  # STANCE: this answer is "after" for this thread
     reading_words: int = 0  # how much text the step shows, for timers
 
-    @property
-    def label(self) -> str:
-        """How chat messages name this step, e.g. in a player's confirmation."""
-        return f"step {self.index + 1}"
-
 
 def option_letter(index: int) -> str:
     return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index] if 0 <= index < 26 else str(index + 1)
@@ -97,12 +92,6 @@ class Script:
     pack_id: str
     seed: int
     steps: tuple[Step, ...] = field(default_factory=tuple)
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def question_count(self) -> int:
-        return sum(1 for s in self.steps if s.kind.is_question)
 
 
 def build_script(pack: Pack, seed: int) -> Script:
