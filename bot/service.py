@@ -101,16 +101,16 @@ class GameService:
     async def pack_of(self, ref: GameRef) -> Pack:
         """The copy of the pack the game was started with (cached: copies never change)."""
         rows = await self.database.read(
-            "SELECT s.hash, s.body FROM games g JOIN pack_snapshots s ON s.hash = g.pack_hash "
-            "WHERE g.id = ? AND g.workspace_id = ?",
-            (ref.game_id, ref.workspace_id),
+            "SELECT pack_hash FROM games WHERE id = ? AND workspace_id = ?", (ref.game_id, ref.workspace_id)
         )
         if not rows:
             raise games.GameNotFound(f"no game {ref.game_id} in this workspace")
-        digest, body = rows[0]["hash"], rows[0]["body"]
+        digest = rows[0]["pack_hash"]
         if digest not in self._packs:
-            assert hashlib.sha256(body.encode()).hexdigest() == digest
-            self._packs[digest] = Pack.model_validate_json(body)
+            # The body is read only once per snapshot: presenters ask for the pack on every step.
+            (body,) = await self.database.read("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
+            assert hashlib.sha256(body["body"].encode()).hexdigest() == digest
+            self._packs[digest] = Pack.model_validate_json(body["body"])
         return self._packs[digest]
 
     async def running_games(self) -> list[RunningGame]:
