@@ -46,7 +46,7 @@ def register(commands: Subcommands) -> None:
     schema.set_defaults(handler=write_schema)
 
 
-def _report(error: ContentError) -> int:
+def report(error: ContentError) -> int:
     for problem in error.problems:
         print(problem, file=sys.stderr)
     count = len(error.problems)
@@ -80,7 +80,7 @@ def import_card(args: argparse.Namespace) -> int:
     try:
         pack = parse_card(data, str(args.card), pack_id=args.id or slugify(args.card.stem, "debate"))
     except ContentError as error:
-        return _report(error)
+        return report(error)
     _write(dump_pack_yaml(pack), args.output)
     return 0
 
@@ -91,26 +91,26 @@ def validate_paths(args: argparse.Namespace) -> int:
     paths = args.paths or [shipped_content_dir()]
     packs, problems = load_all(paths)
     if problems:
-        return _report(ContentError(problems))
+        return report(ContentError(problems))
     for pack in packs:
         turns = sum(len(t.turns) for t in pack.all_threads())
         print(f"ok  {pack.id}: {len(pack.threads)} threads, {turns} turns")
     return 0
 
 
-def _load_or_report(path: Path) -> Pack | None:
+def load_or_report(path: Path) -> Pack | None:
     """The pack or card at ``path``; on failure its problems are printed and ``None`` returned."""
     try:
         return load_any(path)
     except ContentError as error:
-        _report(error)
+        report(error)
     except OSError as error:
         print(f"{path}: cannot read: {error.strerror}", file=sys.stderr)
     return None
 
 
 def show_pack(args: argparse.Namespace) -> int:
-    pack = _load_or_report(args.pack)
+    pack = load_or_report(args.pack)
     if pack is None:
         return 1
     print(json.dumps(pack.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -118,7 +118,7 @@ def show_pack(args: argparse.Namespace) -> int:
 
 
 def export_card(args: argparse.Namespace) -> int:
-    pack = _load_or_report(args.pack)
+    pack = load_or_report(args.pack)
     if pack is None:
         return 1
     _write(render_card(pack), args.output)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from bot.cli.content_commands import load_or_report, report
 from bot.content.errors import ContentError
-from bot.content.library import DEFAULT_PACK_ID, load_any, load_library
+from bot.content.library import DEFAULT_PACK_ID, load_library
 from bot.content.model import Pack
 from bot.engine.script import StepKind, build_script, option_letter
 from bot.engine.state import GameSettings, Mode
@@ -51,24 +52,18 @@ def register(commands: Subcommands) -> None:
     decoys.set_defaults(handler=show_decoys)
 
 
-def resolve_pack(name: str | None) -> Pack:
-    """A pack by library id, or from a file path; raises ``ContentError`` or ``KeyError``."""
+def _pack_or_report(name: str | None) -> Pack | None:
+    """A pack by library id or from a file path; on failure the reason is printed, ``None`` returned."""
     name = name or DEFAULT_PACK_ID
     path = Path(name)
     if path.suffix and path.exists():
-        return load_any(path)
-    return load_library().get(name)
-
-
-def _pack_or_report(name: str | None) -> Pack | None:
+        return load_or_report(path)
     try:
-        return resolve_pack(name)
-    except ContentError as error:
-        print(error, file=sys.stderr)
+        return load_library().get(name)
+    except ContentError as error:  # the library itself has a broken pack
+        report(error)
     except KeyError as error:
         print(error.args[0], file=sys.stderr)
-    except OSError as error:
-        print(f"{name}: cannot read: {error.strerror}", file=sys.stderr)
     return None
 
 
