@@ -255,6 +255,7 @@ class _CardParser:
 
     def _divide(self, marker: Line, body: list[Line]) -> dict[str, Any]:
         self.loc_lines[("divide",)] = marker.number
+        problems_before = len(self.problems)
         divide: dict[str, Any] = {"factions": []}
         lines = list(body)
         if lines and fmt.is_subtitle(lines[0].text):
@@ -285,7 +286,8 @@ class _CardParser:
                     faction["quote"] = {"text": quote[0], "attribution": quote[1]}
                 index += 1
             divide["factions"].append(faction)
-        if not divide["factions"] and not any(p.line >= marker.number for p in self.problems):
+        # A Divide whose lines were all rejected above needs no second message about it.
+        if not divide["factions"] and len(self.problems) == problems_before:
             self.problem(
                 marker.number, "'The Divide' needs at least one faction: a NAME line in capitals, then a position line"
             )

@@ -154,6 +154,13 @@ def test_divide_without_factions() -> None:
     ]
 
 
+def test_divide_without_factions_is_reported_beside_other_missing_sections() -> None:
+    assert problems_of(card(VALID_CARD_LINES[:17] + VALID_CARD_LINES[22:25])) == [
+        (16, "'The Divide' needs at least one faction: a NAME line in capitals, then a position line"),
+        (20, "the card has no 'Sources' section"),
+    ]
+
+
 def test_second_splits_note() -> None:
     text = card([*VALID_CARD_LINES[:2], "⚡One note.", "⚡Another note.", *VALID_CARD_LINES[2:]])
     assert problems_of(text) == [(4, "a second ⚡ note; a card has at most one")]
