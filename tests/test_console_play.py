@@ -76,6 +76,13 @@ def test_unknown_debate_is_a_clear_error(tmp_path: Path) -> None:
     assert "no debate 'no-such-debate' in the library" in result.stderr
 
 
+def test_missing_pack_file_is_named_as_a_file(tmp_path: Path) -> None:
+    missing = tmp_path / "lesson.yaml"
+    result = run_play(tmp_path, "", str(missing))
+    assert result.returncode == 2
+    assert f"{missing}: cannot read: No such file or directory" in result.stderr
+
+
 def test_every_shipped_debate_plays_through(tmp_path: Path) -> None:
     for pack in ["voting-age-16", "nuclear-power-expansion", "school-phone-bans"]:
         result = run_play(tmp_path, "2\n" * 80, pack, "--seed", "9")
