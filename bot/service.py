@@ -19,7 +19,7 @@ from bot.engine.effects import Effect
 from bot.engine.script import build_script
 from bot.engine.state import GameSettings, GameState
 from bot.identity import Player, Venue
-from bot.store import games
+from bot.store import games, places
 from bot.store.database import Database
 from bot.store.games import GameRef, RunningGame
 
@@ -112,6 +112,27 @@ class GameService:
             assert hashlib.sha256(body["body"].encode()).hexdigest() == digest
             self._packs[digest] = Pack.model_validate_json(body["body"])
         return self._packs[digest]
+
+    async def set_thread(self, ref: GameRef, thread_ref: str) -> None:
+        async with self.database.transaction() as db:
+            await places.set_thread(db, ref, thread_ref)
+
+    async def thread_of(self, ref: GameRef) -> str | None:
+        async with self.database.transaction() as db:
+            return await places.thread_of(db, ref)
+
+    async def live_game_at(self, workspace_id: int, place: str) -> GameRef | None:
+        """The running game in thread (or channel) ``place`` of this workspace, if any."""
+        async with self.database.transaction() as db:
+            return await places.live_game_at(db, workspace_id, place)
+
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
+        async with self.database.transaction() as db:
+            await places.record_message(db, ref, step, message_ref)
+
+    async def message_of(self, ref: GameRef, step: int) -> str | None:
+        async with self.database.transaction() as db:
+            return await places.message_of(db, ref, step)
 
     async def running_games(self) -> list[RunningGame]:
         async with self.database.transaction() as db:

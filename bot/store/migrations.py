@@ -20,13 +20,6 @@ MIGRATIONS: tuple[str, ...] = (
         external_id TEXT NOT NULL,
         UNIQUE (workspace_id, external_id)
     );
-    CREATE TABLE players (
-        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-        user_id TEXT NOT NULL,
-        display_name TEXT NOT NULL,
-        first_seen TEXT NOT NULL,
-        PRIMARY KEY (workspace_id, user_id)
-    );
     CREATE TABLE pack_snapshots (
         hash TEXT PRIMARY KEY,
         pack_id TEXT NOT NULL,
@@ -111,5 +104,22 @@ MIGRATIONS: tuple[str, ...] = (
         handled_at TEXT NOT NULL,
         PRIMARY KEY (workspace_id, event_id)
     );
+    """,
+    # 2: per-workspace settings, debates imported into one workspace, and game lookup by thread.
+    """
+    CREATE TABLE workspace_settings (
+        workspace_id INTEGER PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+        teacher_role TEXT,
+        teacher_users TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE workspace_packs (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        pack_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, pack_id)
+    );
+    CREATE INDEX games_by_thread ON games (workspace_id, thread_ref);
     """,
 )

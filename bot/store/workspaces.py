@@ -1,0 +1,96 @@
+"""Per-workspace data: who counts as a teacher, debates imported there, players' records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from bot.content.model import Pack
+
+
+@dataclass(frozen=True)
+class TeacherSettings:
+    """Who may start and control games, beyond what the platform's own roles allow."""
+
+    teacher_role: str | None = None
+    teacher_users: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    user_id: str
+    name: str
+    points: int
+    correct: int
+    answered: int
+    games: int
+
+
+async def teacher_settings(db: aiosqlite.Connection, workspace_id: int) -> TeacherSettings:
+    async with db.execute(
+        "SELECT teacher_role, teacher_users FROM workspace_settings WHERE workspace_id = ?", (workspace_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return TeacherSettings()
+    return TeacherSettings(row["teacher_role"], tuple(json.loads(row["teacher_users"])))
+
+
+async def save_teacher_settings(db: aiosqlite.Connection, workspace_id: int, settings: TeacherSettings) -> None:
+    await db.execute(
+        """INSERT INTO workspace_settings (workspace_id, teacher_role, teacher_users) VALUES (?, ?, ?)
+           ON CONFLICT (workspace_id) DO UPDATE SET teacher_role = excluded.teacher_role,
+               teacher_users = excluded.teacher_users""",
+        (workspace_id, settings.teacher_role, json.dumps(list(settings.teacher_users))),
+    )
+
+
+async def add_pack(db: aiosqlite.Connection, workspace_id: int, pack: Pack, added_by: str, at: datetime) -> None:
+    """Add (or replace) a debate for this workspace only."""
+    await db.execute(
+        """INSERT INTO workspace_packs (workspace_id, pack_id, body, added_by, added_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (workspace_id, pack_id) DO UPDATE SET body = excluded.body,
+               added_by = excluded.added_by, added_at = excluded.added_at""",
+        (workspace_id, pack.id, pack.model_dump_json(), added_by, at.isoformat()),
+    )
+
+
+async def workspace_packs(db: aiosqlite.Connection, workspace_id: int) -> list[Pack]:
+    async with db.execute(
+        "SELECT body FROM workspace_packs WHERE workspace_id = ? ORDER BY pack_id", (workspace_id,)
+    ) as cursor:
+        return [Pack.model_validate_json(row["body"]) async for row in cursor]
+
+
+async def forget_player(db: aiosqlite.Connection, workspace_id: int, user_id: str) -> int:
+    """Delete a player's answers and game records in one workspace; returns rows deleted."""
+    # Bump the games' versions first, so no service keeps using a cached state that has them.
+    await db.execute(
+        """UPDATE games SET version = version + 1
+           WHERE workspace_id = ? AND id IN (SELECT game_id FROM game_players WHERE user_id = ?)""",
+        (workspace_id, user_id),
+    )
+    deleted = 0
+    for sql in (
+        "DELETE FROM answers WHERE user_id = ? AND game_id IN (SELECT id FROM games WHERE workspace_id = ?)",
+        "DELETE FROM game_players WHERE user_id = ? AND game_id IN (SELECT id FROM games WHERE workspace_id = ?)",
+    ):
+        cursor = await db.execute(sql, (user_id, workspace_id))
+        deleted += max(cursor.rowcount, 0)
+    return deleted
+
+
+async def leaderboard(db: aiosqlite.Connection, workspace_id: int, limit: int = 10) -> list[LeaderboardRow]:
+    """All-time points across the workspace's games, with accuracy beside them."""
+    async with db.execute(
+        """SELECT p.user_id, MAX(p.display_name) AS name, SUM(p.score) AS points, SUM(p.correct) AS correct,
+                  SUM(p.answered) AS answered, COUNT(*) AS games
+           FROM game_players p JOIN games g ON g.id = p.game_id
+           WHERE g.workspace_id = ? AND p.user_id != g.host
+           GROUP BY p.user_id ORDER BY points DESC, correct DESC, name LIMIT ?""",
+        (workspace_id, limit),
+    ) as cursor:
+        return [LeaderboardRow(*row) async for row in cursor]

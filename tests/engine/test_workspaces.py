@@ -1,0 +1,81 @@
+"""Workspace data and game places on a real SQLite file."""
+
+from pathlib import Path
+
+from bot.content.library import load_library
+from bot.engine.commands import Advanced, PlayerAnswered
+from bot.service import GameService
+from bot.store.database import Database
+from bot.store.workspaces import TeacherSettings
+from bot.workspaces import WorkspaceService
+from tests.engine.helpers import ManualClock
+from tests.engine.test_service import VENUE, start
+
+
+async def test_places_route_threads_and_messages(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "g.db") as db:
+        service = GameService(db, ManualClock())
+        ref = await start(service)
+        assert await service.live_game_at(ref.workspace_id, VENUE.channel_id) == ref
+        await service.set_thread(ref, "thread-9")
+        assert await service.thread_of(ref) == "thread-9"
+        assert await service.live_game_at(ref.workspace_id, "thread-9") == ref
+        assert await service.live_game_at(ref.workspace_id, "elsewhere") is None
+        await service.record_message(ref, 0, "msg-1")
+        await service.record_message(ref, 0, "msg-2")
+        assert await service.message_of(ref, 0) == "msg-2"
+        other = await service.workspace_id("test", "other-school")
+        assert await service.live_game_at(other, "thread-9") is None
+
+
+async def test_teacher_settings_and_workspace_library(tmp_path: Path) -> None:
+    shipped = load_library()
+    async with Database.open(tmp_path / "g.db") as db:
+        spaces = WorkspaceService(db, shipped)
+        service = GameService(db)
+        mine, theirs = await service.workspace_id("test", "a"), await service.workspace_id("test", "b")
+        assert await spaces.teacher_settings(mine) == TeacherSettings()
+        await spaces.save_teacher_settings(mine, TeacherSettings("Teachers", ("u7",)))
+        assert await spaces.teacher_settings(mine) == TeacherSettings("Teachers", ("u7",))
+        imported = shipped.get("voting-age-16").model_copy(update={"id": "our-own-debate"})
+        await spaces.add_pack(mine, imported, "u7")
+        assert "our-own-debate" in (await spaces.library(mine)).packs
+        assert "our-own-debate" not in (await spaces.library(theirs)).packs
+        assert set(shipped.packs) <= set((await spaces.library(theirs)).packs)
+
+
+async def test_forget_me_removes_a_player_everywhere_and_from_cached_games(tmp_path: Path) -> None:
+    clock = ManualClock()
+    async with Database.open(tmp_path / "g.db") as db:
+        service, spaces = GameService(db, clock), WorkspaceService(db, load_library(), clock)
+        ref = await start(service)
+        await service.handle(ref, PlayerAnswered("s1", "Sam", 0, 1, clock.tick()))
+        await service.handle(ref, PlayerAnswered("s2", "Kim", 0, 2, clock.tick()))
+        assert await spaces.forget_player(ref.workspace_id, "s1") == 2
+        state = await service.load(ref)  # the service had s1 cached; the version bump retires it
+        assert set(state.players) == {"teacher", "s2"} and set(state.answers) == {"s2"}
+        closed = await service.handle(ref, Advanced("teacher", False, clock.tick()))
+        assert closed.state is not None and "s1" not in closed.state.players
+        rows = await db.read("SELECT COUNT(*) FROM answers WHERE user_id = 's1'")
+        assert rows[0][0] == 0
+
+
+async def test_leaderboard_sums_games_and_leaves_out_hosts(tmp_path: Path) -> None:
+    clock = ManualClock()
+    async with Database.open(tmp_path / "g.db") as db:
+        service, spaces = GameService(db, clock), WorkspaceService(db, load_library(), clock)
+        for _ in range(2):
+            ref = await start(service)
+            state = await service.load(ref)
+            while state.current.kind.value != "predict":
+                await service.handle(ref, Advanced("teacher", False, clock.tick()))
+                state = await service.load(ref)
+            right = state.current.correct_option or 0
+            await service.handle(ref, PlayerAnswered("s1", "Sam", state.step, right, clock.tick()))
+            await service.handle(ref, PlayerAnswered("s2", "Kim", state.step, (right + 1) % 4, clock.tick()))
+            await service.handle(ref, Advanced("teacher", False, clock.tick()))
+        board = await spaces.leaderboard(ref.workspace_id)
+        assert [(r.user_id, r.points, r.correct, r.answered, r.games) for r in board] == [
+            ("s1", 200, 2, 2, 2),
+            ("s2", 0, 0, 2, 2),
+        ]
