@@ -126,7 +126,9 @@ def reveal_text(step: Step, tally: Sequence[int], correct_option: int | None) ->
 
 
 def scoreboard_lines(players: Mapping[str, PlayerRecord], limit: int = 10) -> list[str]:
-    ranked = sorted(players.values(), key=lambda p: (-p.score, -p.correct, p.name.casefold()))
+    """The top players; someone who answered nothing (a host who only ran the game) is not ranked."""
+    playing = [p for p in players.values() if p.answered]
+    ranked = sorted(playing, key=lambda p: (-p.score, -p.correct, p.name.casefold()))
     return [f"{rank}. {p.name} — {p.score} pts ({p.correct} correct)" for rank, p in enumerate(ranked[:limit], start=1)]
 
 

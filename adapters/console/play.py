@@ -1,7 +1,7 @@
 """``rebuttal play``: one person plays a whole debate in the terminal.
 
-The player is also the host: after each answer the console closes the question and moves
-on, exactly as a teacher pressing "next" would. Input is one answer per line, so a file or
+After each answer the console, as the game's host, closes the question and moves on,
+exactly as a teacher pressing "next" would. Input is one answer per line, so a file or
 a pipe can drive it; anything unreadable is asked again, never a crash.
 """
 
@@ -27,6 +27,9 @@ from bot.store.database import Database
 from bot.store.games import GameRef
 
 CONSOLE_PLAYER = Player("console", "local", "you")
+# The console hosts the game as a separate identity, so the player's results appear in
+# reports as a student's (reports leave the host out, as they leave a teacher out).
+CONSOLE_HOST = Player("console", "local", "host")
 CONSOLE_VENUE = Venue("console", "local", "terminal")
 
 
@@ -65,7 +68,7 @@ async def _play(
     write(f"Rebuttal — {options.pack.question}")
     write("Answer with the number of your choice and press Enter.")
     ref, outcome = await service.start_game(
-        CONSOLE_VENUE, CONSOLE_PLAYER, "You", options.pack, options.settings, options.seed
+        CONSOLE_VENUE, CONSOLE_HOST, "Host", options.pack, options.settings, options.seed
     )
     await runner.present(ref, outcome)
     while True:
@@ -73,12 +76,12 @@ async def _play(
         if state.status is Status.ENDED:
             break
         if state.phase is not Phase.OPEN:
-            await runner.submit(ref, Advanced(CONSOLE_PLAYER.key, True, service.clock()))
+            await runner.submit(ref, Advanced(CONSOLE_HOST.key, False, service.clock()))
             continue
         choice = await _ask(reader, len(state.current.options), write)
         if choice is None:
             write("\nInput ended before the debate did; the game is ended here.")
-            await runner.submit(ref, Ended(CONSOLE_PLAYER.key, True, service.clock()))
+            await runner.submit(ref, Ended(CONSOLE_HOST.key, False, service.clock()))
             await _print_shifts(service, ref, write)
             return 1
         answered = await runner.submit(
@@ -87,7 +90,7 @@ async def _play(
         if answered.reply:
             write(answered.reply)
         if answered.accepted:
-            await runner.submit(ref, Advanced(CONSOLE_PLAYER.key, True, service.clock()))
+            await runner.submit(ref, Advanced(CONSOLE_HOST.key, False, service.clock()))
     await _print_shifts(service, ref, write)
     write(f"\nSaved as game {ref.game_id} in {options.database}")
     return 0

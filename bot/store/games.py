@@ -133,7 +133,7 @@ async def insert_game(
 
 
 @lru_cache(maxsize=512)
-def _parse_script(text: str) -> Script:
+def parse_script(text: str) -> Script:
     # Scripts never change after a game starts, so parsing each stored text once is safe.
     return _SCRIPT.validate_json(text)
 
@@ -193,7 +193,7 @@ async def load_game(db: aiosqlite.Connection, ref: GameRef, cache: StateCache | 
         game_id=ref.game_id,
         host=row["host"],
         settings=_SETTINGS.validate_json(row["settings"]),
-        script=_parse_script(row["script"]),
+        script=parse_script(row["script"]),
         status=Status(row["status"]),
         step=row["step"],
         phase=Phase(row["phase"]),

@@ -1,0 +1,1 @@
+"""Teacher results: opinion-shift analytics, question results, rankings and exports."""

@@ -1,0 +1,155 @@
+"""Reports from real games: every measure, the CSVs read back, the chart, the CLI."""
+
+import csv
+import io
+import json
+import struct
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from matplotlib.patches import Rectangle
+
+from bot.cli import main
+from bot.reports.catalog import list_games, purge_games
+from bot.reports.chart import chart_figure, chart_png
+from bot.reports.exports import gradebook_csv, stances_csv, summary_json
+from bot.reports.game_report import build_report
+from bot.reports.shifts import Camp
+from bot.service import GameService
+from bot.store.database import Database
+from tests.engine.helpers import ManualClock, sample_pack
+from tests.reports.classroom import play_classroom
+
+
+async def test_measures_of_a_known_game(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "class.db") as db:
+        service = GameService(db, ManualClock())
+        ref = await play_classroom(service, ManualClock())
+        report = await build_report(db, ref, sample_pack(), names=False)
+
+    assert [p.label for p in report.players] == ["Student 01", "Student 02", "Student 03"]  # teacher left out
+    ada, pat, zoe = report.players
+    assert (ada.correct, ada.points, pat.correct, pat.points, zoe.points) == (15, 1500, 0, 0, 1500)
+    questions = len(report.questions)
+    assert (ada.answered, ada.asked, pat.answered) == (questions, questions, questions - 1)
+    assert pat.participation == pytest.approx((questions - 1) / questions)
+
+    opening = report.threads[0].shift
+    assert opening.respondents == 2  # Pat skipped the stance after the opening
+    assert opening.net_shift == pytest.approx(-2.0)  # Ada +2 -> -2, Zoë -2 -> -2
+    assert opening.transitions == ((0, 0, 1), (0, 0, 0), (0, 0, 1))
+    assert opening.iq2 is not None and opening.iq2.winner is Camp.NO
+
+    assert report.threads[1].shift.respondents == 2  # the skipped stance was also thread 2's "before"
+    middle = report.threads[2].shift  # nobody moved
+    assert (middle.respondents, middle.net_shift, middle.moved_share) == (3, 0.0, 0.0)
+    assert middle.iq2 is not None and middle.iq2.winner is None  # a tie
+
+    last = report.threads[-1].shift  # Zoë swings from strongly no to strongly yes
+    assert last.net_shift == pytest.approx(4 / 3) and last.moved_share == pytest.approx(1 / 3)
+    assert last.mean_distance_moved == pytest.approx(4.0)
+
+    assert report.whole_game.respondents == 3
+    assert report.whole_game.net_shift == pytest.approx(((-1 - 2) + 0 + (2 + 2)) / 3)
+
+    predictions = [q for q in report.questions if q.kind.value == "predict"]
+    assert all(q.share_correct == pytest.approx(2 / 3) for q in predictions)
+    first_vote = next(q for q in report.questions if q.kind.value == "stronger")
+    assert first_vote.counts == (2, 1) and first_vote.share_correct is None
+
+
+async def test_gradebook_csv_reads_back_as_a_spreadsheet(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "class.db") as db:
+        ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
+        report = await build_report(db, ref, sample_pack(), names=True)
+    text = gradebook_csv(report)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "Student" and "Points" in header and "Participation %" in header
+    assert [row[0] for row in body] == ["Ada", 'O"Brien, Pat', "Zoë"]
+    assert all(len(row) == len(header) for row in body)
+    points = header.index("Points")
+    assert [row[points] for row in body] == ["1500", "0", "1500"]
+    shift = header.index("Shift — Opening exchange")
+    assert [row[shift] for row in body] == ["-4", "", "+0"]
+    assert body[1][header.index("Q01 stance — Opening exchange")] == "Unsure"
+
+    stance_rows = list(csv.DictReader(io.StringIO(stances_csv(report).removeprefix("\ufeff"))))
+    assert len(stance_rows) == 3 * 5
+    assert stance_rows[5] == {
+        "Student": 'O"Brien, Pat',
+        "Thread": "Opening exchange",
+        "Before": "Unsure",
+        "After": "",
+        "Shift": "",
+    }
+
+    summary = json.loads(summary_json(report))
+    assert summary["threads"][0]["respondents"] == 2 and summary["threads"][0]["iq2"]["winner"] == "no"
+    assert summary["threads"][1]["iq2"]["winner"] == "tie"
+
+
+async def test_chart_has_a_before_and_after_bar_per_thread(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "class.db") as db:
+        ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
+        report = await build_report(db, ref, sample_pack(), names=False)
+    axis = chart_figure(report).axes[0]
+    bars = [p for p in axis.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 5 * 2 * 3  # threads x (before, after) x (yes, unsure, no)
+    colours = {tuple(round(c, 3) for c in bar.get_facecolor()[:3]) for bar in bars}
+    assert (1.0, 0.0, 0.0) not in colours and (0.0, 0.0, 1.0) not in colours
+    png = chart_png(report)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width >= 1000 and height >= 500 and len(png) > 20_000
+
+
+async def test_catalog_and_purge(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    async with Database.open(tmp_path / "class.db") as db:
+        service = GameService(db, clock)
+        old = await play_classroom(service, clock)
+        clock.tick(40 * 86400)
+        new = await play_classroom(service, clock)
+        listed = await list_games(db, channel="room-7", since=datetime(2026, 2, 1, tzinfo=UTC))
+        assert [g.ref for g in listed] == [new] and listed[0].players == 3
+        assert await purge_games(db, datetime(2026, 1, 15, tzinfo=UTC)) == 1
+        assert [g.ref for g in await list_games(db)] == [new]
+        orphans = await db.read("SELECT COUNT(*) FROM answers WHERE game_id = ?", (old.game_id,))
+        assert orphans[0][0] == 0
+
+
+def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
+    database = tmp_path / "class.db"
+
+    async def two_games() -> None:
+        clock = ManualClock()
+        async with Database.open(database) as db:
+            service = GameService(db, clock)
+            await play_classroom(service, clock)
+            clock.tick(86400)
+            await play_classroom(service, clock, seed=9)
+
+    asyncio.run(two_games())
+    assert main(["games", "--db", str(database)]) == 0
+    assert "us-russia-normalization" in capsys.readouterr().out
+    out = tmp_path / "out"
+    assert main(["report", "1", "--db", str(database), "--format", "csv", "--format", "json", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["game-1-stances.csv", "game-1-students.csv", "game-1-summary.json"]
+    assert (
+        main(["report", "--channel", "room-7", "--since", "2026-01-01", "--db", str(database), "-o", str(out / "c")])
+        == 0
+    )
+    rows = list(
+        csv.reader(io.StringIO((out / "c" / "class-summary.csv").read_text(encoding="utf-8").removeprefix("\ufeff")))
+    )
+    assert [row[0] for row in rows[1:]] == ["Student 01", "Student 02", "Student 03"]
+    assert [row[3] for row in rows[1:]] == ["3000", "0", "3000"]  # total points over both games
+    assert main(["report", "99", "--db", str(database)]) == 1
+    assert "no game 99" in capsys.readouterr().err
+    assert main(["purge", "--older-than", "0", "--db", str(database)]) == 0
+    assert "deleted 2 games" in capsys.readouterr().out
