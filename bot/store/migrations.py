@@ -122,4 +122,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX games_by_thread ON games (workspace_id, thread_ref);
     """,
+    # 3: a heartbeat per platform connection, so `rebuttal health` (another process) can tell
+    # whether the bot is connected.
+    """
+    CREATE TABLE heartbeats (
+        platform TEXT PRIMARY KEY,
+        beat_at TEXT NOT NULL
+    );
+    """,
 )

@@ -1,0 +1,22 @@
+# Rebuttal chat bot. Build: docker build -t rebuttal .   Run: see docker-compose.yml.
+FROM python:3.11.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    REBUTTAL_DB=/data/rebuttal.sqlite3 \
+    REBUTTAL_CONTENT_DIR=/app/content
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY adapters ./adapters
+COPY content ./content
+RUN pip install . \
+    && useradd --create-home --uid 10001 rebuttal \
+    && mkdir -p /data && chown rebuttal:rebuttal /data
+
+USER rebuttal
+VOLUME ["/data"]
+ENTRYPOINT ["rebuttal"]
+CMD ["run", "discord"]

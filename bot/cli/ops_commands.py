@@ -1,0 +1,28 @@
+"""``rebuttal health``: for container healthchecks and monitoring (exit 0 healthy, 1 not)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.cli.game_commands import default_database
+from bot.health import check_health
+
+if TYPE_CHECKING:
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(commands: Subcommands) -> None:
+    health = commands.add_parser("health", help="is the database migrated and the bot connected? (exit 0 if so)")
+    health.add_argument("--platform", choices=["discord", "slack"], help="also require a live connection to it")
+    health.add_argument("--db", type=Path)
+    health.set_defaults(handler=run_health)
+
+
+def run_health(args: argparse.Namespace) -> int:
+    result = asyncio.run(check_health(args.db or default_database(), args.platform, datetime.now(UTC)))
+    print(("healthy: " if result.healthy else "unhealthy: ") + result.detail)
+    return 0 if result.healthy else 1
