@@ -1,0 +1,104 @@
+"""When daily rounds run: next-run instants in UTC from a local time of day, time zone and
+weekdays; what to do about runs missed while the bot was down; daily streaks.
+
+Pure functions: times come in, nothing reads a clock. Next-run times are stored as absolute
+UTC instants, so a restart or a DST change never moves a run already planned. Across DST:
+a local time that does not exist that day (the spring-forward gap) runs at the same
+wall-clock distance past the gap (02:30 becomes 03:30); a time that happens twice (fall
+back) runs at its first occurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+GRACE = timedelta(hours=2)  # a run missed by less than this is still posted on start
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ScheduleError(ValueError):
+    """An invalid schedule setting, with a message fit for the person who typed it."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    time_of_day: time
+    zone: str  # an IANA name, e.g. "Europe/Berlin"
+    weekdays: frozenset[int]  # 0 = Monday
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ScheduleError(f"unknown time zone {self.zone!r}; use an IANA name like Europe/Berlin") from None
+        if not self.weekdays or not self.weekdays <= set(range(7)):
+            raise ScheduleError("choose at least one day of the week")
+
+
+def parse_weekdays(text: str) -> frozenset[int]:
+    """``"mon,wed,fri"``, ``"mon-fri"``, ``"daily"`` or ``"weekdays"`` as weekday numbers."""
+    text = text.strip().lower()
+    if text in {"daily", "every day", "all"}:
+        return frozenset(range(7))
+    if text == "weekdays":
+        return frozenset(range(5))
+    days: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.replace(" ", ",").split(","))):
+        if "-" in part:
+            first, _, last = part.partition("-")
+            start, end = _day(first), _day(last)
+            days |= set(range(start, end + 1)) if start <= end else set(range(start, 7)) | set(range(end + 1))
+        else:
+            days.add(_day(part))
+    if not days:
+        raise ScheduleError("choose at least one day of the week")
+    return frozenset(days)
+
+
+def _day(name: str) -> int:
+    try:
+        return WEEKDAY_NAMES.index(name[:3])
+    except ValueError:
+        raise ScheduleError(f"{name!r} is not a day; use mon, tue, wed, thu, fri, sat, sun") from None
+
+
+def next_run_after(moment: datetime, timing: Timing) -> datetime:
+    """The first scheduled instant strictly after ``moment``, in UTC."""
+    zone = ZoneInfo(timing.zone)
+    local_day = moment.astimezone(zone).date()
+    for offset in range(8):
+        day = local_day + timedelta(days=offset)
+        if day.weekday() not in timing.weekdays:
+            continue
+        # fold=0: the first of a repeated time; a skipped time resolves with the offset before
+        # the gap, which lands past it by the gap's length.
+        run = datetime.combine(day, timing.time_of_day, tzinfo=zone).astimezone(UTC)
+        if run > moment:
+            return run
+    raise AssertionError("a weekly schedule always runs within eight days")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class StartupDecision:
+    post_now: bool  # a missed run inside the grace window is posted once, at start
+    next_run: datetime
+
+
+def on_start(stored_next_run: datetime, now: datetime, timing: Timing, grace: timedelta = GRACE) -> StartupDecision:
+    """After a restart: post a missed run only if it is recent, and never more than one."""
+    if stored_next_run > now:
+        return StartupDecision(False, stored_next_run)
+    return StartupDecision(now - stored_next_run <= grace, next_run_after(now, timing))
+
+
+def daily_streak(played: Iterable[int], latest: int) -> int:
+    """Rounds played in a row, counted back from round number ``latest`` (rounds are the
+    schedule's own occurrences, so days off the schedule never break a streak)."""
+    rounds = set(played)
+    streak = 0
+    while latest - streak in rounds:
+        streak += 1
+    return streak
