@@ -7,14 +7,20 @@ as a separate process (a container healthcheck) and reads it. A heartbeat older 
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 
 from bot.store.database import Database
 from bot.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = timedelta(seconds=30)
 STALE_AFTER = timedelta(seconds=90)
@@ -33,6 +39,34 @@ async def record_heartbeat(database: Database, platform: str, at: datetime) -> N
             "ON CONFLICT (platform) DO UPDATE SET beat_at = excluded.beat_at",
             (platform, at.isoformat()),
         )
+
+
+@asynccontextmanager
+async def heartbeat(
+    database: Database,
+    platform: str,
+    connected: Callable[[], bool | Awaitable[bool]],
+    every: timedelta = HEARTBEAT_EVERY,
+) -> AsyncIterator[None]:
+    """Record a heartbeat every ``every`` while ``connected()`` says so, for as long as the
+    block runs. A failed write is logged and retried at the next beat, never fatal."""
+
+    async def beat() -> None:
+        while True:
+            up = connected()
+            if up if isinstance(up, bool) else await up:
+                try:
+                    await record_heartbeat(database, platform, datetime.now(UTC))
+                except aiosqlite.Error:
+                    log.warning("could not record the %s heartbeat", platform, exc_info=True)
+            await asyncio.sleep(every.total_seconds())
+
+    task = asyncio.create_task(beat(), name=f"heartbeat-{platform}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def check_health(path: Path, platform: str | None, now: datetime) -> Health:

@@ -47,6 +47,13 @@ class GameService:
         self._states = games.StateCache()
 
     async def workspace_id(self, platform: str, external_id: str) -> int:
+        """The workspace's row id, created on first sight. Every click asks, so the common case
+        is a plain read that takes no write lock."""
+        rows = await self.database.read(
+            "SELECT id FROM workspaces WHERE platform = ? AND external_id = ?", (platform, external_id)
+        )
+        if rows:
+            return int(rows[0]["id"])
         async with self.database.transaction() as db:
             return await games.ensure_workspace(db, platform, external_id)
 

@@ -126,7 +126,9 @@ def _why_not(state: GameState, command: Command) -> str:
     if state.status is Status.PAUSED:
         return "The game is paused; wait for the host to resume it."
     if isinstance(command, PlayerAnswered):
-        return "This question is closed." if state.phase is Phase.REVEALED else "There is no open question right now."
+        if state.phase is Phase.REVEALED or command.step != state.step:
+            return "This question is closed."
+        return "There is no open question right now."
     return "That can't be done right now."  # pragma: no cover - the table covers the rest
 
 
