@@ -1,0 +1,124 @@
+"""The bot object and the services its callbacks reach through ``interaction.client``.
+
+Buttons are routed by discord.py to ``DynamicItem`` classes it builds itself, so callbacks
+find the game service through the client rather than through module-level state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+
+from adapters.discord.locks import KeyedLocks
+from adapters.discord.replies import NO_MENTIONS
+from bot.health import heartbeat, record_heartbeat
+from bot.runner import GameRunner
+from bot.service import GameService
+from bot.workspaces import WorkspaceService
+
+log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+class Closeable(Protocol):
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    games: GameService
+    workspaces: WorkspaceService
+    runner: GameRunner
+    presenter: Closeable
+    controls: KeyedLocks = field(default_factory=KeyedLocks)  # one host control at a time per game
+
+
+def intents() -> discord.Intents:
+    """Only ``guilds`` (not privileged): channels, threads and roles. Interactions need none."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+class RebuttalBot(discord.Client):
+    def __init__(self, dynamic_items: Sequence[type[discord.ui.DynamicItem[Any]]], **options: Any) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)
+        self.tree = app_commands.CommandTree(self)
+        self._dynamic_items = tuple(dynamic_items)
+        self._services: Services | None = None
+        self._in_flight: set[asyncio.Task[object]] = set()
+        self._connected = False  # for the heartbeat `rebuttal health` reads
+        self._lifetime = contextlib.AsyncExitStack()
+
+    def attach(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the bot was built without services; use adapters.discord.app.build_bot")
+        return self._services
+
+    async def setup_hook(self) -> None:
+        # Dynamic items route clicks by custom_id pattern, so buttons on messages posted
+        # before a restart still reach their game.
+        self.add_dynamic_items(*self._dynamic_items)
+        await self.tree.sync()
+        database = self.services.games.database
+        await self._lifetime.enter_async_context(heartbeat(database, "discord", lambda: self._connected))
+
+    async def on_ready(self) -> None:
+        # Re-arm stored deadlines; nothing is reposted (the messages are still there).
+        resumed = await self.services.runner.resume_all()
+        await self._mark_connected(True)
+        log.info("ready as %s; %d running game(s) resumed", self.user, resumed)
+
+    async def on_resumed(self) -> None:
+        await self._mark_connected(True)
+
+    async def on_disconnect(self) -> None:
+        self._connected = False
+
+    async def _mark_connected(self, connected: bool) -> None:
+        self._connected = connected
+        if connected:  # at once, rather than at the next beat
+            await record_heartbeat(self.services.games.database, "discord", self.services.games.clock())
+
+    @contextlib.asynccontextmanager
+    async def serving(self) -> AsyncIterator[Services]:
+        """The services, with the calling callback counted as in flight until it returns."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            yield self.services
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    async def close(self) -> None:
+        # Let callbacks already running finish their writes before the database goes away.
+        busy = {task for task in self._in_flight if task is not asyncio.current_task()}
+        if busy:
+            await asyncio.wait(busy, timeout=SHUTDOWN_GRACE_SECONDS)
+        self._connected = False
+        await self._lifetime.aclose()
+        if self._services is not None:
+            await self._services.runner.close()
+            await self._services.presenter.close()
+        await super().close()
+
+
+def serving(interaction: discord.Interaction) -> contextlib.AbstractAsyncContextManager[Services]:
+    """``async with serving(interaction) as services``: what every callback runs inside."""
+    client = interaction.client
+    if not isinstance(client, RebuttalBot):
+        raise TypeError("Rebuttal's interactions must come through a RebuttalBot")
+    return client.serving()

@@ -1,0 +1,98 @@
+"""``rebuttal run discord`` and ``rebuttal discord invite-url``.
+
+A missing or rejected token is one line on stderr and exit status 2, never a traceback.
+``REBUTTAL_DISCORD_API_BASE`` and ``REBUTTAL_DISCORD_GATEWAY_URL`` point discord.py at
+another server (a local stand-in in tests); by default it talks to Discord.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import aiohttp
+import discord
+import discord.gateway
+import discord.http
+import yarl
+
+from adapters.discord.app import build_bot
+from bot.cli.game_commands import default_database
+from bot.store.database import Database
+
+TOKEN_VARIABLE = "DISCORD_TOKEN"
+CLIENT_ID_VARIABLE = "DISCORD_CLIENT_ID"
+API_BASE_VARIABLE = "REBUTTAL_DISCORD_API_BASE"
+GATEWAY_VARIABLE = "REBUTTAL_DISCORD_GATEWAY_URL"
+
+# Exactly what the bot does, and nothing more (docs/discord.md says why each is needed).
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True,  # see the channel /debate start is run in (and its threads)
+    embed_links=True,  # steps are embeds
+    create_public_threads=True,  # each debate gets its own thread
+    send_messages_in_threads=True,  # post the steps there
+)  # Send Messages is not needed: the bot never posts in the channel itself, only in threads.
+SCOPES = ("bot", "applications.commands")
+
+
+def _fail(message: str) -> int:
+    print(f"rebuttal: {message}", file=sys.stderr)
+    return 2
+
+
+@contextlib.contextmanager
+def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
+    """Point discord.py's REST base and default gateway where the environment says; restored after."""
+    route, websocket = discord.http.Route, discord.gateway.DiscordWebSocket
+    saved = (route.BASE, websocket.DEFAULT_GATEWAY)
+    if environ.get(API_BASE_VARIABLE):
+        route.BASE = environ[API_BASE_VARIABLE].rstrip("/")
+    if environ.get(GATEWAY_VARIABLE):
+        websocket.DEFAULT_GATEWAY = yarl.URL(environ[GATEWAY_VARIABLE])
+    try:
+        yield
+    finally:
+        route.BASE, websocket.DEFAULT_GATEWAY = saved
+
+
+async def serve(database_path: Path, token: str) -> None:
+    async with Database.open(database_path) as database:
+        bot = build_bot(database)
+        async with bot:
+            await bot.login(token)  # a bad token fails here, before anything is logged
+            discord.utils.setup_logging(level=logging.INFO)
+            await bot.connect()
+
+
+def run(args: argparse.Namespace) -> int:
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        return _fail(f"{TOKEN_VARIABLE} is not set; put the bot's token there (see docs/discord.md).")
+    path: Path = args.db if getattr(args, "db", None) else default_database()  # $REBUTTAL_DB or user data dir
+    with redirected_endpoints(os.environ):
+        try:
+            asyncio.run(serve(path, token))
+        except discord.LoginFailure:
+            return _fail(f"Discord rejected {TOKEN_VARIABLE}; copy it again (Developer Portal → Bot → Reset Token).")
+        except discord.PrivilegedIntentsRequired:
+            return _fail("Discord refused the gateway connection: this bot must not need privileged intents.")
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"rebuttal: cannot reach Discord ({error.__class__.__name__}: {error}).", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 0
+    return 0
+
+
+def invite_url(args: argparse.Namespace) -> int:
+    client_id = (getattr(args, "client_id", None) or os.environ.get(CLIENT_ID_VARIABLE, "")).strip()
+    if not client_id.isdigit():
+        return _fail(f"give the application id: --client-id ID or {CLIENT_ID_VARIABLE} (see docs/discord.md).")
+    print(discord.utils.oauth_url(client_id, permissions=BOT_PERMISSIONS, scopes=SCOPES))
+    return 0

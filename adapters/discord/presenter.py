@@ -1,0 +1,114 @@
+"""Drawing a game's effects in its Discord thread.
+
+Each step is one message, recorded with ``service.record_message`` so that reveals and the
+answer counter edit the right message, also after a restart. Messages are addressed by id
+through partial objects: nothing here depends on discord.py's cache or keeps game state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+
+from adapters.discord.components import paused_view, step_view
+from adapters.discord.counter import AnswerCounter, answered_text
+from adapters.discord.render import option_labels, results_embed, scoreboard_embed, step_embed
+from adapters.discord.replies import NO_MENTIONS
+from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
+from bot.engine.script import StepKind
+from bot.engine.state import GameState, Phase
+from bot.presentation import step_card
+from bot.service import GameService
+from bot.store.games import GameRef
+
+log = logging.getLogger(__name__)
+
+
+class DiscordPresenter:
+    def __init__(self, client: discord.Client, service: GameService, counter_interval: float = 2.0) -> None:
+        self.client = client
+        self.service = service
+        self.counter = AnswerCounter(service, self._edit_count, counter_interval)
+
+    async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
+        thread = await self._thread(ref)
+        if thread is None:
+            log.warning("game %s has no thread yet; %d effect(s) not shown", ref.game_id, len(effects))
+            return
+        for effect in effects:
+            if isinstance(effect, ShowStep):
+                await self._show(ref, state, thread, effect.step)
+            elif isinstance(effect, UpdateAnswerCount):
+                await self.counter.note(ref)
+            elif isinstance(effect, RevealStep):
+                await self._reveal(ref, state, thread, effect)
+            elif isinstance(effect, GamePaused):
+                await thread.send(
+                    "⏸ The debate is paused.", view=paused_view(ref.game_id, state.step, state.phase),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            elif isinstance(effect, GameResumed):
+                await thread.send("▶ The debate goes on.", allowed_mentions=NO_MENTIONS)
+            elif isinstance(effect, GameOver):
+                await self._game_over(ref, state, thread)
+
+    async def close(self) -> None:
+        await self.counter.close()
+
+    async def _thread(self, ref: GameRef) -> discord.PartialMessageable | None:
+        thread_ref = await self.service.thread_of(ref)
+        if thread_ref is None:
+            return None
+        return self.client.get_partial_messageable(int(thread_ref), type=discord.ChannelType.public_thread)
+
+    async def _show(self, ref: GameRef, state: GameState, thread: discord.PartialMessageable, index: int) -> None:
+        step = state.script.steps[index]
+        if step.kind is StepKind.SCOREBOARD:
+            return  # GameOver follows with the scoreboard itself
+        pack = await self.service.pack_of(ref)
+        embed = step_embed(step_card(pack, step), step, len(state.script.steps) - 1)
+        phase = Phase.OPEN if step.kind.is_question else Phase.SHOWN
+        labels = option_labels(step) if step.kind.is_question else []
+        view = step_view(ref.game_id, step, labels, phase)
+        message = await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+        await self.service.record_message(ref, index, str(message.id))
+
+    async def _reveal(
+        self, ref: GameRef, state: GameState, thread: discord.PartialMessageable, effect: RevealStep
+    ) -> None:
+        step = state.script.steps[effect.step]
+        message_ref = await self.service.message_of(ref, effect.step)
+        if message_ref is None:
+            log.warning("game %s: no message recorded for step %d; reveal not shown", ref.game_id, effect.step)
+            return
+        pack = await self.service.pack_of(ref)
+        embeds = [
+            step_embed(step_card(pack, step), step, len(state.script.steps) - 1),
+            results_embed(step, effect.tally, effect.correct_option),
+        ]
+        view = step_view(
+            ref.game_id, step, option_labels(step), Phase.REVEALED, correct_option=effect.correct_option
+        )
+        async with self.counter.lock(ref):
+            await thread.get_partial_message(int(message_ref)).edit(
+                content=answered_text(sum(effect.tally)) + " · closed",
+                embeds=embeds,
+                view=view,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    async def _game_over(self, ref: GameRef, state: GameState, thread: discord.PartialMessageable) -> None:
+        pack = await self.service.pack_of(ref)
+        pairs = await self.service.stance_pairs(ref)
+        embed = scoreboard_embed(pack, state.players, state.host, pairs)
+        await thread.send("🏁 The debate is over.", embed=embed, allowed_mentions=NO_MENTIONS)
+        self.counter.forget(ref)
+
+    async def _edit_count(self, ref: GameRef, step: int, text: str) -> None:
+        thread = await self._thread(ref)
+        message_ref = await self.service.message_of(ref, step)
+        if thread is None or message_ref is None:
+            return
+        await thread.get_partial_message(int(message_ref)).edit(content=text, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,86 @@
+"""Step cards as embeds. One neutral colour and one heading style for every section, so
+neither side looks more prominent than the other; sides are named in words by the card."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import discord
+
+from adapters.discord.replies import cut, safe
+from bot.content.model import Pack
+from bot.engine.script import Step, StepKind, option_letter
+from bot.engine.state import PlayerRecord
+from bot.presentation import StepCard, reveal_text, scoreboard_lines, shift_line, thread_title
+
+COLOUR = discord.Colour(0x5865F2)  # the same for both sides: colour must not signal a side
+TITLE_LIMIT, DESCRIPTION_LIMIT = 256, 4096
+
+
+def shares(lengths: Sequence[int], budget: int) -> list[int]:
+    """Per block, how many characters it may keep so all fit ``budget``: the longest blocks
+    are shortened first ("water filling"), so short ones are never cut."""
+    if sum(lengths) <= budget:
+        return list(lengths)
+    cap, remaining, left = 0, budget, sorted(lengths)
+    while left:
+        fair = remaining // len(left)
+        if left[0] > fair:
+            cap = fair
+            break
+        remaining -= left.pop(0)
+        cap = fair
+    return [min(length, cap) for length in lengths]
+
+
+def fit_blocks(blocks: Sequence[str], budget: int, separator: str = "\n\n") -> str:
+    room = max(0, budget - len(separator) * max(0, len(blocks) - 1))
+    limits = shares([len(b) for b in blocks], room)
+    return separator.join(cut(block, limit) for block, limit in zip(blocks, limits, strict=True) if limit > 0)
+
+
+def option_labels(step: Step) -> list[str]:
+    """Button labels: the stance scale in words, otherwise letters (the texts are in the embed)."""
+    if step.kind is StepKind.STANCE:
+        return [option.text for option in step.options]
+    return [option_letter(index) for index in range(len(step.options))]
+
+
+def step_embed(card: StepCard, step: Step, total_steps: int) -> discord.Embed:
+    blocks = [f"**{safe(s.heading)}**\n{safe(s.text)}" if s.heading else safe(s.text) for s in card.sections]
+    tail: list[str] = []
+    if card.prompt:
+        tail.append(f"**{safe(card.prompt)}**")
+    if card.options and step.kind is not StepKind.STANCE:
+        tail.extend(f"**{option_letter(i)}.** {safe(text)}" for i, text in enumerate(card.options))
+    # The question and its options must survive: long turn texts give way first.
+    tail_text = fit_blocks(tail, DESCRIPTION_LIMIT // 2 if blocks else DESCRIPTION_LIMIT, "\n")
+    body = fit_blocks(blocks, DESCRIPTION_LIMIT - len(tail_text) - 2) if blocks else ""
+    description = "\n\n".join(part for part in (body, tail_text) if part)
+    embed = discord.Embed(title=cut(safe(card.title), TITLE_LIMIT), description=description, colour=COLOUR)
+    embed.set_footer(text=f"Step {step.index + 1} of {total_steps}")
+    return embed
+
+
+def results_embed(step: Step, tally: Sequence[int], correct_option: int | None) -> discord.Embed:
+    return discord.Embed(
+        title="Results", description=cut(reveal_text(step, tally, correct_option), DESCRIPTION_LIMIT), colour=COLOUR
+    )
+
+
+def scoreboard_embed(
+    pack: Pack, players: Mapping[str, PlayerRecord], host: str, pairs: Mapping[str, Mapping[str, tuple[int, int]]]
+) -> discord.Embed:
+    """Final scores (a host who never answered is running the game, not playing) and each
+    thread's stance shift; names are escaped, so a display name cannot format or ping."""
+    playing = {key: replace(p, name=safe(p.name)) for key, p in players.items() if key != host or p.answered}
+    scores = "\n".join(scoreboard_lines(playing)) or "No one played."
+    shifts = [shift_line(safe(thread_title(pack, t.id)), pairs.get(t.id, {})) for t in pack.all_threads()]
+    embed = discord.Embed(title="Final scoreboard", description=cut(scores, DESCRIPTION_LIMIT), colour=COLOUR)
+    embed.add_field(
+        name="Stance shifts by thread (+ towards yes, − towards no; never scored)",
+        value=fit_blocks(shifts, 1024, "\n") or "—",
+        inline=False,
+    )
+    return embed

@@ -1,0 +1,135 @@
+"""``/debate library|leaderboard|import|settings|forget-me``: the server's debates, results,
+teachers, and a player's own data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.access import TEACHERS_ONLY, Caller, NotInServer, caller_of, can_manage, teacher_check
+from adapters.discord.components import forget_view
+from adapters.discord.context import Services, serving
+from adapters.discord.importing import read_upload
+from adapters.discord.replies import listing, safe, tell
+from bot.store.workspaces import TeacherSettings
+
+
+async def _caller(services: Services, interaction: discord.Interaction) -> Caller | None:
+    try:
+        return await caller_of(services, interaction)
+    except NotInServer:
+        await tell(interaction, "Use /debate in a server.")
+        return None
+
+
+async def library(interaction: discord.Interaction) -> None:
+    async with serving(interaction) as services:
+        await _library(services, interaction)
+
+
+async def _library(services: Services, interaction: discord.Interaction) -> None:
+    caller = await _caller(services, interaction)
+    if caller is None:
+        return
+    packs = sorted((await services.workspaces.library(caller.workspace_id)).packs.values(), key=lambda p: p.id)
+    lines = [f"• `{p.id}` — {safe(p.question)}" for p in packs]
+    await tell(interaction, listing(f"{len(packs)} debate(s) here (start one with /debate start):", lines))
+
+
+async def leaderboard(interaction: discord.Interaction) -> None:
+    async with serving(interaction) as services:
+        await _leaderboard(services, interaction)
+
+
+async def _leaderboard(services: Services, interaction: discord.Interaction) -> None:
+    caller = await _caller(services, interaction)
+    if caller is None:
+        return
+    if not await teacher_check(services, interaction, caller):
+        await tell(interaction, TEACHERS_ONLY)  # results are the teacher's to share
+        return
+    rows = await services.workspaces.leaderboard(caller.workspace_id)
+    lines = [
+        f"{rank}. {safe(row.name)} — {row.points} pts ({row.correct}/{row.answered} correct, {row.games} game(s))"
+        for rank, row in enumerate(rows, start=1)
+    ]
+    await tell(interaction, listing("All-time leaderboard:", lines) if lines else "No one has played here yet.")
+
+
+@app_commands.describe(file="A card (.txt) or a pack file (.yaml, .yml, .json), at most 256 KiB")
+async def import_debate(interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async with serving(interaction) as services:
+        await _import_debate(services, interaction, file)
+
+
+async def _import_debate(services: Services, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    caller = await _caller(services, interaction)
+    if caller is None:
+        return
+    if not await teacher_check(services, interaction, caller):
+        await tell(interaction, TEACHERS_ONLY)
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    result = await read_upload(file)
+    if result.pack is not None:
+        await services.workspaces.add_pack(caller.workspace_id, result.pack, caller.player.user_id)
+    await tell(interaction, result.message)
+
+
+@app_commands.describe(
+    teacher_role="Members with this role count as teachers (start, control, import, results)",
+    reset="Go back to the default: only Manage Server / Manage Channels",
+)
+async def settings(
+    interaction: discord.Interaction, teacher_role: discord.Role | None = None, reset: bool = False
+) -> None:
+    async with serving(interaction) as services:
+        await _settings(services, interaction, teacher_role, reset)
+
+
+async def _settings(
+    services: Services, interaction: discord.Interaction, teacher_role: discord.Role | None, reset: bool
+) -> None:
+    caller = await _caller(services, interaction)
+    if caller is None:
+        return
+    current = await services.workspaces.teacher_settings(caller.workspace_id)
+    if teacher_role is None and not reset:
+        role = f"<@&{current.teacher_role}>" if current.teacher_role else "none"
+        await tell(interaction, f"Teacher role: {role}. Members with Manage Server or Manage Channels always count.")
+        return
+    # Only server managers decide who teaches; a teacher role cannot widen itself.
+    if not can_manage(interaction):
+        await tell(interaction, "Only members with Manage Server or Manage Channels can change who is a teacher.")
+        return
+    chosen = None if reset else str(teacher_role.id) if teacher_role else None
+    await services.workspaces.save_teacher_settings(
+        caller.workspace_id, TeacherSettings(chosen, current.teacher_users)
+    )
+    await tell(interaction, f"Teacher role set to <@&{chosen}>." if chosen else "Teacher role cleared.")
+
+
+async def forget_me(interaction: discord.Interaction) -> None:
+    if interaction.guild_id is None:
+        await tell(interaction, "Run /debate forget-me in the server whose data you want deleted.")
+        return
+    await tell(
+        interaction,
+        "This deletes your answers and scores in every debate played in this server. It cannot be undone.",
+        view=forget_view(interaction.user.id),
+    )
+
+
+def workspace_commands() -> list[app_commands.Command[app_commands.Group, ..., None]]:
+    """Fresh command objects (a command belongs to one tree, and tests build several bots)."""
+    specs: list[tuple[str, str, Callable[..., Coroutine[Any, Any, None]]]] = [
+        ("library", "List the debates available in this server", library),
+        ("leaderboard", "All-time scores in this server (teachers)", leaderboard),
+        ("import", "Add a debate from a card or pack file, for this server only (teachers)", import_debate),
+        ("settings", "Show or set which role counts as teachers", settings),
+        ("forget-me", "Delete your own answers and scores in this server", forget_me),
+    ]
+    return [app_commands.Command(name=n, description=d, callback=c) for n, d, c in specs]
