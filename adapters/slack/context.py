@@ -1,0 +1,132 @@
+"""What every Slack listener shares: the services, who counts as a teacher, and replies.
+
+One ``SlackGames`` is built per app by ``app.build_app``; it holds services and the Web API
+client, never game state (that lives in the database and is read per request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from slack_bolt.async_app import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.engine.commands import Advanced, Command, Ended, Paused, Resumed, Skipped
+from bot.runner import GameRunner
+from bot.service import GameService, Outcome
+from bot.store.games import GameRef
+from bot.workspaces import WorkspaceService
+
+from . import blocks
+from .presenter import SlackPresenter
+from .routing import Control
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+
+Reply = Callable[[str], Awaitable[None]]
+
+HostCommandType = type[Advanced] | type[Paused] | type[Resumed] | type[Skipped] | type[Ended]
+HOST_COMMANDS: dict[Control, HostCommandType] = {
+    Control.NEXT: Advanced,
+    Control.PAUSE: Paused,
+    Control.RESUME: Resumed,
+    Control.SKIP: Skipped,
+    Control.END: Ended,
+}
+
+
+@asynccontextmanager
+async def after_ack(what: str) -> AsyncIterator[None]:
+    """Run a listener's work after its ack, logging any failure with its traceback.
+
+    A listener must not raise once it has acked: slack-bolt (1.30, ``AsyncioListenerRunner``)
+    then resets the stored ack, and if that happens before its polling loop saw the ack,
+    no ack is sent at all, so Slack shows an error and may retry. The work is logged and
+    dropped here instead; the database already holds whatever was committed.
+    """
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed after it was acknowledged", what)
+
+
+@dataclass(frozen=True)
+class SlashRequest:
+    """A ``/debate`` invocation: who typed it where, and the words after the subcommand."""
+
+    team_id: str
+    workspace_id: int
+    channel: str
+    user: str
+    user_name: str
+    trigger_id: str
+    args: tuple[str, ...]
+
+
+def random_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+@dataclass
+class SlackGames:
+    service: GameService
+    workspaces: WorkspaceService
+    runner: GameRunner
+    presenter: SlackPresenter
+    client: AsyncWebClient
+    seed: Callable[[], int] = random_seed
+    # Serialises "is a game running here? then start one" so two starts cannot both pass.
+    start_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def workspace(self, team_id: str) -> int:
+        return await self.service.workspace_id(PLATFORM, team_id)
+
+    async def is_teacher(self, workspace_id: int, user_id: str) -> bool:
+        """Workspace admins and owners, plus the users named in the workspace's settings."""
+        settings = await self.workspaces.teacher_settings(workspace_id)
+        if user_id in settings.teacher_users:
+            return True
+        info = await self.client.users_info(user=user_id)
+        user = info.get("user") or {}
+        return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+    def host_command(self, control: Control, user_id: str, is_teacher: bool) -> Command:
+        return HOST_COMMANDS[control](user_id, is_teacher, self.service.clock())
+
+    async def submit(self, ref: GameRef, command: Command, event_id: str, reply: Reply) -> Outcome:
+        """Handle a command, tell its sender first, then draw its effects for everyone.
+
+        A redelivered event (same ``event_id``) gets nothing at all: its first delivery
+        already answered, and a second confirmation would be a second post.
+        """
+        outcome = await self.service.handle(ref, command, event_id)
+        if outcome.duplicate:
+            return outcome
+        if outcome.reply:
+            await reply(blocks.escape(outcome.reply))
+        await self.runner.present(ref, outcome)
+        return outcome
+
+    def ephemeral(self, channel: str, user: str, thread_ts: str | None, respond: AsyncRespond | None = None) -> Reply:
+        """A private reply in the thread; through the click's ``response_url`` if Slack refuses
+        that (e.g. ``user_not_in_channel``), since a response_url reaches the clicker anywhere."""
+
+        async def send(text: str) -> None:
+            try:
+                await self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
+            except SlackApiError:
+                if respond is None:
+                    raise
+                await respond(text=text, replace_original=False)
+
+        return send

@@ -1,0 +1,100 @@
+"""Button clicks: answers, host controls and the forget-me confirmation.
+
+Everything a click needs is in its ``action_id`` (game, step, option or control) and in
+Slack's payload (team, user), so a button posted before a restart still routes. The click's
+``action_ts`` (with the user) is the event id the service deduplicates on: a redelivered
+click is recognised, records nothing and posts nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.engine.commands import PlayerAnswered
+from bot.store.games import GameNotFound, GameRef
+
+from . import blocks
+from .context import SlackGames, after_ack
+from .routing import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, AnswerButton, HostButton
+
+log = logging.getLogger(__name__)
+
+
+def click_event_id(body: dict[str, Any]) -> str:
+    action = body["actions"][0]
+    return f"action:{action.get('action_ts') or body.get('trigger_id')}:{body['user']['id']}"
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str | None]:
+    """The channel and thread the clicked message sits in (for ephemeral replies)."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+    return str(channel), container.get("thread_ts") or message.get("thread_ts")
+
+
+def register(app: AsyncApp, games: SlackGames) -> None:
+    @app.action(ANSWER_ACTION)
+    async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with after_ack("an answer click"):
+            await _answer(games, body, respond)
+
+    @app.action(HOST_ACTION)
+    async def host_control(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with after_ack("a host control click"):
+            await _host_control(games, body, respond)
+
+    @app.action(FORGET_ACTION)
+    async def forget_me(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with after_ack("forget-me"):
+            await _forget_me(games, body, respond)
+
+
+async def _answer(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+    button = AnswerButton.parse(body["actions"][0]["action_id"])
+    if button is None:  # the pattern matched, so this cannot happen; say so in the log
+        log.warning("unreadable answer button %r", body["actions"][0]["action_id"])
+        return
+    user = body["user"]
+    channel, thread_ts = _where(body)
+    reply = games.ephemeral(channel, user["id"], thread_ts, respond)
+    ref = GameRef(await games.workspace(body["team"]["id"]), button.game_id)
+    command = PlayerAnswered(
+        user["id"], str(user.get("name") or user["id"]), button.step, button.option, games.service.clock()
+    )
+    try:
+        await games.submit(ref, command, click_event_id(body), reply)
+    except GameNotFound:
+        await reply("This debate no longer exists.")
+
+
+async def _host_control(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+    button = HostButton.parse(body["actions"][0]["action_id"])
+    if button is None:
+        log.warning("unreadable host button %r", body["actions"][0]["action_id"])
+        return
+    user = body["user"]["id"]
+    channel, thread_ts = _where(body)
+    reply = games.ephemeral(channel, user, thread_ts, respond)
+    workspace_id = await games.workspace(body["team"]["id"])
+    command = games.host_command(button.control, user, await games.is_teacher(workspace_id, user))
+    try:
+        await games.submit(GameRef(workspace_id, button.game_id), command, click_event_id(body), reply)
+    except GameNotFound:
+        await reply("This debate no longer exists.")
+
+
+async def _forget_me(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+    user = body["user"]["id"]
+    if body["actions"][0].get("value") != user:
+        await respond(text="This button is for the person who asked to be forgotten.", replace_original=False)
+        return
+    deleted = await games.workspaces.forget_player(await games.workspace(body["team"]["id"]), user)
+    text = f"Done: {deleted} record{'s' if deleted != 1 else ''} of your answers and scores deleted here."
+    await respond(text=blocks.escape(text), replace_original=True)

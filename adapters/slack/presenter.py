@@ -1,0 +1,148 @@
+"""Drawing a game's effects in its Slack thread.
+
+The parent message is posted when a game starts; every step is a reply in its thread, and
+each step's message ts is stored with the game (``record_message``), so after a restart
+the reveal edits the very message students answered on. Edits of one game's messages are
+serialised by a per-game lock, so a late "N answered" redraw can never put buttons back on
+a question that has just been revealed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.content.model import Pack
+from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
+from bot.engine.script import StepKind
+from bot.engine.state import GameState, Phase, Status
+from bot.presentation import reveal_text, scoreboard_lines, shift_line, step_card, thread_title
+from bot.service import GameService
+from bot.store.games import GameRef
+
+from . import blocks
+from .routing import ThreadRef
+from .throttle import CountThrottle
+
+log = logging.getLogger(__name__)
+
+NOTES = {GamePaused: "The host paused the game.", GameResumed: "The game goes on."}
+
+
+class SlackPresenter:
+    def __init__(self, service: GameService, client: AsyncWebClient, count_interval: float = 2.0) -> None:
+        self.service = service
+        self.client = client
+        self.counts = CountThrottle(self._redraw_count, count_interval)
+        self._edit_locks: dict[GameRef, asyncio.Lock] = {}
+
+    async def open_thread(self, ref: GameRef, channel: str, question: str, host: str) -> ThreadRef:
+        """Post the game's parent message and store it as the game's thread."""
+        posted = await self.client.chat_postMessage(
+            channel=channel,
+            text=blocks.escape(f"Rebuttal debate: {question}"),
+            blocks=blocks.parent_blocks(ref.game_id, question, host, "running"),
+        )
+        thread = ThreadRef(channel, str(posted["ts"]))
+        await self.service.set_thread(ref, str(thread))
+        return thread
+
+    async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
+        thread = ThreadRef.parse(await self.service.thread_of(ref))
+        if thread is None:
+            log.warning("game %s has no Slack thread; nothing to draw on", ref.game_id)
+            return
+        pack = await self.service.pack_of(ref)
+        counted: list[int] = []
+        async with self._lock(ref):
+            for effect in effects:
+                if isinstance(effect, ShowStep):
+                    await self._show(ref, thread, pack, state, effect.step)
+                elif isinstance(effect, UpdateAnswerCount):
+                    counted.append(effect.step)  # redrawn below, outside the lock it takes itself
+                elif isinstance(effect, RevealStep):
+                    await self._reveal(ref, thread, pack, state, effect)
+                elif isinstance(effect, GamePaused | GameResumed):
+                    await self._note(thread, NOTES[type(effect)])
+                    await self._redraw_parent(ref, thread, pack, state)
+                elif isinstance(effect, GameOver):
+                    await self._game_over(ref, thread, pack, state)
+        for step in counted:
+            await self.counts.answered(ref, step)
+        if state.status is Status.ENDED:
+            self._edit_locks.pop(ref, None)
+
+    async def close(self) -> None:
+        await self.counts.close()
+
+    def _lock(self, ref: GameRef) -> asyncio.Lock:
+        return self._edit_locks.setdefault(ref, asyncio.Lock())
+
+    async def _show(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState, index: int) -> None:
+        step = state.script.steps[index]
+        if step.kind is StepKind.SCOREBOARD:
+            return  # GameOver draws the scoreboard, with the stance shifts
+        card = step_card(pack, step)
+        posted = await self.client.chat_postMessage(
+            channel=thread.channel,
+            thread_ts=thread.ts,
+            text=blocks.step_text(card),
+            blocks=blocks.open_step_blocks(ref.game_id, index, card, answered=0),
+        )
+        await self.service.record_message(ref, index, str(posted["ts"]))
+
+    async def _reveal(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState, effect: RevealStep) -> None:
+        self.counts.closed(ref, effect.step)
+        step = state.script.steps[effect.step]
+        card = step_card(pack, step)
+        shown = blocks.revealed_step_blocks(card, reveal_text(step, effect.tally, effect.correct_option))
+        ts = await self.service.message_of(ref, effect.step)
+        if ts is None:  # the question was never posted (a crash between commit and post)
+            await self.client.chat_postMessage(
+                channel=thread.channel, thread_ts=thread.ts, text=blocks.step_text(card), blocks=shown
+            )
+            return
+        await self.client.chat_update(channel=thread.channel, ts=ts, text=blocks.step_text(card), blocks=shown)
+
+    async def _redraw_count(self, ref: GameRef, index: int) -> None:
+        async with self._lock(ref):
+            state = await self.service.load(ref)
+            if state.step != index or state.phase is not Phase.OPEN or state.status is Status.ENDED:
+                return  # closed meanwhile: the reveal has drawn this message for good
+            thread = ThreadRef.parse(await self.service.thread_of(ref))
+            ts = await self.service.message_of(ref, index)
+            if thread is None or ts is None:
+                return
+            card = step_card(await self.service.pack_of(ref), state.current)
+            await self.client.chat_update(
+                channel=thread.channel,
+                ts=ts,
+                text=blocks.step_text(card),
+                blocks=blocks.open_step_blocks(ref.game_id, index, card, answered=len(state.answers)),
+            )
+
+    async def _note(self, thread: ThreadRef, text: str) -> None:
+        await self.client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=blocks.escape(text))
+
+    async def _redraw_parent(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
+        status = {Status.RUNNING: "running", Status.PAUSED: "paused", Status.ENDED: "ended"}[state.status]
+        await self.client.chat_update(
+            channel=thread.channel,
+            ts=thread.ts,
+            text=blocks.escape(f"Rebuttal debate: {pack.question}"),
+            blocks=blocks.parent_blocks(ref.game_id, pack.question, state.host, status),
+        )
+
+    async def _game_over(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
+        pairs = await self.service.stance_pairs(ref)
+        shifts = [shift_line(thread_title(pack, t.id), pairs.get(t.id, {})) for t in pack.all_threads()]
+        await self.client.chat_postMessage(
+            channel=thread.channel,
+            thread_ts=thread.ts,
+            text="Final scoreboard",
+            blocks=blocks.scoreboard_blocks(scoreboard_lines(state.players), shifts),
+        )
+        await self._redraw_parent(ref, thread, pack, state)

@@ -1,0 +1,98 @@
+"""What Slack button ids carry, so a click routes to its game even after a restart.
+
+Every interactive element names its game (and step and option) in its ``action_id`` and
+``value``; the workspace comes from the team id Slack sends, never from the button, so a
+value copied into another workspace opens nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+ANSWER_PREFIX = "answer"
+HOST_PREFIX = "host"
+FORGET_ACTION = "forget-me:confirm"
+IMPORT_CALLBACK = "rebuttal-import"
+IMPORT_BLOCK = "content"  # the first box; problems are shown under it
+IMPORT_INPUT = "text"
+IMPORT_PARTS = 8  # boxes of 3,000 characters each: enough for the longest shipped pack
+
+
+def import_block(part: int) -> str:
+    """The block id of box ``part`` (1-based) of the import form."""
+    return IMPORT_BLOCK if part == 1 else f"{IMPORT_BLOCK}-{part}"
+
+
+ANSWER_ACTION = re.compile(rf"^{ANSWER_PREFIX}:\d+:\d+:\d+$")
+HOST_ACTION = re.compile(rf"^{HOST_PREFIX}:\d+:[a-z]+$")
+
+
+class Control(StrEnum):
+    NEXT = "next"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SKIP = "skip"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class AnswerButton:
+    game_id: int
+    step: int
+    option: int
+
+    @property
+    def action_id(self) -> str:
+        # action_ids must be unique within a message, so the option is part of it.
+        return f"{ANSWER_PREFIX}:{self.game_id}:{self.step}:{self.option}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.game_id}:{self.step}:{self.option}"
+
+    @classmethod
+    def parse(cls, action_id: str) -> AnswerButton | None:
+        if not ANSWER_ACTION.match(action_id):
+            return None
+        _, game, step, option = action_id.split(":")
+        return cls(int(game), int(step), int(option))
+
+
+@dataclass(frozen=True)
+class HostButton:
+    game_id: int
+    control: Control
+
+    @property
+    def action_id(self) -> str:
+        return f"{HOST_PREFIX}:{self.game_id}:{self.control.value}"
+
+    @classmethod
+    def parse(cls, action_id: str) -> HostButton | None:
+        if not HOST_ACTION.match(action_id):
+            return None
+        _, game, control = action_id.split(":")
+        try:
+            return cls(int(game), Control(control))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    """A game's thread as stored with the game: ``channel/ts`` of its parent message."""
+
+    channel: str
+    ts: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}/{self.ts}"
+
+    @classmethod
+    def parse(cls, stored: str | None) -> ThreadRef | None:
+        if not stored or "/" not in stored:
+            return None
+        channel, ts = stored.split("/", 1)
+        return cls(channel, ts)

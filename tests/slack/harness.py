@@ -1,0 +1,156 @@
+"""Running the real Slack bot against the stand-in, on a real SQLite file, and reading the result."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import SlackBot, build_app
+from adapters.slack.routing import AnswerButton, Control, HostButton, ThreadRef
+from bot.content.card_parser import parse_card
+from bot.content.library import Library
+from bot.content.model import Pack
+from bot.store.database import Database
+from bot.store.games import GameRef
+from tests.content.cards import VALID_CARD_LINES, card
+from tests.standins.slack_drivers import SlackDriver
+from tests.standins.slack_fixtures import Transport, drive_bolt_app
+from tests.standins.slack_server import MessageRecord, SlackStandIn
+
+CHANNEL = "C0GENERAL"
+TEACHER = "UADMIN"
+PACK_ID = "bike-lanes"
+
+
+def small_pack(lines: list[str] | None = None) -> Pack:
+    """The 14-step bike-lanes debate: quick to play through."""
+    return parse_card(card(lines or VALID_CARD_LINES), "bike-lanes.txt", PACK_ID)
+
+
+def library_of(*packs: Pack) -> Library:
+    return Library({pack.id: pack for pack in packs})
+
+
+@asynccontextmanager
+async def open_bot(
+    standin: SlackStandIn, database_path: Path, client: AsyncWebClient | None = None, **options: Any
+) -> AsyncIterator[SlackBot]:
+    options.setdefault("shipped", library_of(small_pack()))
+    options.setdefault("count_interval", 0.2)
+    async with Database.open(database_path) as database:
+        client = client or AsyncWebClient(token=standin.bot_token, base_url=standin.api_url)
+        bot = build_app(database, client, signing_secret=standin.signing_secret, **options)
+        await bot.resume()
+        try:
+            yield bot
+        finally:
+            await bot.close()
+
+
+@asynccontextmanager
+async def running_bot(
+    standin: SlackStandIn, database_path: Path, transport: Transport, **options: Any
+) -> AsyncIterator[tuple[SlackBot, SlackDriver]]:
+    async with open_bot(standin, database_path, **options) as bot, drive_bolt_app(bot.app, standin, transport) as slack:
+        yield bot, slack
+        await settle(bot, standin)
+
+
+async def settle(bot: SlackBot, standin: SlackStandIn, quiet: float = 0.15) -> None:
+    """Let listeners still working after their ack, and pending count redraws, finish:
+    wait until no Web API call has arrived for ``quiet`` seconds and no redraw is pending."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    seen, since = len(standin.calls), loop.time()
+    while loop.time() < deadline:
+        await asyncio.sleep(0.03)
+        if len(standin.calls) != seen:
+            seen, since = len(standin.calls), loop.time()
+        elif loop.time() - since >= quiet and bot.games.presenter.counts.pending() == 0:
+            return
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def game_in(bot: SlackBot, standin: SlackStandIn, channel: str = CHANNEL) -> GameRef:
+    workspace = await bot.games.workspace(standin.team_id)
+    found: list[GameRef] = []
+
+    async def started() -> bool:
+        ref = await bot.games.service.live_game_at(workspace, channel)
+        if ref is not None and await bot.games.service.message_of(ref, 0) is not None:
+            found.append(ref)
+            return True
+        return False
+
+    await eventually(started)
+    return found[0]
+
+
+async def thread_of(bot: SlackBot, ref: GameRef) -> ThreadRef:
+    thread = ThreadRef.parse(await bot.games.service.thread_of(ref))
+    assert thread is not None
+    return thread
+
+
+async def step_message(bot: SlackBot, standin: SlackStandIn, ref: GameRef, step: int) -> MessageRecord:
+    thread = await thread_of(bot, ref)
+    ts = await bot.games.service.message_of(ref, step)
+    assert ts is not None
+    message = standin.message(thread.channel, ts)
+    assert message is not None
+    return message
+
+
+def has_buttons(message: MessageRecord) -> bool:
+    return any(block.get("type") == "actions" for block in message.blocks)
+
+
+def answer_action(ref: GameRef, step: int, option: int) -> str:
+    return AnswerButton(ref.game_id, step, option).action_id
+
+
+def host_action(ref: GameRef, control: Control) -> str:
+    return HostButton(ref.game_id, control).action_id
+
+
+def visible_markup(standin: SlackStandIn) -> list[str]:
+    """Every text Slack would parse for mentions: message and ephemeral ``text`` and mrkdwn fields."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for message in standin.messages:
+        found.append(message.text)
+        walk(message.blocks)
+        for version in message.history:
+            walk(version)
+    for ephemeral in standin.ephemerals:
+        found.append(ephemeral.text)
+        walk(ephemeral.blocks)
+    return found
+
+
+def dump(standin: SlackStandIn) -> str:
+    return json.dumps(standin.transcript())

@@ -1,0 +1,58 @@
+"""The manifest asks for exactly what the bot uses: every Web API method it calls is covered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from adapters.slack.routing import FORGET_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, Control
+from tests.content.cards import VALID_CARD_LINES, card
+from tests.slack.harness import PACK_ID, TEACHER, answer_action, game_in, host_action, running_bot, settle
+from tests.standins.slack_fixtures import Transport
+from tests.standins.slack_server import SlackStandIn
+
+MANIFEST = Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.yml"
+SCOPE_OF_METHOD = {
+    "auth.test": None,  # bolt checks its token once; no scope needed
+    "apps.connections.open": None,  # Socket Mode, with the app-level token
+    "views.open": None,  # a trigger id is its permission
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "users.info": "users:read",
+}
+
+
+def test_manifest_declares_the_command_interactivity_and_scopes() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/debate" and command["should_escape"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "event_subscriptions" not in manifest["settings"]  # the bot needs no events
+    needed = {scope for scope in SCOPE_OF_METHOD.values() if scope} | {"commands", "chat:write.public"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+
+
+async def test_the_bot_calls_only_methods_its_scopes_allow(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+) -> None:
+    s = slack_standin
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
+        ref = await game_in(bot, s)
+        await slack.click(answer_action(ref, 0, 0), user="U1")
+        await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
+        await slack.slash("/debate", "end", user=TEACHER)
+        await slack.slash("/debate", "import", user=TEACHER)
+        [view] = await s.wait_for(lambda: s.views_for(TEACHER, IMPORT_CALLBACK))
+        await slack.submit_view(view=view, values={IMPORT_BLOCK: {IMPORT_INPUT: card(VALID_CARD_LINES)}}, user=TEACHER)
+        await slack.slash("/debate", "forget-me", user="U1")
+        await s.wait_for(lambda: s.find_action(FORGET_ACTION, user="U1"))
+        await slack.click(FORGET_ACTION, user="U1")
+        await settle(bot, s)
+    used = {call.method for call in s.calls}
+    assert used <= set(SCOPE_OF_METHOD), used - set(SCOPE_OF_METHOD)
+    assert {"chat.postMessage", "chat.update", "chat.postEphemeral", "users.info", "views.open"} <= used
+    s.assert_clean()

@@ -1,0 +1,145 @@
+"""A restart keeps old buttons working; /debate import adds a pasted debate to one workspace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from adapters.slack.app import SlackBot
+from adapters.slack.routing import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
+from bot.content.pack_files import dump_pack_yaml
+from bot.engine.state import Phase
+from bot.store.games import GameRef
+from tests.content.cards import VALID_CARD_LINES, card, replaced
+from tests.slack.harness import (
+    PACK_ID,
+    TEACHER,
+    answer_action,
+    eventually,
+    game_in,
+    has_buttons,
+    open_bot,
+    running_bot,
+    small_pack,
+    step_message,
+)
+from tests.standins.slack_fixtures import Transport, drive_bolt_app
+from tests.standins.slack_server import SlackStandIn
+
+
+async def test_an_old_button_counts_after_a_restart(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+) -> None:
+    s = slack_standin
+    database = tmp_path / "db.sqlite3"
+    async with running_bot(s, database, slack_transport) as (bot, slack):
+        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
+        ref = await game_in(bot, s)
+        await slack.click(answer_action(ref, 0, 1), user="U1")
+        await s.wait_for(lambda: s.ephemerals_for("U1"))
+        question = await step_message(bot, s, ref, 0)
+
+    # A new process: new services, a new connection to the same file, the same Slack messages.
+    async with open_bot(s, database) as bot, drive_bolt_app(bot.app, s, slack_transport) as slack:
+        assert await bot.games.service.running_games()
+        clicked = await slack.click(answer_action(ref, 0, 3), user="U2", message=question)
+        assert clicked.acked
+        await s.wait_for(lambda: s.ephemerals_for("U2"))
+        state = await bot.games.service.load(ref)
+        assert {player: answer.option for player, answer in state.answers.items()} == {"U1": 1, "U2": 3}
+        await eventually(lambda: _count(bot, s, ref, 2))
+        assert s.ephemerals_for("U2")[-1].text.startswith("Locked in")
+    s.assert_clean()
+
+
+async def _count(bot: SlackBot, s: SlackStandIn, ref: GameRef, count: int) -> bool:
+    message = await step_message(bot, s, ref, 0)
+    return any(f"*{count}* answered" in str(block) for block in message.blocks)
+
+
+async def test_import_through_the_modal(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+) -> None:
+    s = slack_standin
+    good = card(VALID_CARD_LINES).replace("bike lanes", "bus lanes")
+    bad = replaced(9)  # the label on line 8 loses its turn: two problems, each with its line
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+        refused = await slack.slash("/debate", "import", user="U1")
+        assert refused.acked
+        await s.wait_for(lambda: s.responses_for("U1"))
+        assert s.responses_for("U1")[0].text == "Only teachers can import debates."
+
+        opened = await slack.slash("/debate", "import", user=TEACHER)
+        assert opened.acked and opened.elapsed < 3
+        [view] = await s.wait_for(lambda: s.views_for(TEACHER, IMPORT_CALLBACK))
+
+        rejected = await slack.submit_view(view=view, values={IMPORT_BLOCK: {IMPORT_INPUT: bad}}, user=TEACHER)
+        assert rejected.acked and rejected.json["response_action"] == "errors"
+        listed = rejected.json["errors"][IMPORT_BLOCK]
+        assert listed.splitlines() == [
+            "pasted text:7: thread 'Safety first' has only 1 turn; a thread needs at least 2",
+            "pasted text:8: a side label (L or C) must be followed by the turn's text",
+        ]
+        assert not s.ephemerals_for(TEACHER)  # nothing was added
+
+        accepted = await slack.submit_view(view=view, values={IMPORT_BLOCK: {IMPORT_INPUT: good}}, user=TEACHER)
+        assert accepted.acked and accepted.json is None
+        await s.wait_for(lambda: s.ephemerals_for(TEACHER))
+        assert s.ephemerals_for(TEACHER)[-1].text.startswith("Added `should-towns-build-more-bus-lanes`")
+
+        yaml_pack = dump_pack_yaml(small_pack().model_copy(update={"id": "from-yaml"}))
+        as_pack = await slack.submit_view(view=view, values={IMPORT_BLOCK: {IMPORT_INPUT: yaml_pack}}, user=TEACHER)
+        assert as_pack.json is None
+        await s.wait_for(lambda: len(s.ephemerals_for(TEACHER)) == 2)
+
+        workspace = await bot.games.workspace(s.team_id)
+        here = await bot.games.workspaces.library(workspace)
+        elsewhere = await bot.games.workspaces.library(await bot.games.workspace("T0OTHER"))
+    assert {"should-towns-build-more-bus-lanes", "from-yaml"} <= set(here.packs)
+    assert "should-towns-build-more-bus-lanes" not in elsewhere.packs and "from-yaml" not in elsewhere.packs
+    s.assert_clean()
+
+
+async def test_a_timed_game_resumes_its_timer_after_a_restart(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+    s = slack_standin
+    database = tmp_path / "db.sqlite3"
+    async with running_bot(s, database, "socket") as (bot, slack):
+        await slack.slash("/debate", f"start {PACK_ID} timed 5", user=TEACHER)
+        ref = await game_in(bot, s)
+        deadline = (await bot.games.service.load(ref)).deadline
+        assert deadline is not None and bot.games.runner.pending_timers() == 1
+
+    # The new process starts after the deadline passed (its clock is two minutes ahead).
+    def later() -> datetime:
+        return datetime.now(UTC) + timedelta(minutes=2)
+
+    async with open_bot(s, database, clock=later) as bot:
+        await eventually(lambda: _revealed(bot, s, ref))
+        assert (await bot.games.service.load(ref)).phase is Phase.REVEALED
+    s.assert_clean()
+
+
+async def _revealed(bot: SlackBot, s: SlackStandIn, ref: GameRef) -> bool:
+    return not has_buttons(await step_message(bot, s, ref, 0))
+
+
+async def test_a_long_card_pasted_across_several_boxes(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+    s = slack_standin
+    text = (Path(__file__).resolve().parents[1] / "data" / "cards" / "us-russia-normalization.txt").read_text()
+    parts: list[str] = [""]
+    for line in text.splitlines():  # whole lines per box, as the form asks
+        if len(parts[-1]) + len(line) + 1 > 3000:
+            parts.append("")
+        parts[-1] += line + "\n"
+    assert 3 <= len(parts) <= IMPORT_PARTS
+    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+        await slack.slash("/debate", "import", user=TEACHER)
+        [view] = await s.wait_for(lambda: s.views_for(TEACHER, IMPORT_CALLBACK))
+        boxes = {import_block(n): {IMPORT_INPUT: part} for n, part in enumerate(parts, start=1)}
+        assert (await slack.submit_view(view=view, values=boxes, user=TEACHER)).json is None
+        await s.wait_for(lambda: s.ephemerals_for(TEACHER))
+        library = await bot.games.workspaces.library(await bot.games.workspace(s.team_id))
+    [added] = [p for p in library.packs.values() if p.id != PACK_ID]
+    assert added.question.startswith("Should the US normalize")
+    assert all(b["element"]["max_length"] == 3000 for b in view.view["blocks"] if b["type"] == "input")
+    s.assert_clean()

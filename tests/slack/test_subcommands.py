@@ -1,0 +1,100 @@
+"""The other /debate subcommands: settings, pause and resume, skip, results, leaderboard, library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.slack.routing import Control
+from bot.engine.state import Status
+from tests.slack.harness import (
+    CHANNEL,
+    PACK_ID,
+    TEACHER,
+    answer_action,
+    game_in,
+    host_action,
+    running_bot,
+    settle,
+)
+from tests.standins.slack_fixtures import Transport
+from tests.standins.slack_server import SlackStandIn
+
+
+async def test_settings_name_extra_teachers(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+) -> None:
+    s = slack_standin
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+        await slack.slash("/debate", "settings add-teacher <@U2|bob>", user="U1")  # U1 is no teacher
+        await s.wait_for(lambda: s.responses_for("U1"))
+        await slack.slash("/debate", "settings add-teacher <@U1|alice>", user=TEACHER)
+        await s.wait_for(lambda: s.responses_for(TEACHER))
+        await slack.slash("/debate", "settings", user="U1")
+        await s.wait_for(lambda: len(s.responses_for("U1")) == 2)
+        assert s.responses_for("U1")[0].text == "Only teachers can change who counts as a teacher."
+        assert s.responses_for(TEACHER)[0].text.startswith("<@U1> now counts as a teacher")
+        assert s.responses_for("U1")[1].text == "Teachers here: workspace admins and owners, plus <@U1>."
+
+        await slack.slash("/debate", f"start {PACK_ID}", user="U1")  # now allowed
+        ref = await game_in(bot, s)
+        assert (await bot.games.service.load(ref)).host == "U1"
+        await slack.click(host_action(ref, Control.SKIP), user=TEACHER)  # a teacher who is not the host
+        await s.wait_for(lambda: s.ephemerals_for(TEACHER))
+        assert s.ephemerals_for(TEACHER)[-1].text == "Moved on."
+        assert (await bot.games.service.load(ref)).step == 1
+    s.assert_clean()
+
+
+async def test_pause_resume_skip_end_and_results(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+) -> None:
+    s = slack_standin
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
+        ref = await game_in(bot, s)
+        service = bot.games.service
+
+        await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
+        await s.wait_for(lambda: s.find_action(host_action(ref, Control.RESUME)))  # the parent now offers Resume
+        assert (await service.load(ref)).status is Status.PAUSED
+        await slack.click(answer_action(ref, 0, 0), user="U1")
+        await s.wait_for(lambda: s.ephemerals_for("U1"))
+        assert "paused" in s.ephemerals_for("U1")[-1].text
+
+        await slack.slash("/debate", "resume", user=TEACHER)
+        await s.wait_for(lambda: s.find_action(host_action(ref, Control.PAUSE)))
+        await slack.slash("/debate", "skip", user=TEACHER)  # closes the question and moves on
+        await settle(bot, s)
+        assert (await service.load(ref)).step == 1
+
+        await slack.slash("/debate", "results", user="U2")
+        await s.wait_for(lambda: s.responses_for("U2"))
+        await slack.slash("/debate", "end", user=TEACHER)
+        await settle(bot, s)
+        assert s.responses_for("U2")[0].text.startswith("*Standings so far*")
+        assert (await service.load(ref)).status is Status.ENDED
+        assert s.find_action(host_action(ref, Control.NEXT)) is None  # the controls are gone
+
+        for count, text in enumerate(("leaderboard", "library", "results"), start=2):
+            await slack.slash("/debate", text, user="U2")
+            await s.wait_for(lambda c=count: len(s.responses_for("U2")) == c)
+    texts = [r.text for r in s.responses_for("U2")]
+    assert texts[1] == "No one has played here yet."  # the host's own record is left out
+    assert texts[2].startswith("*Debates you can start*") and f"`{PACK_ID}`" in texts[2]
+    assert texts[3].startswith("No debate is running in this channel")
+    assert len(s.messages_in(CHANNEL)) == 1
+    s.assert_clean()
+
+
+async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+    s = slack_standin
+    s.inject_error("chat.postMessage", "not_in_channel")
+    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
+        [reply] = await s.wait_for(lambda: s.responses_for(TEACHER))
+        assert reply.text.startswith("I can't post in this channel (not_in_channel)")
+        workspace = await bot.games.workspace(s.team_id)
+        assert await bot.games.service.live_game_at(workspace, CHANNEL) is None  # free for a new start
+        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
+        await game_in(bot, s)
+    s.assert_clean()
