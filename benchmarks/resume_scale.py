@@ -1,0 +1,136 @@
+"""Memory and time to resume with many running games in one process.
+
+Run: .venv/bin/python benchmarks/resume_scale.py [--games 10000]
+
+Creates one timed game through the service, copies its rows to N games (each with its own
+deadline a few minutes ahead), then in a fresh child process opens the database, builds the
+service and runner, and times ``resume_all()``, which reads every running game and arms a
+timer for each. Reports the child's peak RSS beside an idle process that imports the same
+modules, so the figure is what the games cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHILD = """
+import asyncio, resource, sys, time
+from pathlib import Path
+from bot.runner import GameRunner
+from bot.service import GameService
+from bot.store.database import Database
+
+class Quiet:
+    async def present(self, ref, state, effects):
+        pass
+
+async def main(path, measure):
+    if not measure:
+        print(f"rss_kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+        return
+    async with Database.open(path) as database:
+        runner = GameRunner(GameService(database), Quiet())
+        started = time.perf_counter()
+        resumed = await runner.resume_all()
+        elapsed = time.perf_counter() - started
+        armed = runner.pending_timers()
+        games = [g.ref for g in (await runner.service.running_games())[:101]]
+        started = time.perf_counter()
+        await runner.service.load(games[0])
+        first_load = time.perf_counter() - started
+        started = time.perf_counter()
+        for ref in games[1:]:
+            await runner.service.load(ref)
+        later_loads = (time.perf_counter() - started) / (len(games) - 1)
+        await runner.close()
+    print(f"resumed {resumed} armed {armed} seconds {elapsed:.3f} first_load_ms {first_load * 1000:.2f} "
+          f"later_load_ms {later_loads * 1000:.2f}")
+    print(f"rss_kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+
+asyncio.run(main(Path(sys.argv[1]), sys.argv[2] == "1"))
+"""
+
+
+async def make_games(path: Path, count: int) -> None:
+    from bot.content.library import load_library
+    from bot.engine.state import GameSettings, Mode
+    from bot.identity import Player, Venue
+    from bot.service import GameService
+    from bot.store.database import Database
+
+    async with Database.open(path) as database:
+        service = GameService(database)
+        pack = load_library().get("us-russia-normalization")
+        ref, _ = await service.start_game(
+            Venue("bench", "w", "c"), Player("bench", "w", "host"), "Host", pack, GameSettings(mode=Mode.TIMED), seed=1
+        )
+        async with database.transaction() as db:
+            columns = (
+                "workspace_id, channel_id, thread_ref, pack_hash, pack_id, seed, settings, script, host, status, step, "
+                "phase, phase_started_at, deadline, paused_remaining, asked, version, started_at, ended_at"
+            )
+            for _ in range(count - 1):
+                await db.execute(
+                    f"INSERT INTO games ({columns}) SELECT {columns} FROM games WHERE id = ?", (ref.game_id,)
+                )
+            # Each game's own script text, as real games have (seeds differ), so the cache is honest.
+            await db.execute("UPDATE games SET script = script || printf('%*s', id % 7, '')")
+
+
+def child(path: Path, measure: bool) -> dict[str, str]:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), "1" if measure else "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures: dict[str, str] = {}
+    for line in out.splitlines():
+        words = line.split()
+        figures.update(zip(words[::2], words[1::2], strict=False))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--games", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "many.db"
+        began = time.perf_counter()
+        asyncio.run(make_games(path, args.games))
+        print(
+            f"created {args.games} running games in {time.perf_counter() - began:.1f} s "
+            f"({path.stat().st_size / 2**20:.1f} MiB file)"
+        )
+        idle = child(path, measure=False)
+        busy = child(path, measure=True)
+    idle_mib, busy_mib = int(idle["rss_kib"]) / 1024, int(busy["rss_kib"]) / 1024
+    print(f"resume_all: {busy['resumed']} games, {busy['armed']} timers armed in {float(busy['seconds']):.2f} s")
+    print(
+        f"loading a game after resume: first {busy['first_load_ms']} ms (one-time set-up), "
+        f"then {busy['later_load_ms']} ms each (100 different games, each parsing its own script)"
+    )
+    print(
+        f"peak RSS: {busy_mib:.0f} MiB resumed vs {idle_mib:.0f} MiB idle with the same imports "
+        f"-> {(busy_mib - idle_mib) * 1024 / int(busy['resumed']):.1f} KiB per running game"
+    )
+    print(
+        f"machine: {sys.platform}, Python {sys.version.split()[0]}, peak RSS from getrusage "
+        f"({resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB in this parent)"
+    )
+
+
+if __name__ == "__main__":
+    main()
