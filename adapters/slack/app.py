@@ -22,7 +22,7 @@ from bot.service import GameService, utc_now
 from bot.store.database import Database
 from bot.workspaces import WorkspaceService
 
-from . import commands, importing, interactions
+from . import commands, importing, interactions, results
 from .context import SlackGames, random_seed
 from .presenter import SlackPresenter
 
@@ -71,6 +71,7 @@ def build_app(
     commands.register(app, games)
     interactions.register(app, games)
     importing.register(app, games)
+    results.register(app, games)
 
     @app.error
     async def log_failure(error: Exception, body: dict[str, Any]) -> None:

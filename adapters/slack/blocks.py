@@ -22,6 +22,7 @@ from .routing import (
     AnswerButton,
     Control,
     HostButton,
+    ShareButton,
     import_block,
 )
 
@@ -199,3 +200,38 @@ def forget_confirmation(user_id: str) -> list[Block]:
             ],
         },
     ]
+
+
+def results_note_blocks(note: str, game_id: int) -> list[Block]:
+    """The teacher's private note after the files went out, with the one way to share."""
+    return [
+        *sections(note),
+        {
+            "type": "actions",
+            "block_id": "results-share",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": ShareButton(game_id).action_id,
+                    "value": str(game_id),
+                    "text": plain("Share the anonymous summary with the class"),
+                }
+            ],
+        },
+        context(
+            "Sharing posts only the chart and each thread's stance shift (how many answered both "
+            "stances, and the mean shift) in the debate's thread: no names, no one's answers."
+        ),
+    ]
+
+
+def class_summary_blocks(question: str, shift_lines: Sequence[str]) -> list[Block]:
+    """What the class sees: the question and each thread's aggregate shift, all escaped."""
+    shifts = "\n".join(escape(line) for line in shift_lines) or "No threads."
+    return _fit(
+        [
+            *sections(f"*How opinions moved:* {escape(question)}"),
+            *sections("*Stance shifts, thread by thread* (+ towards yes, − towards no; never scored)\n" + shifts),
+            context("Class totals only; the chart follows."),
+        ]
+    )

@@ -13,11 +13,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.presentation import scoreboard_lines
 from bot.store.workspaces import TeacherSettings
 
 from . import blocks
 from .context import USER_ID, SlackGames, SlashRequest, after_ack
+from .results import send_results
 from .routing import Control
 from .starting import start_game
 
@@ -29,7 +29,7 @@ USAGE = "\n".join(
         "• `library` — the debates you can start",
         "• `import` — add a debate to this workspace (teachers)",
         "• `leaderboard` — all-time points in this workspace",
-        "• `results` — standings of the debate running here",
+        "• `results [game] [names]` — a debate's report files, sent to you privately (teachers)",
         "• `settings [add-teacher @user | remove-teacher @user]` — who counts as a teacher",
         "• `forget-me` — delete your answers and scores in this workspace",
         "• `help` — this message",
@@ -111,13 +111,8 @@ async def _leaderboard(games: SlackGames, request: SlashRequest, respond: AsyncR
     return "*Leaderboard*\n" + "\n".join(lines)
 
 
-async def _results(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:
-    ref = await games.service.live_game_at(request.workspace_id, request.channel)
-    if ref is None:
-        return "No debate is running in this channel; finished debates show their scoreboard in their thread."
-    state = await games.service.load(ref)
-    lines = [blocks.escape(line) for line in scoreboard_lines(state.players)]
-    return "*Standings so far*\n" + "\n".join(lines)
+async def _results(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str | None:
+    return await send_results(games, request, respond)
 
 
 async def _settings(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:
@@ -175,4 +170,4 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "import": _import,
     "help": _help,
 }
-NO_ARGUMENTS = {"next", "pause", "resume", "skip", "end", "library", "leaderboard", "results", "forget-me", "import"}
+NO_ARGUMENTS = {"next", "pause", "resume", "skip", "end", "library", "leaderboard", "forget-me", "import"}

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 ANSWER_PREFIX = "answer"
 HOST_PREFIX = "host"
+SHARE_PREFIX = "results-share"
 FORGET_ACTION = "forget-me:confirm"
 IMPORT_CALLBACK = "rebuttal-import"
 IMPORT_BLOCK = "content"  # the first box; problems are shown under it
@@ -27,6 +28,7 @@ def import_block(part: int) -> str:
 
 ANSWER_ACTION = re.compile(rf"^{ANSWER_PREFIX}:\d+:\d+:\d+$")
 HOST_ACTION = re.compile(rf"^{HOST_PREFIX}:\d+:[a-z]+$")
+SHARE_ACTION = re.compile(rf"^{SHARE_PREFIX}:\d{{1,18}}$")  # 18 digits fit SQLite's integers
 
 
 class Control(StrEnum):
@@ -78,6 +80,23 @@ class HostButton:
             return cls(int(game), Control(control))
         except ValueError:
             return None
+
+
+@dataclass(frozen=True)
+class ShareButton:
+    """A teacher's "share the anonymous summary" button; it names only the game."""
+
+    game_id: int
+
+    @property
+    def action_id(self) -> str:
+        return f"{SHARE_PREFIX}:{self.game_id}"
+
+    @classmethod
+    def parse(cls, action_id: str) -> ShareButton | None:
+        if not SHARE_ACTION.match(action_id):
+            return None
+        return cls(int(action_id.split(":")[1]))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.routing import FORGET_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, Control
+from adapters.slack.routing import FORGET_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, Control, ShareButton
 from tests.content.cards import VALID_CARD_LINES, card
 from tests.slack.harness import PACK_ID, TEACHER, answer_action, game_in, host_action, running_bot, settle
 from tests.standins.slack_fixtures import Transport
@@ -21,6 +21,9 @@ SCOPE_OF_METHOD = {
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
     "users.info": "users:read",
+    "conversations.open": "im:write",  # the direct message that carries /debate results
+    "files.getUploadURLExternal": "files:write",  # files_upload_v2, step 1
+    "files.completeUploadExternal": "files:write",  # files_upload_v2, step 3 (shares the files)
 }
 
 
@@ -45,6 +48,10 @@ async def test_the_bot_calls_only_methods_its_scopes_allow(
         await slack.click(answer_action(ref, 0, 0), user="U1")
         await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
         await slack.slash("/debate", "end", user=TEACHER)
+        await slack.slash("/debate", "results", user=TEACHER)  # files by direct message
+        await s.wait_for(lambda: s.find_action(ShareButton(ref.game_id).action_id, user=TEACHER))
+        await slack.click(ShareButton(ref.game_id).action_id, user=TEACHER)  # the chart to the class
+        await s.wait_for(lambda: s.files_in("C0GENERAL"))
         await slack.slash("/debate", "import", user=TEACHER)
         [view] = await s.wait_for(lambda: s.views_for(TEACHER, IMPORT_CALLBACK))
         await slack.submit_view(view=view, values={IMPORT_BLOCK: {IMPORT_INPUT: card(VALID_CARD_LINES)}}, user=TEACHER)
@@ -54,5 +61,5 @@ async def test_the_bot_calls_only_methods_its_scopes_allow(
         await settle(bot, s)
     used = {call.method for call in s.calls}
     assert used <= set(SCOPE_OF_METHOD), used - set(SCOPE_OF_METHOD)
-    assert {"chat.postMessage", "chat.update", "chat.postEphemeral", "users.info", "views.open"} <= used
+    assert set(SCOPE_OF_METHOD) - {"auth.test", "apps.connections.open"} <= used
     s.assert_clean()

@@ -67,11 +67,11 @@ async def test_pause_resume_skip_end_and_results(
         await settle(bot, s)
         assert (await service.load(ref)).step == 1
 
-        await slack.slash("/debate", "results", user="U2")
+        await slack.slash("/debate", "results", user="U2")  # results are for teachers (test_results.py)
         await s.wait_for(lambda: s.responses_for("U2"))
         await slack.slash("/debate", "end", user=TEACHER)
         await settle(bot, s)
-        assert s.responses_for("U2")[0].text.startswith("*Standings so far*")
+        assert s.responses_for("U2")[0].text.startswith("Only teachers can get a debate's results")
         assert (await service.load(ref)).status is Status.ENDED
         assert s.find_action(host_action(ref, Control.NEXT)) is None  # the controls are gone
 
@@ -81,7 +81,7 @@ async def test_pause_resume_skip_end_and_results(
     texts = [r.text for r in s.responses_for("U2")]
     assert texts[1] == "No one has played here yet."  # the host's own record is left out
     assert texts[2].startswith("*Debates you can start*") and f"`{PACK_ID}`" in texts[2]
-    assert texts[3].startswith("No debate is running in this channel")
+    assert texts[3].startswith("Only teachers can get a debate's results")
     assert len(s.messages_in(CHANNEL)) == 1
     s.assert_clean()
 

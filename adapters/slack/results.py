@@ -1,0 +1,211 @@
+"""``/debate results [game] [names]``: a game's report files, sent privately to a teacher.
+
+Teachers only. The default game is the newest one (running or ended) in the channel the
+command was typed in (Slack sends no thread with a slash command); an explicit game id
+must belong to this workspace. The students CSV, the stances CSV and the chart go to the
+teacher by direct message (pseudonyms unless ``names`` is given); the teacher then gets a
+private note with one button that posts, in the game's thread, only the anonymous
+aggregate: the chart and each thread's shift line (respondent count and net shift).
+
+The adapter only delivers: the report, its files and the chart come from ``bot.reports``,
+the shift lines from ``bot.presentation``. Everything happens after the ack; the files are
+drawn in a worker thread so the chart never holds up other requests' acks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.presentation import shift_line, thread_title
+from bot.reports.chart import chart_png
+from bot.reports.game_report import GameReport
+from bot.reports.writer import game_report, report_files
+from bot.store.database import Database
+from bot.store.games import GameRef, claim_event
+
+from . import blocks
+from .context import SlackGames, SlashRequest, after_ack
+from .interactions import click_event_id
+from .routing import SHARE_ACTION, ShareButton, ThreadRef
+
+PRIVATE_FORMATS = ("csv", "png")
+NAMES_WORDS = {"names", "--names"}
+MAX_ID_DIGITS = 18  # SQLite integers are 64-bit; a longer "id" is no game of ours
+USAGE = "Use `/debate results [game id] [names]`, e.g. `/debate results`, `/debate results 12 names`."
+# matplotlib is not thread-safe; one chart is drawn at a time, off the event loop.
+_DRAWING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ResultsChoice:
+    game_id: int | None
+    names: bool
+
+
+def parse_results(args: tuple[str, ...]) -> ResultsChoice | str:
+    """The game (None: the newest here) and whether to use display names, or what is wrong."""
+    game_id: int | None = None
+    names = False
+    for word in args:
+        number = word.removeprefix("#")
+        if number.isdigit() and len(number) <= MAX_ID_DIGITS and game_id is None:
+            game_id = int(number)
+        elif word.lower() in NAMES_WORDS and not names:
+            names = True
+        else:
+            return f"I don't understand `{blocks.escape(word)}` there. {USAGE}"
+    return ResultsChoice(game_id, names)
+
+
+async def newest_game_in(database: Database, workspace_id: int, channel: str) -> GameRef | None:
+    """The newest game, running or ended, started in ``channel`` of this workspace."""
+    rows = await database.read(
+        """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
+           WHERE g.workspace_id = ? AND c.external_id = ?
+           ORDER BY g.started_at DESC, g.id DESC LIMIT 1""",
+        (workspace_id, channel),
+    )
+    return GameRef(workspace_id, int(rows[0]["id"])) if rows else None
+
+
+async def game_of_workspace(database: Database, workspace_id: int, game_id: int) -> GameRef | None:
+    """Game ``game_id`` if it belongs to this workspace (another workspace's game is not found)."""
+    rows = await database.read("SELECT id FROM games WHERE id = ? AND workspace_id = ?", (game_id, workspace_id))
+    return GameRef(workspace_id, game_id) if rows else None
+
+
+async def first_claim(games: SlackGames, workspace_id: int, event_id: str) -> bool:
+    """True the first time ``event_id`` is seen; a redelivered request is recognised and dropped."""
+    async with games.service.database.transaction() as db:
+        claim = await claim_event(db, workspace_id, event_id, games.service.clock())
+    return claim.is_new
+
+
+def _draw_files(report: GameReport) -> dict[str, str | bytes]:
+    with _DRAWING:
+        return report_files(report, PRIVATE_FORMATS)
+
+
+def _draw_chart(report: GameReport) -> bytes:
+    with _DRAWING:
+        return chart_png(report)
+
+
+def _as_bytes(data: str | bytes) -> bytes:
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _error_name(error: SlackClientError) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "error")
+    return "upload failed"
+
+
+async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str | None:
+    """Deliver a game's report files to the teacher who asked; returns a private reply, if any."""
+    if not await games.is_teacher(request.workspace_id, request.user):
+        return "Only teachers can get a debate's results; the scoreboard is posted in the debate's thread when it ends."
+    choice = parse_results(request.args)
+    if isinstance(choice, str):
+        return choice
+    database = games.service.database
+    if choice.game_id is None:
+        ref = await newest_game_in(database, request.workspace_id, request.channel)
+        if ref is None:
+            return f"No debate has been played in this channel yet. {USAGE}"
+    else:
+        ref = await game_of_workspace(database, request.workspace_id, choice.game_id)
+        if ref is None:
+            return f"There is no game {choice.game_id} in this workspace."
+    # The trigger id is unique per invocation and the same on a redelivery: send the files once.
+    if not await first_claim(games, request.workspace_id, f"results:{request.trigger_id}"):
+        return None
+    report = await game_report(database, ref, names=choice.names)
+    files = await asyncio.to_thread(_draw_files, report)
+    who = "display names" if choice.names else "pseudonyms (Student 01, …)"
+    try:
+        opened = await games.client.conversations_open(users=request.user)
+        dm = str(opened["channel"]["id"])
+        await games.client.files_upload_v2(
+            channel=dm,
+            file_uploads=[{"file": _as_bytes(data), "filename": name, "title": name} for name, data in files.items()],
+            initial_comment=blocks.escape(
+                f"Results of game {ref.game_id} — {report.pack.question} ({report.status}). Students appear as {who}."
+            ),
+        )
+    except SlackClientError as error:
+        return f"I couldn't send you the files ({blocks.escape(_error_name(error))}). Please try again."
+    names = ", ".join(f"`{blocks.escape(name)}`" for name in files)
+    note = (
+        f"I sent you the results of game {ref.game_id} ({blocks.escape(report.pack.question)}) "
+        f"by direct message: {names}. Students appear as {who}."
+    )
+    await respond(text=note, blocks=blocks.results_note_blocks(note, ref.game_id))
+    return None
+
+
+def register(app: AsyncApp, games: SlackGames) -> None:
+    @app.action(SHARE_ACTION)
+    async def share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with after_ack("sharing results"):
+            await _share(games, body, respond)
+
+
+async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+    button = ShareButton.parse(body["actions"][0]["action_id"])
+    if button is None:  # the pattern matched, so this cannot happen
+        return
+    user = body["user"]["id"]
+    workspace_id = await games.workspace(body["team"]["id"])
+    if not await games.is_teacher(workspace_id, user):
+        await respond(text="Only teachers can share a debate's results.", replace_original=False)
+        return
+    ref = await game_of_workspace(games.service.database, workspace_id, button.game_id)
+    if ref is None:
+        await respond(text="This debate no longer exists.", replace_original=False)
+        return
+    if not await first_claim(games, workspace_id, f"share:{click_event_id(body)}"):
+        return
+    service = games.service
+    pack = await service.pack_of(ref)
+    pairs = await service.stance_pairs(ref)
+    shifts = [shift_line(thread_title(pack, t.id), pairs.get(t.id, {})) for t in pack.all_threads()]
+    # The chart is drawn from the pseudonymous report; it shows only per-thread totals.
+    chart = await asyncio.to_thread(_draw_chart, await game_report(service.database, ref, names=False))
+    thread = ThreadRef.parse(await service.thread_of(ref))
+    channel = thread.channel if thread else str((body.get("channel") or {}).get("id") or "")
+    thread_ts = thread.ts if thread else None
+    try:
+        await games.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=blocks.escape(f"How opinions moved: {pack.question}"),
+            blocks=blocks.class_summary_blocks(pack.question, shifts),
+        )
+        await games.client.files_upload_v2(
+            channel=channel,
+            thread_ts=thread_ts,
+            file=chart,
+            filename=f"game-{ref.game_id}-chart.png",
+            title="How opinions moved, thread by thread",
+            alt_txt="Each thread's share of students for yes, unsure and no, before and after, with the net shift.",
+        )
+    except SlackClientError as error:
+        reason = blocks.escape(_error_name(error))
+        await respond(
+            text=f"I couldn't post the summary in the debate's thread ({reason}). "
+            "Invite me with `/invite @Rebuttal`, then press the button again.",
+            replace_original=False,
+        )
+        return
+    await respond(
+        text=f"Shared the anonymous summary of game {ref.game_id} in the debate's thread (chart and shift lines only).",
+        replace_original=True,
+    )
