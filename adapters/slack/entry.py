@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -121,13 +122,26 @@ async def serve(
 
 @asynccontextmanager
 async def serve_http(app: AsyncApp, host: str, port: int) -> AsyncIterator[None]:
-    runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
+    web_app = app.web_app(path=EVENTS_PATH)
+    web_app.middlewares.append(reject_malformed_bodies)
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
         yield
     finally:
         await runner.cleanup()
+
+
+@web.middleware
+async def reject_malformed_bodies(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """400 for a body slack-bolt cannot parse (it raises while reading ``payload=`` JSON,
+    before any listener or signature check runs, which aiohttp would turn into a 500)."""
+    try:
+        return await handler(request)
+    except (ValueError, UnicodeDecodeError) as error:  # json.JSONDecodeError is a ValueError
+        log.info("refused a malformed request body: %s", type(error).__name__)
+        return web.Response(status=400, text="malformed request body")
 
 
 @asynccontextmanager
