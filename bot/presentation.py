@@ -136,10 +136,19 @@ def stance_value(option: int) -> int:
     return STANCE_VALUES[option]
 
 
-def shift_line(title: str, pairs: Mapping[str, tuple[int, int]]) -> str:
-    """A thread's mean stance shift among players who gave both stances, on a -2..+2 scale."""
+PUBLIC_MIN_RESPONDENTS = 3  # below this, an average would show a student's own stance
+
+
+def shift_line(title: str, pairs: Mapping[str, tuple[int, int]], min_respondents: int = PUBLIC_MIN_RESPONDENTS) -> str:
+    """A thread's mean stance shift among players who gave both stances, on a -2..+2 scale.
+
+    Shown only when at least ``min_respondents`` gave both: with one or two, the "average"
+    would tell the room how a particular student moved. Pass 1 where only that student reads it.
+    """
     if not pairs:
         return f"{title}: no one gave both stances"
+    if len(pairs) < min_respondents:
+        return f"{title}: fewer than {min_respondents} gave both stances (not shown, to keep stances private)"
     shifts = [stance_value(after) - stance_value(before) for before, after in pairs.values()]
     mean = sum(shifts) / len(shifts)
     direction = "towards yes" if mean > 0 else "towards no" if mean < 0 else "no net change"

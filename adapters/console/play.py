@@ -118,4 +118,5 @@ async def _print_shifts(service: GameService, ref: GameRef, write: Callable[[str
     pairs = await service.stance_pairs(ref)
     write("Your stance, thread by thread (+ is towards yes, − towards no; never scored):")
     for thread in pack.all_threads():
-        write("  " + shift_line(thread_title(pack, thread.id), pairs.get(thread.id, {})))
+        # Only the player reads this, so even a room of one is shown.
+        write("  " + shift_line(thread_title(pack, thread.id), pairs.get(thread.id, {}), min_respondents=1))

@@ -12,6 +12,7 @@ from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.context import RebuttalBot, Services
 from adapters.discord.game_commands import game_commands
 from adapters.discord.presenter import DiscordPresenter
+from adapters.discord.results import results_commands
 from adapters.discord.workspace_commands import workspace_commands
 from bot.content.library import Library, load_library
 from bot.runner import GameRunner
@@ -22,7 +23,7 @@ from bot.workspaces import WorkspaceService
 
 def debate_group() -> app_commands.Group:
     group = app_commands.Group(name="debate", description="Rebuttal debates", guild_only=True)
-    for command in [*game_commands(), *workspace_commands()]:
+    for command in [*game_commands(), *workspace_commands(), *results_commands()]:
         group.add_command(command)
     return group
 

@@ -4,7 +4,8 @@ click on a message posted before a restart (``DynamicItem``s are matched by patt
 * ``rebuttal:answer:<game>:<step>:<option>`` — a player's answer;
 * ``rebuttal:host:<game>:<step>:<phase>:<action>`` — a host control, stamped with the step
   and phase it was drawn for, so a stale "Next" cannot skip a step someone else just reached;
-* ``rebuttal:forget:<user>`` — confirms ``/debate forget-me`` for that user only.
+* ``rebuttal:forget:<user>`` — confirms ``/debate forget-me`` for that user only;
+* ``rebuttal:share:<game>`` — a teacher shares a game's anonymous summary (``results.ShareButton``).
 
 The workspace is never in a ``custom_id``: it comes from the server the click came from.
 """
@@ -18,6 +19,8 @@ from typing import Any
 import discord
 
 from adapters.discord import plays
+from adapters.discord.replies import tell
+from adapters.discord.results import SHARE_ID, ShareButton
 from bot.engine.script import Step
 from bot.engine.state import Phase
 
@@ -28,10 +31,14 @@ PHASES = {code: phase for phase, code in PHASE_CODES.items()}
 OPTIONS_PER_ROW = 5
 
 
-class AnswerButton(
-    discord.ui.DynamicItem[Button],
-    template=r"rebuttal:answer:(?P<game>[0-9]{1,18}):(?P<step>[0-9]{1,6}):(?P<option>[0-9]{1,3})",
-):
+ANSWER_ID = re.compile(r"rebuttal:answer:(?P<game>[0-9]{1,18}):(?P<step>[0-9]{1,6}):(?P<option>[0-9]{1,3})")
+HOST_ID = re.compile(
+    rf"rebuttal:host:(?P<game>[0-9]{{1,18}}):(?P<step>[0-9]{{1,6}}):(?P<phase>[sor]):(?P<action>{'|'.join(HOST_ACTIONS)})"
+)
+FORGET_ID = re.compile(r"rebuttal:forget:(?P<user>[0-9]{1,20})")
+
+
+class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_ID):
     def __init__(
         self, game: int, step: int, option: int, *, label: str = "?", row: int | None = None,
         disabled: bool = False, style: discord.ButtonStyle = discord.ButtonStyle.secondary,
@@ -50,10 +57,7 @@ class AnswerButton(
         await plays.answer(interaction, self.game, self.step, self.option)
 
 
-class HostButton(
-    discord.ui.DynamicItem[Button],
-    template=r"rebuttal:host:(?P<game>[0-9]{1,18}):(?P<step>[0-9]{1,6}):(?P<phase>[sor]):(?P<action>[a-z]+)",
-):
+class HostButton(discord.ui.DynamicItem[Button], template=HOST_ID):
     def __init__(self, game: int, step: int, phase: Phase, action: str, *, row: int | None = None) -> None:
         custom_id = f"rebuttal:host:{game}:{step}:{PHASE_CODES[phase]}:{action}"
         super().__init__(discord.ui.Button(label=action.title(), custom_id=custom_id, row=row))
@@ -63,15 +67,13 @@ class HostButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> HostButton:
-        if match["action"] not in HOST_ACTIONS:
-            raise ValueError(f"unknown host action {match['action']!r}")
         return cls(int(match["game"]), int(match["step"]), PHASES[match["phase"]], match["action"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await plays.control_game(interaction, self.game, self.action, drawn_for=(self.step, self.phase))
 
 
-class ForgetButton(discord.ui.DynamicItem[Button], template=r"rebuttal:forget:(?P<user>[0-9]{1,20})"):
+class ForgetButton(discord.ui.DynamicItem[Button], template=FORGET_ID):
     def __init__(self, user: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -90,7 +92,33 @@ class ForgetButton(discord.ui.DynamicItem[Button], template=r"rebuttal:forget:(?
         await plays.forget(interaction, self.user)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AnswerButton, HostButton, ForgetButton)
+class UnrecognisedButton(discord.ui.DynamicItem[Button], template=r"rebuttal:(?P<rest>.*)"):
+    """Any ``rebuttal:`` id the buttons above do not take (damaged, forged, or from an older
+    version): a private "not recognised" instead of Discord's "This interaction failed".
+
+    discord.py runs every item whose pattern matches, so this one stays silent when another
+    item's pattern takes the id.
+    """
+
+    def __init__(self, custom_id: str) -> None:
+        super().__init__(discord.ui.Button(label="?", custom_id=custom_id))
+        self.custom_id_seen = custom_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> UnrecognisedButton:
+        return cls(match.string)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if any(pattern.fullmatch(self.custom_id_seen) for pattern in (ANSWER_ID, HOST_ID, FORGET_ID, SHARE_ID)):
+            return
+        await tell(interaction, "This button is not recognised any more; use the newest message in the thread.")
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AnswerButton, HostButton, ForgetButton, ShareButton, UnrecognisedButton,
+)
 
 
 def step_view(

@@ -94,7 +94,7 @@ def _draw_files(report: GameReport) -> dict[str, str | bytes]:
 
 def _draw_chart(report: GameReport) -> bytes:
     with _DRAWING:
-        return chart_png(report)
+        return chart_png(report, public=True)  # this one is posted to the class
 
 
 def _as_bytes(data: str | bytes) -> bytes:

@@ -12,21 +12,28 @@ import textwrap
 
 from matplotlib.figure import Figure
 
+from bot.presentation import PUBLIC_MIN_RESPONDENTS
 from bot.reports.game_report import GameReport
 
 CAMP_STYLE = (("Yes", "#E69F00", ""), ("Unsure", "#999999", "//"), ("No", "#009E73", ".."))
 
 
-def chart_png(report: GameReport) -> bytes:
-    """The chart as PNG bytes."""
+def chart_png(report: GameReport, *, public: bool = False) -> bytes:
+    """The chart as PNG bytes; ``public`` leaves out threads too small to stay anonymous."""
     buffer = io.BytesIO()
-    chart_figure(report).savefig(buffer, format="png")
+    chart_figure(report, public=public).savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def chart_figure(report: GameReport) -> Figure:
-    """Two bars (before, after) per thread with respondents; each bar split yes / unsure / no."""
-    threads = [t for t in report.threads if t.shift.respondents]
+def chart_figure(report: GameReport, *, public: bool = False) -> Figure:
+    """Two bars (before, after) per thread with respondents; each bar split yes / unsure / no.
+
+    For a class (``public``), a thread is drawn only if at least PUBLIC_MIN_RESPONDENTS
+    students gave both stances: a bar of one student is that student's stance.
+    """
+    smallest = PUBLIC_MIN_RESPONDENTS if public else 1
+    threads = [t for t in report.threads if t.shift.respondents >= smallest]
+    hidden = sum(1 for t in report.threads if 0 < t.shift.respondents < smallest)
     figure = Figure(figsize=(max(6.0, 2.2 * max(1, len(threads))), 4.8), dpi=110)
     axis = figure.subplots()
     positions = []
@@ -62,5 +69,10 @@ def chart_figure(report: GameReport) -> Figure:
         axis.text(0.5, 50, "No student has given both stances of a thread yet.", ha="center", fontsize=9)
         axis.set_xlim(0, 1)
     axis.spines[["top", "right"]].set_visible(False)
+    if hidden:
+        figure.text(
+            0.01, 0.01, f"{hidden} thread(s) with fewer than {smallest} students who gave both stances are not shown.",
+            fontsize=7,
+        )
     figure.subplots_adjust(bottom=0.28)
     return figure

@@ -27,6 +27,10 @@ def _write(path: Path, data: str | bytes) -> Path:
     return path
 
 
+def chart_file_name(game_id: int) -> str:
+    return f"game-{game_id}-chart.png"
+
+
 def report_files(report: GameReport, formats: Sequence[str]) -> dict[str, str | bytes]:
     """File name -> contents for the requested formats of one game's report."""
     stem = f"game-{report.game_id}"
@@ -37,7 +41,7 @@ def report_files(report: GameReport, formats: Sequence[str]) -> dict[str, str | 
     if "json" in formats:
         files[f"{stem}-summary.json"] = summary_json(report)
     if "png" in formats:
-        files[f"{stem}-chart.png"] = chart_png(report)
+        files[chart_file_name(report.game_id)] = chart_png(report)
     return files
 
 

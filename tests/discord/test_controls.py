@@ -97,7 +97,13 @@ async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, t
     assert debate is not None
     assert [o["name"] for o in debate["options"]] == [
         "start", "next", "pause", "resume", "skip", "end", "library", "leaderboard", "import", "settings", "forget-me",
+        "results",
     ]
+    results = next(o for o in debate["options"] if o["name"] == "results")
+    assert [(o["name"], o["type"], o.get("required", False)) for o in results["options"]] == [
+        ("game", 4, False), ("names", 5, False),
+    ]
+    assert next(o for o in results["options"] if o["name"] == "game").get("min_value") == 1
     start = next(o for o in debate["options"] if o["name"] == "start")
     assert [(o["name"], o.get("autocomplete", False)) for o in start["options"]][:2] == [("debate", True), ("mode", False)]
     assert debate.get("contexts") == [0] or debate.get("dm_permission") is False  # servers only

@@ -153,3 +153,25 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "no game 99" in capsys.readouterr().err
     assert main(["purge", "--older-than", "0", "--db", str(database)]) == 0
     assert "deleted 2 games" in capsys.readouterr().out
+
+
+def test_public_shift_lines_and_charts_hide_groups_too_small_to_stay_anonymous() -> None:
+    from bot.presentation import shift_line
+
+    two = {"a": (0, 4), "b": (2, 2)}
+    assert shift_line("T", two) == "T: fewer than 3 gave both stances (not shown, to keep stances private)"
+    assert shift_line("T", {**two, "c": (4, 4)}) == "T: -1.33 (towards no; 3 players)"  # (-4 + 0 + 0) / 3
+    assert shift_line("T", {"a": (0, 4)}, min_respondents=1) == "T: -4.00 (towards no; 1 player)"
+
+
+async def test_public_chart_leaves_out_threads_of_fewer_than_three(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "class.db") as db:
+        ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
+        report = await build_report(db, ref, sample_pack(), names=False)
+    # Pat skipped one stance, so two threads rest on two students: private chart 5 threads, public 3.
+    assert [t.shift.respondents for t in report.threads] == [2, 2, 3, 3, 3]
+    bars = lambda figure: [p for p in figure.axes[0].patches if isinstance(p, Rectangle)]  # noqa: E731
+    assert len(bars(chart_figure(report))) == 5 * 6
+    public = chart_figure(report, public=True)
+    assert len(bars(public)) == 3 * 6
+    assert any("2 thread(s) with fewer than 3" in text.get_text() for text in public.texts)

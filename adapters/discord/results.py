@@ -1,0 +1,234 @@
+"""``/debate results [game] [names]``: a game's report files for the teacher, privately, and
+a button that shares only the anonymous class summary.
+
+Privately (an ephemeral reply only the teacher sees): the students CSV, the stances CSV and
+the chart, built by ``bot.reports`` exactly as ``rebuttal report`` builds them; students are
+pseudonyms unless ``names`` is set. The share button (``rebuttal:share:<game>``) posts to
+the channel or thread the teacher is in only what is anonymous by construction: the chart
+(drawn from a pseudonymous report; it shows each thread's camp shares, net shift and number
+of respondents) and each thread's shift line (average and respondent count). No name,
+pseudonym, answer or individual stance is ever in a public message. While a question is
+open the share is refused: players see a question's results only once it closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.access import TEACHERS_ONLY, NotInServer, caller_of, teacher_check
+from adapters.discord.context import Services, serving
+from adapters.discord.plays import NO_GAME
+from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
+from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
+from bot.engine.state import Phase, Status
+from bot.presentation import shift_line, thread_title
+from bot.reports.chart import chart_png
+from bot.reports.game_report import GameReport
+from bot.reports.writer import chart_file_name, game_report, report_files
+from bot.store.database import Database
+from bot.store.games import GameNotFound, GameRef
+
+Button = discord.ui.Button[discord.ui.View]
+PRIVATE_FORMATS = ("csv", "png")  # students CSV, stances CSV, chart
+SHARE_LABEL = "Share the anonymous summary with the class"
+SUMMARY_NOTE = (
+    "Anonymous class summary: how opinion moved in each thread (+ towards yes, − towards no), "
+    "counting only students who gave a stance before and after it. No one's answers are shown."
+)
+NOTHING_HERE = (
+    "No debate has been played here yet. Use /debate results in a debate's thread or the channel "
+    "it was started from, or give the game number."
+)
+STILL_OPEN = (
+    "A question is still open in this debate: results are shown only once it closes. "
+    "Close it (Next) and press the button again."
+)
+SHARED = "Posted the anonymous summary (the chart and each thread's average shift) for the class."
+
+# Charts are drawn with matplotlib, which is CPU-bound and not thread-safe: one worker
+# thread draws them one at a time, off the event loop, so the gateway keeps its heartbeat.
+_renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuttal-report")
+
+
+async def newest_game_at(database: Database, workspace_id: int, place: str) -> GameRef | None:
+    """The newest game, running or ended, whose thread is ``place`` or that was started in
+    channel ``place`` of this workspace (``places.live_game_at`` skips ended games)."""
+    rows = await database.read(
+        """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
+           WHERE g.workspace_id = ? AND (g.thread_ref = ? OR c.external_id = ?)
+           ORDER BY g.id DESC LIMIT 1""",
+        (workspace_id, place, place),
+    )
+    return GameRef(workspace_id, int(rows[0]["id"])) if rows else None
+
+
+async def game_here(database: Database, workspace_id: int, game: int) -> GameRef | None:
+    """Game ``game`` if it belongs to this workspace (a game of another server is not found)."""
+    rows = await database.read("SELECT id FROM games WHERE id = ? AND workspace_id = ?", (game, workspace_id))
+    return GameRef(workspace_id, game) if rows else None
+
+
+async def _files(report: GameReport, formats: tuple[str, ...]) -> dict[str, str | bytes]:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_renderer, report_files, report, formats)
+
+
+def _attachments(files: Mapping[str, str | bytes]) -> list[discord.File]:
+    return [
+        discord.File(io.BytesIO(data if isinstance(data, bytes) else data.encode("utf-8")), filename=name)
+        for name, data in files.items()
+    ]
+
+
+SHARE_ID = re.compile(r"rebuttal:share:(?P<game>[0-9]{1,18})")
+
+
+class ShareButton(discord.ui.DynamicItem[Button], template=SHARE_ID):
+    def __init__(self, game: int) -> None:
+        super().__init__(
+            discord.ui.Button(label=SHARE_LABEL, style=discord.ButtonStyle.primary, custom_id=f"rebuttal:share:{game}")
+        )
+        self.game = game
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ShareButton:
+        return cls(int(match["game"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await share(interaction, self.game)
+
+
+def share_view(game: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ShareButton(game))
+    return view
+
+
+@app_commands.describe(
+    game="The game's number (default: the newest game in this thread or channel)",
+    names="Use students' display names in the files instead of pseudonyms (Student 01, …)",
+)
+async def results(
+    interaction: discord.Interaction, game: app_commands.Range[int, 1] | None = None, names: bool = False
+) -> None:
+    async with serving(interaction) as services:
+        await _results(services, interaction, game, names)
+
+
+async def _results(services: Services, interaction: discord.Interaction, game: int | None, names: bool) -> None:
+    try:
+        caller = await caller_of(services, interaction)
+    except NotInServer:
+        await tell(interaction, "Use /debate results in a server.")
+        return
+    if not await teacher_check(services, interaction, caller):
+        await tell(interaction, TEACHERS_ONLY)  # a student never sees anyone's answers
+        return
+    database = services.games.database
+    if game is None:
+        ref = await newest_game_at(database, caller.workspace_id, str(interaction.channel_id))
+        if ref is None:
+            await tell(interaction, NOTHING_HERE)
+            return
+    else:
+        ref = await game_here(database, caller.workspace_id, game)
+        if ref is None:
+            await tell(interaction, f"There is no game {game} in this server.")
+            return
+    # Reading the answers and drawing the chart can take a moment: acknowledge first.
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        report = await game_report(database, ref, names=names)
+    except GameNotFound:  # purged between the check and now
+        await tell(interaction, NO_GAME)
+        return
+    files = await _files(report, PRIVATE_FORMATS)
+    who = "under their display names" if names else "as pseudonyms (Student 01, …); add names:True for display names"
+    text = (
+        f"Results of game {ref.game_id}, “{safe(report.pack.question)}” ({report.status}, "
+        f"{len(report.players)} student{'s' if len(report.players) != 1 else ''}). Only you can see these files. "
+        f"Students appear {who}.\n"
+        "The button posts only the chart and each thread's average shift, never anyone's answers."
+    )
+    await interaction.followup.send(
+        cut(text, 2000), files=_attachments(files), view=share_view(ref.game_id), ephemeral=True,
+        allowed_mentions=NO_MENTIONS,
+    )
+
+
+async def share(interaction: discord.Interaction, game: int) -> None:
+    async with serving(interaction) as services:
+        await _share(services, interaction, game)
+
+
+async def _share(services: Services, interaction: discord.Interaction, game: int) -> None:
+    try:
+        caller = await caller_of(services, interaction)
+    except NotInServer:
+        await tell(interaction, "Use this in a server.")
+        return
+    if not await teacher_check(services, interaction, caller):
+        await tell(interaction, TEACHERS_ONLY)
+        return
+    ref = await game_here(services.games.database, caller.workspace_id, game)
+    if ref is None:
+        await tell(interaction, NO_GAME)
+        return
+    state = await services.games.load(ref)
+    if state.status is not Status.ENDED and state.phase is Phase.OPEN:
+        # Players see a question's results only when it closes; a share must not show them sooner.
+        await tell(interaction, STILL_OPEN)
+        return
+    # Take the button away at once, so a double click cannot post the summary twice.
+    await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
+    try:
+        embed, chart = await class_summary(services, ref)
+    except GameNotFound:  # purged between the check and now
+        await tell(interaction, NO_GAME)
+        return
+    await interaction.followup.send(embed=embed, file=chart, allowed_mentions=NO_MENTIONS)
+    await tell(interaction, SHARED)
+
+
+async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed, discord.File]:
+    """The public post: the chart and a shift line per thread. Both come from stance pairs
+    of students only (the host is left out, as in the teacher's files), never from names."""
+    report = await game_report(services.games.database, ref, names=False)
+    name = chart_file_name(report.game_id)
+    png = await asyncio.get_running_loop().run_in_executor(_renderer, partial(chart_png, report, public=True))
+    state = await services.games.load(ref)
+    pairs = await services.games.stance_pairs(ref)
+    lines = [
+        shift_line(
+            safe(thread_title(report.pack, t.id)),
+            {user: pair for user, pair in pairs.get(t.id, {}).items() if user != state.host},
+        )
+        for t in report.pack.all_threads()
+    ]
+    body = SUMMARY_NOTE + "\n\n" + (fit_blocks(lines, DESCRIPTION_LIMIT - len(SUMMARY_NOTE) - 2, "\n") or "—")
+    embed = discord.Embed(title=cut(safe(report.pack.question), TITLE_LIMIT), description=body, colour=COLOUR)
+    embed.set_image(url=f"attachment://{name}")
+    [chart] = _attachments({name: png})
+    return embed, chart
+
+
+def results_commands() -> list[app_commands.Command[app_commands.Group, ..., None]]:
+    """Fresh command objects (a command belongs to one tree, and tests build several bots)."""
+    return [
+        app_commands.Command(
+            name="results",
+            description="A game's results for you privately, with an option to share the anonymous summary (teachers)",
+            callback=results,
+        )
+    ]
