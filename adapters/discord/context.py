@@ -75,9 +75,11 @@ class RebuttalBot(discord.Client):
         await self._lifetime.enter_async_context(heartbeat(database, "discord", lambda: self._connected))
 
     async def on_ready(self) -> None:
-        # Re-arm stored deadlines; nothing is reposted (the messages are still there).
-        resumed = await self.services.runner.resume_all()
-        await self._mark_connected(True)
+        # Re-arm stored deadlines; nothing is reposted (the messages are still there). Counted
+        # as in flight, so a close right after connecting waits for it before the database goes.
+        async with self.serving():
+            resumed = await self.services.runner.resume_all()
+            await self._mark_connected(True)
         log.info("ready as %s; %d running game(s) resumed", self.user, resumed)
 
     async def on_resumed(self) -> None:
