@@ -1,0 +1,111 @@
+"""Crash safety through the real Slack adapter: ``rebuttal run slack --http`` as a separate
+process is killed with SIGKILL in the middle of a burst of clicks; every answer a player was
+told was locked in is in the database after a restart, and the game goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.slack.entry import EVENTS_PATH
+from adapters.slack.routing import ANSWER_ACTION, HOST_ACTION
+from bot.store.database import Database
+from tests.slack.test_entry import free_port, listening
+from tests.standins.slack_drivers import HttpDriver
+from tests.standins.slack_records import MessageRecord
+from tests.standins.slack_server import SlackStandIn, SlackUser
+
+ROOT = Path(__file__).parents[2]
+PLAYERS = [f"UP{i:04d}" for i in range(200)]
+
+
+def start_bot(standin: SlackStandIn, database: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": standin.signing_secret,
+        "REBUTTAL_SLACK_API_URL": standin.api_url,
+    }
+    command = [sys.executable, "-m", "bot.cli", "run", "slack", "--http", "--port", str(port), "--db", str(database)]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def buttons(message: MessageRecord, pattern: object) -> list[str]:
+    return [
+        element["action_id"]
+        for block in message.blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if pattern.fullmatch(element.get("action_id", ""))  # type: ignore[attr-defined]
+    ]
+
+
+async def first_question(standin: SlackStandIn) -> MessageRecord:
+    for _ in range(300):
+        for message in standin.messages:
+            if buttons(message, ANSWER_ACTION):
+                return message
+        await asyncio.sleep(0.02)
+    raise AssertionError("the first question never appeared")
+
+
+@pytest.mark.parametrize("run", range(10))
+async def test_locked_in_answers_survive_sigkill_of_the_slack_bot(tmp_path: Path, run: int) -> None:
+    users = [SlackUser("UADMIN", "admin", "Ada Admin", "ada", is_admin=True, is_owner=True)]
+    users += [SlackUser(p, p.lower(), p, p) for p in PLAYERS]
+    database = tmp_path / "bot.db"
+    async with SlackStandIn(users=users) as standin:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+        bot = start_bot(standin, database, port)
+        try:
+            await listening(port)
+            async with HttpDriver(standin, url, default_channel="C0GENERAL") as http:
+                assert (await http.slash("/debate", "start voting-age-16", user="UADMIN")).acked
+                question = await first_question(standin)
+                answers = buttons(question, ANSWER_ACTION)
+                clicks = [
+                    asyncio.create_task(http.click(answers[i % len(answers)], user=p, message=question))
+                    for i, p in enumerate(PLAYERS)
+                ]
+                kill_after = 20 + 15 * run
+                for _ in range(500):
+                    if sum("Locked in" in e.text for e in standin.ephemerals) >= kill_after:
+                        break
+                    await asyncio.sleep(0.01)
+                bot.send_signal(signal.SIGKILL)
+                bot.wait(timeout=10)
+                await asyncio.gather(*clicks, return_exceptions=True)  # some never got an answer
+            told = {e.user for e in standin.ephemerals if "Locked in" in e.text}
+            assert len(told) >= kill_after and len(told) < len(PLAYERS), "the kill did not land mid-burst"
+
+            async with Database.open(database) as db:
+                rows = await db.read("SELECT user_id FROM answers")
+            stored = {row["user_id"] for row in rows}
+            assert told <= stored, f"told 'locked in' but lost: {sorted(told - stored)[:5]}"
+
+            bot = start_bot(standin, database, port)  # the same database, a new process
+            await listening(port)
+            async with HttpDriver(standin, url, default_channel="C0GENERAL") as http:
+                controls = [(m, b) for m in standin.messages for b in buttons(m, HOST_ACTION) if b.endswith(":next")]
+                assert controls, "no Next button was posted"
+                holder, next_button = controls[-1]
+                assert (await http.click(next_button, user="UADMIN", message=holder)).acked
+                for _ in range(300):
+                    async with Database.open(database) as db:
+                        state = await db.read("SELECT phase, asked FROM games")
+                    if state[0]["phase"] == "revealed":
+                        break
+                    await asyncio.sleep(0.02)
+                assert state[0]["phase"] == "revealed" and state[0]["asked"] == 1  # the game went on
+        finally:
+            if bot.poll() is None:
+                bot.send_signal(signal.SIGTERM)
+                bot.wait(timeout=10)
