@@ -4,7 +4,6 @@ user could mistake for success), never an unhandled exception; no token in any l
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,25 +15,6 @@ from tests.discord.harness import PACK_ID, answer_ids, running_bot, small_pack, 
 from tests.standins.discord_server import DiscordStandIn
 
 TOKEN_FOR_THIS_TEST = "MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-looking.token-value-xyz"
-
-
-@pytest.fixture
-def all_logs() -> Iterator[list[logging.LogRecord]]:
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    root = logging.getLogger()
-    handler, level = Keep(logging.DEBUG), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield records
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 FORGED_IDS = [

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,25 +20,6 @@ from tests.standins.slack_drivers import HttpDriver, SendOptions
 from tests.standins.slack_server import SlackStandIn
 
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-def all_logs() -> Iterator[list[logging.LogRecord]]:
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    root = logging.getLogger()
-    handler, level = Keep(logging.DEBUG), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield records
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 def crashes(records: list[logging.LogRecord]) -> list[str]:
