@@ -15,13 +15,13 @@ from slack_sdk.errors import SlackApiError
 from bot.content.library import DEFAULT_PACK_ID, Library
 from bot.content.model import Pack
 from bot.engine.commands import Ended
-from bot.engine.state import GameSettings, Mode
+from bot.engine.state import LIVE_MODES, GameSettings, Mode
 from bot.identity import Player, Venue
 
 from . import blocks
 from .context import PLATFORM, SlackGames, SlashRequest
 
-MODES = {mode.value: mode for mode in Mode}
+MODES = {mode.value: mode for mode in LIVE_MODES}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from bot.content.library import DEFAULT_PACK_ID, load_library
 from bot.content.model import Pack
 from bot.content.pack_files import PACK_SUFFIXES
 from bot.engine.script import StepKind, build_script, option_letter
-from bot.engine.state import GameSettings, Mode
+from bot.engine.state import LIVE_MODES, GameSettings, Mode
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -41,7 +41,7 @@ def register(commands: Subcommands) -> None:
     )
     play.add_argument("--db", type=Path, help=f"database file (default: ${DATABASE_VARIABLE} or the user data dir)")
     play.add_argument("--seed", type=int, help="fixes the order of options (default: random)")
-    play.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.CLASSROOM.value)
+    play.add_argument("--mode", choices=[m.value for m in LIVE_MODES], default=Mode.CLASSROOM.value)
     play.add_argument("--timer", type=int, help="seconds per question (timed mode default: 30)")
     play.add_argument("--speed-bonus", action="store_true", help="faster correct answers score more")
     play.add_argument("--streak-bonus", action="store_true", help="correct answers in a row score more")

@@ -94,6 +94,8 @@ def start(game_id: int, host: str, host_name: str, settings: GameSettings, scrip
 
 def apply(state: GameState, command: Command) -> Transition:
     """The transition ``command`` causes from ``state``; raises ``IllegalCommand``."""
+    if state.settings.mode is Mode.SELF_PACED:
+        raise IllegalCommand("This is a daily round: play it with its Play button.")
     if type(command) not in LEGAL[state.status][state.phase]:
         raise IllegalCommand(_why_not(state, command))
     if isinstance(command, HostCommand) and not (command.actor == state.host or command.actor_is_teacher):

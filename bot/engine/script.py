@@ -96,20 +96,22 @@ class Script:
 
 def build_script(pack: Pack, seed: int) -> Script:
     """The whole game for ``pack``; the same ``seed`` always gives the same script."""
-    corpus = _Corpus(pack)
-    steps: list[_StepDraft] = []
+    corpus = Corpus(pack)
+    steps: list[StepDraft] = []
     threads = pack.all_threads()
     for position, thread in enumerate(threads):
         previous = threads[position - 1].id if position else None
-        steps.append(_StepDraft(StepKind.STANCE, options=_scale(), opens_thread=thread.id, closes_thread=previous))
+        steps.append(
+            StepDraft(StepKind.STANCE, options=stance_options(), opens_thread=thread.id, closes_thread=previous)
+        )
         if position:
-            steps.append(_StepDraft(StepKind.SUMMARY, thread_id=previous))
-        steps.extend(_thread_steps(thread, corpus, random.Random(f"{seed}:{thread.id}")))
+            steps.append(StepDraft(StepKind.SUMMARY, thread_id=previous))
+        steps.extend(thread_steps(thread, corpus, random.Random(f"{seed}:{thread.id}")))
     last = threads[-1].id
-    steps.append(_StepDraft(StepKind.STANCE, options=_scale(), closes_thread=last))
-    steps.append(_StepDraft(StepKind.SUMMARY, thread_id=last))
+    steps.append(StepDraft(StepKind.STANCE, options=stance_options(), closes_thread=last))
+    steps.append(StepDraft(StepKind.SUMMARY, thread_id=last))
     factions = tuple(Option(f.name, OptionSource.FACTION) for f in pack.divide.factions)
-    steps.append(_StepDraft(StepKind.FACTION, options=factions))
+    steps.append(StepDraft(StepKind.FACTION, options=factions))
     closing = (
         pack.hardest_questions.conservative,
         pack.hardest_questions.liberal,
@@ -117,18 +119,23 @@ def build_script(pack: Pack, seed: int) -> Script:
         pack.conflict.text,
         pack.unanswered,
     )
-    steps.append(_StepDraft(StepKind.CLOSING, reading_words=sum(len(t.split()) for t in closing)))
-    steps.append(_StepDraft(StepKind.SCOREBOARD))
-    for draft in steps:
+    steps.append(StepDraft(StepKind.CLOSING, reading_words=sum(len(t.split()) for t in closing)))
+    steps.append(StepDraft(StepKind.SCOREBOARD))
+    return finish_script(pack, seed, steps)
+
+
+def finish_script(pack: Pack, seed: int, drafts: Sequence[StepDraft]) -> Script:
+    """Number the steps and measure how much each one asks players to read."""
+    for draft in drafts:
         if draft.options:
             draft.reading_words = sum(len(o.text.split()) for o in draft.options)
         elif draft.turn_id:
             draft.reading_words = len(pack.turn(draft.turn_id).text.split())
-    return Script(pack.id, seed, tuple(draft.build(index) for index, draft in enumerate(steps)))
+    return Script(pack.id, seed, tuple(draft.build(index) for index, draft in enumerate(drafts)))
 
 
 @dataclass
-class _StepDraft:
+class StepDraft:
     kind: StepKind
     thread_id: str | None = None
     turn_id: str | None = None
@@ -143,17 +150,17 @@ class _StepDraft:
         return Step(index=index, **self.__dict__)
 
 
-def _scale() -> tuple[Option, ...]:
+def stance_options() -> tuple[Option, ...]:
     return tuple(Option(label, OptionSource.SCALE) for label in STANCE_SCALE)
 
 
-def _thread_steps(thread: Thread, corpus: _Corpus, rng: random.Random) -> list[_StepDraft]:
-    steps = [_StepDraft(StepKind.TURN, thread_id=thread.id, turn_id=thread.turns[0].id)]
+def thread_steps(thread: Thread, corpus: Corpus, rng: random.Random) -> list[StepDraft]:
+    steps = [StepDraft(StepKind.TURN, thread_id=thread.id, turn_id=thread.turns[0].id)]
     for prompt, reply in zip(thread.turns, thread.turns[1:], strict=False):
         options = prediction_options(corpus, thread, prompt, reply, rng)
         correct = next(i for i, o in enumerate(options) if o.source is OptionSource.TRUE_REPLY)
         steps.append(
-            _StepDraft(
+            StepDraft(
                 StepKind.PREDICT,
                 thread_id=thread.id,
                 turn_id=reply.id,
@@ -167,11 +174,11 @@ def _thread_steps(thread: Thread, corpus: _Corpus, rng: random.Random) -> list[_
         pair = [thread.turns[start], thread.turns[start + 1]]
         rng.shuffle(pair)  # neither side is always shown first
         votes = tuple(Option(t.text, OptionSource.TURN, t.id, t.side) for t in pair)
-        steps.append(_StepDraft(StepKind.STRONGER, thread_id=thread.id, options=votes))
+        steps.append(StepDraft(StepKind.STRONGER, thread_id=thread.id, options=votes))
     return steps
 
 
-class _Corpus:
+class Corpus:
     """Every turn of a pack with TF-IDF vectors, to find turns close to a prompt."""
 
     def __init__(self, pack: Pack) -> None:
@@ -184,7 +191,7 @@ class _Corpus:
 
 
 def prediction_options(
-    corpus: _Corpus, thread: Thread, prompt: Turn, reply: Turn, rng: random.Random
+    corpus: Corpus, thread: Thread, prompt: Turn, reply: Turn, rng: random.Random
 ) -> tuple[Option, ...]:
     """The true reply plus decoys: author-written ones first, then real turns by the same
     side from *other* threads, drawn from those closest to the prompt. Shuffled by ``rng``."""

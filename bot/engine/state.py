@@ -13,6 +13,10 @@ from bot.engine.script import Script, Step
 class Mode(StrEnum):
     CLASSROOM = "classroom"  # a host advances; questions may have a timer
     TIMED = "timed"  # everything advances by itself on timers
+    SELF_PACED = "self-paced"  # a daily round: each player walks the script alone (bot.engine.solo)
+
+
+LIVE_MODES = (Mode.CLASSROOM, Mode.TIMED)  # the modes a game started in a channel may use
 
 
 class Status(StrEnum):

@@ -286,9 +286,11 @@ async def _stamp_questions(db: aiosqlite.Connection, ref: GameRef, before: GameS
 
 
 async def running_games(db: aiosqlite.Connection) -> list[RunningGame]:
-    """Every game not yet ended, across workspaces: what a restart must resume."""
+    """Every live game not yet ended, across workspaces: what a restart must resume (daily
+    rounds have no timers of their own; the scheduler resumes them)."""
     async with db.execute(
-        "SELECT id, workspace_id, deadline, step, phase FROM games WHERE status != 'ended' ORDER BY id"
+        """SELECT id, workspace_id, deadline, step, phase FROM games
+           WHERE status != 'ended' AND id NOT IN (SELECT game_id FROM rounds) ORDER BY id"""
     ) as cursor:
         return [
             RunningGame(GameRef(r["workspace_id"], r["id"]), _time(r["deadline"]), r["step"], Phase(r["phase"]))

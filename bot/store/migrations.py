@@ -130,4 +130,69 @@ MIGRATIONS: tuple[str, ...] = (
         beat_at TEXT NOT NULL
     );
     """,
+    # 4: daily rounds. A schedule per channel; each round is a self-paced game (so reports,
+    # answers and forget-me work on it unchanged) plus each player's place in it; seasons
+    # and leaderboard opt-outs per workspace.
+    """
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        time_of_day TEXT NOT NULL,  -- HH:MM, local to zone
+        zone TEXT NOT NULL,  -- an IANA name
+        weekdays TEXT NOT NULL,  -- JSON list, 0 = Monday
+        close_time TEXT,  -- HH:MM local; NULL: a round closes when the next one posts
+        ping_role TEXT,  -- the only mention the bot ever makes, and only when set
+        packs TEXT NOT NULL DEFAULT '[]',  -- JSON list of debate ids; empty: the whole library
+        paused INTEGER NOT NULL DEFAULT 0,
+        next_run_at TEXT NOT NULL,  -- an absolute UTC instant, so DST or a restart never moves it
+        rounds_posted INTEGER NOT NULL DEFAULT 0,  -- the rotation's position and the last round number
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (workspace_id, channel_id)
+    );
+    CREATE INDEX schedules_due ON schedules (paused, next_run_at);
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        schedule_id INTEGER REFERENCES schedules(id) ON DELETE SET NULL,
+        game_id INTEGER NOT NULL UNIQUE REFERENCES games(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,  -- the schedule's round count: consecutive numbers make a streak
+        thread_id TEXT NOT NULL,
+        ping_role TEXT,
+        scheduled_for TEXT NOT NULL,
+        closes_at TEXT NOT NULL,
+        closed_at TEXT,
+        announcement_ref TEXT,  -- set once posted; NULL after a crash means "post it on start"
+        summary_ref TEXT  -- likewise for the summary of a closed round
+    );
+    CREATE INDEX rounds_by_schedule ON rounds (schedule_id, number);
+    CREATE INDEX rounds_open ON rounds (closed_at, closes_at);
+    CREATE TABLE round_progress (
+        round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        phase TEXT NOT NULL CHECK (phase IN ('shown', 'open', 'revealed')),
+        predicted INTEGER NOT NULL DEFAULT 0,
+        chosen INTEGER,
+        earned INTEGER,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        PRIMARY KEY (round_id, user_id)
+    );
+    CREATE TABLE seasons (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, number)
+    );
+    CREATE TABLE leaderboard_optouts (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        opted_out_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, user_id)
+    );
+    """,
 )

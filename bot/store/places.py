@@ -30,6 +30,7 @@ async def live_game_at(db: aiosqlite.Connection, workspace_id: int, place: str) 
     async with db.execute(
         """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
            WHERE g.workspace_id = ? AND g.status != 'ended' AND (g.thread_ref = ? OR c.external_id = ?)
+             AND g.id NOT IN (SELECT game_id FROM rounds)  -- a daily round is not a game to control
            ORDER BY g.id DESC LIMIT 1""",
         (workspace_id, place, place),
     ) as cursor:

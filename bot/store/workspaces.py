@@ -75,6 +75,7 @@ async def forget_player(db: aiosqlite.Connection, workspace_id: int, user_id: st
     )
     deleted = 0
     for sql in (
+        "DELETE FROM round_progress WHERE user_id = ? AND round_id IN (SELECT id FROM rounds WHERE workspace_id = ?)",
         "DELETE FROM answers WHERE user_id = ? AND game_id IN (SELECT id FROM games WHERE workspace_id = ?)",
         "DELETE FROM game_players WHERE user_id = ? AND game_id IN (SELECT id FROM games WHERE workspace_id = ?)",
     ):

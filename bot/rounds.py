@@ -1,0 +1,361 @@
+"""The daily-round service: schedules, opening and closing rounds, private play, leaderboards.
+
+Like ``GameService`` it keeps no state of its own: every call is one transaction, and what a
+player is told they did is committed before the adapter tells them. Adapters call the
+player- and admin-facing methods; ``bot.scheduler`` calls ``open_due`` and ``close_due``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.content.library import Library
+from bot.content.model import Pack
+from bot.engine.engine import IllegalCommand
+from bot.engine.script import Script
+from bot.engine.solo import Answered, Continued, Progress, SoloTransition, apply_solo, begin, build_round_script
+from bot.identity import Player, Venue
+from bot.round_summary import Period, RoundSummary, streaks_at, summarise, week_start
+from bot.schedule import GRACE, ScheduleError, Timing, next_run_after
+from bot.service import utc_now
+from bot.store import games, leaderboards, round_results, rounds, schedules
+from bot.store.database import Database
+from bot.store.leaderboards import Season, Standing
+from bot.store.rounds import Round
+from bot.store.schedules import Schedule, ScheduleSpec
+
+SUMMARY_RETRY_WINDOW = timedelta(days=1)  # a summary a crash left unposted is posted if this recent
+
+
+@dataclass(frozen=True)
+class PrivateView:
+    """What one player sees of a round now: the adapter draws it privately."""
+
+    round: Round
+    pack: Pack
+    progress: Progress
+    note: str | None = None  # "Right!", or why a click was refused
+    accepted: bool = True
+    streak: int | None = None  # set once the player has finished
+    closed: bool = False
+
+    @property
+    def script(self) -> Script:
+        return self.round.script
+
+    @property
+    def finished(self) -> bool:
+        return self.progress.finished_in(self.round.script)
+
+
+@dataclass(frozen=True)
+class Announcement:
+    round: Round
+    pack: Pack
+
+
+@dataclass(frozen=True)
+class ClosedRound:
+    round: Round
+    pack: Pack
+    summary: RoundSummary
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: Period
+    standings: list[Standing]
+    season: Season
+    since: datetime | None
+    round: Round | None = None
+
+
+class RoundError(Exception):
+    """A refusal fit to show the person who asked."""
+
+
+class RoundService:
+    def __init__(
+        self,
+        database: Database,
+        library_for: Callable[[int], Awaitable[Library]],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.database = database
+        self.library_for = library_for  # the debates a workspace may use (shipped plus imported)
+        self.clock = clock
+        self._packs: dict[str, Pack] = {}
+
+    # --- schedules (teachers and admins) ---------------------------------------------------
+
+    async def set_schedule(self, venue: Venue, spec: ScheduleSpec, by: str) -> Schedule:
+        """Create or replace the channel's schedule; raises ``ScheduleError`` on unknown debates."""
+        async with self.database.transaction() as db:
+            workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
+        library = await self.library_for(workspace)
+        unknown = [pack_id for pack_id in spec.packs if pack_id not in library.packs]
+        if unknown:
+            raise ScheduleError(f"no debate called {', '.join(unknown)}; see the library for the ids")
+        now = self.clock()
+        async with self.database.transaction() as db:
+            channel = await games.ensure_channel(db, workspace, venue.channel_id)
+            next_run = next_run_after(now, spec.timing)
+            schedule_id = await schedules.save_schedule(db, workspace, channel, spec, next_run, by, now)
+            saved = await schedules.schedule_by_id(db, schedule_id)
+        assert saved is not None
+        return saved
+
+    async def schedule_at(self, venue: Venue) -> Schedule | None:
+        async with self.database.transaction() as db:
+            workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
+            return await schedules.schedule_in(db, workspace, venue.channel_id)
+
+    async def schedules_in_workspace(self, workspace_id: int) -> list[Schedule]:
+        async with self.database.transaction() as db:
+            return await schedules.schedules_of(db, workspace_id)
+
+    async def set_paused(self, venue: Venue, paused: bool) -> Schedule:
+        """Pause or resume; a resumed schedule posts at its next time from now, never a catch-up."""
+        async with self.database.transaction() as db:
+            found = await self._schedule_or_refuse(db, venue)
+            next_run = found.next_run_at if paused else next_run_after(self.clock(), found.spec.timing)
+            await schedules.set_paused(db, found.id, paused, next_run)
+            saved = await schedules.schedule_by_id(db, found.id)
+        assert saved is not None
+        return saved
+
+    async def remove_schedule(self, venue: Venue) -> Schedule:
+        """Stop the channel's rounds; an open round still runs to its close and gets its summary."""
+        async with self.database.transaction() as db:
+            found = await self._schedule_or_refuse(db, venue)
+            await schedules.remove(db, found.id)
+        return found
+
+    async def _schedule_or_refuse(self, db: aiosqlite.Connection, venue: Venue) -> Schedule:
+        workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
+        found = await schedules.schedule_in(db, workspace, venue.channel_id)
+        if found is None:
+            raise RoundError("There is no daily round scheduled in this channel.")
+        return found
+
+    # --- the scheduler's side --------------------------------------------------------------
+
+    async def next_wake(self, platform: str) -> datetime | None:
+        """The earliest moment something is due: a schedule's next run or a round's close."""
+        async with self.database.transaction() as db:
+            due = [s.next_run_at for s in await schedules.active_schedules(db, platform)]
+            due += [r.closes_at for r in await rounds.open_rounds(db, platform)]
+        return min(due, default=None)
+
+    async def open_due(self, platform: str, grace: timedelta = GRACE) -> list[Announcement]:
+        """Open a round for every schedule that is due. A run missed by more than ``grace``
+        (the bot was down) is skipped, not posted late; either way the next run moves on."""
+        now = self.clock()
+        opened: list[Announcement] = []
+        async with self.database.transaction() as db:
+            due = [s for s in await schedules.active_schedules(db, platform) if s.next_run_at <= now]
+        for schedule in due:
+            announcement = await self._open(schedule, now, grace)
+            if announcement is not None:
+                opened.append(announcement)
+        return opened
+
+    async def _open(self, schedule: Schedule, now: datetime, grace: timedelta) -> Announcement | None:
+        rotation = await self._rotation(schedule)
+        async with self.database.transaction() as db:
+            current = await schedules.schedule_by_id(db, schedule.id)
+            if current is None or current.paused or current.next_run_at != schedule.next_run_at:
+                return None  # changed or handled meanwhile (another process, an admin)
+            next_run = next_run_after(now, schedule.spec.timing)
+            if now - schedule.next_run_at > grace or not rotation:
+                await schedules.set_next_run(db, schedule.id, next_run, schedule.rounds_posted)
+                return None
+            number = schedule.rounds_posted + 1
+            pack, thread_id = rotation[schedule.rounds_posted % len(rotation)]
+            script = build_round_script(pack, thread_id, seed=_seed(schedule.id, number))
+            closes_at = _closing_time(schedule, now, next_run)
+            round_id = await rounds.insert_round(
+                db,
+                schedule=schedule,
+                pack=pack,
+                script=script,
+                number=number,
+                scheduled_for=schedule.next_run_at,
+                closes_at=closes_at,
+                at=now,
+            )
+            await schedules.set_next_run(db, schedule.id, next_run, number)
+            opened = await rounds.round_by_id(db, schedule.workspace_id, round_id)
+        assert opened is not None
+        return Announcement(opened, pack)
+
+    async def _rotation(self, schedule: Schedule) -> list[tuple[Pack, str]]:
+        """Every (debate, thread) the schedule walks through, in order."""
+        library = await self.library_for(schedule.workspace_id)
+        chosen = schedule.spec.packs or tuple(library.packs)
+        return [
+            (library.packs[pack_id], thread.id)
+            for pack_id in chosen
+            if pack_id in library.packs
+            for thread in library.packs[pack_id].all_threads()
+        ]
+
+    async def close_due(self, platform: str) -> list[ClosedRound]:
+        """Close every round past its closing time and add up its summary."""
+        now = self.clock()
+        async with self.database.transaction() as db:
+            due = [r for r in await rounds.open_rounds(db, platform) if r.closes_at <= now]
+        closed = []
+        for round_ in due:
+            async with self.database.transaction() as db:
+                if not await rounds.close_round(db, round_, now):
+                    continue
+            closed.append(await self.closed_round(round_.workspace_id, round_.id))
+        return closed
+
+    async def closed_round(self, workspace_id: int, round_id: int) -> ClosedRound:
+        async with self.database.transaction() as db:
+            found = await rounds.round_by_id(db, workspace_id, round_id)
+            if found is None:
+                raise RoundError("That round no longer exists.")
+            summary = await _summary(db, found)
+        return ClosedRound(found, await self._pack(found), summary)
+
+    async def unannounced(self, platform: str) -> list[Announcement]:
+        """Open rounds never posted: a crash came between opening and posting."""
+        async with self.database.transaction() as db:
+            waiting = [r for r in await rounds.open_rounds(db, platform) if r.announcement_ref is None]
+        return [Announcement(r, await self._pack(r)) for r in waiting]
+
+    async def unsummarised(self, platform: str) -> list[ClosedRound]:
+        async with self.database.transaction() as db:
+            waiting = await rounds.unsummarised_rounds(db, platform, self.clock() - SUMMARY_RETRY_WINDOW)
+        return [await self.closed_round(r.workspace_id, r.id) for r in waiting]
+
+    async def record_announcement(self, round_: Round, message_ref: str) -> None:
+        async with self.database.transaction() as db:
+            await rounds.set_announcement(db, round_.id, message_ref)
+
+    async def record_summary(self, round_: Round, message_ref: str) -> None:
+        async with self.database.transaction() as db:
+            await rounds.set_summary(db, round_.id, message_ref)
+
+    # --- players ---------------------------------------------------------------------------
+
+    async def play(self, round_id: int, player: Player, name: str) -> PrivateView:
+        """Start the round for ``player``, or show them where they left off."""
+        return await self._step(round_id, player, name, None)
+
+    async def answer(self, round_id: int, player: Player, name: str, step: int, option: int) -> PrivateView:
+        return await self._step(round_id, player, name, Answered(player.key, name, step, option, self.clock()))
+
+    async def carry_on(self, round_id: int, player: Player, name: str, step: int) -> PrivateView:
+        return await self._step(round_id, player, name, Continued(player.key, step, self.clock()))
+
+    async def _step(
+        self, round_id: int, player: Player, name: str, command: Answered | Continued | None
+    ) -> PrivateView:
+        now = self.clock()
+        async with self.database.transaction() as db:
+            workspace = await games.ensure_workspace(db, player.platform, player.workspace_id)
+            found = await rounds.round_by_id(db, workspace, round_id)
+            if found is None:
+                raise RoundError("That round isn't in this workspace.")
+            progress = await rounds.load_progress(db, found, player.key)
+            if not found.is_open_at(now):
+                shown = progress or begin(found.script, player.key, name)
+                streak = await _streak(db, found, player.key) if shown.finished_in(found.script) else None
+                pack = await self._pack(found)
+                return PrivateView(found, pack, shown, "This round has closed.", False, streak, closed=True)
+            note = None
+            if progress is None:
+                transition = _started(found.script, player.key, name)
+                await rounds.save_progress(db, found, transition, now)
+                progress = transition.progress
+            if command is not None:
+                try:
+                    transition = apply_solo(found.script, progress, command)
+                except IllegalCommand as refusal:
+                    return PrivateView(found, await self._pack(found), progress, refusal.reason, accepted=False)
+                await rounds.save_progress(db, found, transition, now)
+                progress, note = transition.progress, transition.reply
+            streak = await _streak(db, found, player.key) if progress.finished_in(found.script) else None
+        return PrivateView(found, await self._pack(found), progress, note, streak=streak)
+
+    # --- leaderboards ----------------------------------------------------------------------
+
+    async def leaderboard(self, workspace_id: int, period: Period, channel_ref: str | None) -> Leaderboard:
+        now = self.clock()
+        async with self.database.transaction() as db:
+            season = await leaderboards.current_season(db, workspace_id)
+            here = await schedules.schedule_in(db, workspace_id, channel_ref) if channel_ref else None
+            zone = here.spec.timing.zone if here else "UTC"
+            if period is Period.ROUND:
+                latest = await rounds.latest_round_in(db, workspace_id, channel_ref if here else None)
+                rows = await leaderboards.standings(db, workspace_id, round_id=latest.id) if latest else []
+                return Leaderboard(period, rows, season, latest.scheduled_for if latest else None, latest)
+            since = {Period.WEEK: week_start(now, zone), Period.SEASON: season.started_at, Period.ALL: None}[period]
+            rows = await leaderboards.standings(db, workspace_id, since=since)
+        return Leaderboard(period, rows, season, since)
+
+    async def set_opted_out(self, workspace_id: int, user_id: str, opted_out: bool) -> None:
+        async with self.database.transaction() as db:
+            await leaderboards.set_opted_out(db, workspace_id, user_id, opted_out, self.clock())
+
+    async def new_season(self, workspace_id: int, by: str) -> Season:
+        async with self.database.transaction() as db:
+            return await leaderboards.start_season(db, workspace_id, by, self.clock())
+
+    async def _pack(self, round_: Round) -> Pack:
+        """The copy of the debate the round was opened with (copies never change)."""
+        rows = await self.database.read("SELECT pack_hash FROM games WHERE id = ?", (round_.game.game_id,))
+        digest = rows[0]["pack_hash"]
+        if digest not in self._packs:
+            (body,) = await self.database.read("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
+            self._packs[digest] = Pack.model_validate_json(body["body"])
+        return self._packs[digest]
+
+
+def _started(script: Script, player: str, name: str) -> SoloTransition:
+    return SoloTransition(begin(script, player, name))
+
+
+def _seed(schedule_id: int, number: int) -> int:
+    """A fixed seed per round, so a round's options never depend on when it was built."""
+    return int.from_bytes(hashlib.sha256(f"{schedule_id}:{number}".encode()).digest()[:4], "big")
+
+
+def _closing_time(schedule: Schedule, now: datetime, next_run: datetime) -> datetime:
+    """The configured closing time after ``now`` (never after the next round), or the next round."""
+    close = schedule.spec.close_time
+    if close is None:
+        return next_run
+    closing = next_run_after(now, Timing(close, schedule.spec.timing.zone, frozenset(range(7))))
+    return min(closing, next_run)
+
+
+async def _summary(db: aiosqlite.Connection, round_: Round) -> RoundSummary:
+    players = await round_results.player_results(db, round_)
+    finished: dict[str, set[int]] = {}
+    if round_.schedule_id is not None:
+        finished = await round_results.finished_rounds(db, round_.schedule_id, round_.number)
+    return summarise(
+        round_.number,
+        players,
+        await round_results.prediction_results(db, round_),
+        await round_results.stance_pairs(db, round_),
+        streaks_at(finished, round_.number),
+        await leaderboards.opted_out(db, round_.workspace_id),
+    )
+
+
+async def _streak(db: aiosqlite.Connection, round_: Round, player: str) -> int:
+    if round_.schedule_id is None:
+        return 1
+    finished = await round_results.finished_rounds(db, round_.schedule_id, round_.number)
+    return streaks_at(finished, round_.number).get(player, 0)

@@ -1,0 +1,103 @@
+"""The scheduler: posts daily rounds when due and closes them with a summary.
+
+Theory of operation. Everything it knows is in the database: each schedule's next run as an
+absolute UTC instant, each round's closing instant, and whether its announcement and summary
+were posted. ``tick`` does whatever is due at the clock's "now" (closing first, so with the
+default closing time yesterday's summary comes before today's round) and finishes any post
+a crash interrupted; the loop then sleeps until the next due instant, or until ``poke`` says
+a schedule changed. A run missed while the bot was down is posted late only inside the grace
+window, once; older ones are skipped, never replayed as a flood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Protocol
+
+from bot.rounds import Announcement, ClosedRound, RoundService
+from bot.schedule import GRACE
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP_SECONDS = 60.0  # look again at least this often: other processes may change schedules
+
+
+class RoundPresenter(Protocol):
+    async def announce(self, announcement: Announcement) -> str:
+        """Post the round with its Play button; returns the posted message's reference."""
+
+    async def post_summary(self, closed: ClosedRound) -> str:
+        """Post the closed round's public summary; returns the message's reference."""
+
+
+class Scheduler:
+    def __init__(
+        self, rounds: RoundService, presenter: RoundPresenter, platform: str, grace: timedelta = GRACE
+    ) -> None:
+        self.rounds = rounds
+        self.presenter = presenter
+        self.platform = platform
+        self.grace = grace
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"rebuttal-scheduler-{self.platform}")
+
+    def poke(self) -> None:
+        """Look again now: a schedule changed, or (in tests) the clock moved."""
+        self._wake.set()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def tick(self) -> None:
+        """Do everything due now. Each post is attempted after its round is committed; one that
+        fails is logged and retried on the next tick."""
+        for closed in await self.rounds.close_due(self.platform) + await self.rounds.unsummarised(self.platform):
+            await self._summarise(closed)
+        for announcement in await self.rounds.open_due(self.platform, self.grace):
+            await self._announce(announcement)
+        for announcement in await self.rounds.unannounced(self.platform):
+            await self._announce(announcement)
+
+    async def _announce(self, announcement: Announcement) -> None:
+        if announcement.round.announcement_ref is not None:
+            return
+        try:
+            reference = await self.presenter.announce(announcement)
+        except Exception:
+            log.exception("posting daily round %s failed; will retry", announcement.round.id)
+            return
+        await self.rounds.record_announcement(announcement.round, reference)
+
+    async def _summarise(self, closed: ClosedRound) -> None:
+        if closed.round.summary_ref is not None:
+            return
+        try:
+            reference = await self.presenter.post_summary(closed)
+        except Exception:
+            log.exception("posting the summary of round %s failed; will retry", closed.round.id)
+            return
+        await self.rounds.record_summary(closed.round, reference)
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self.tick()
+            except Exception:  # a database hiccup must not stop tomorrow's round
+                log.exception("the scheduler's tick failed")
+            wake_at = await self.rounds.next_wake(self.platform)
+            timeout = MAX_SLEEP_SECONDS
+            if wake_at is not None:
+                timeout = min(timeout, max(0.0, (wake_at - self.rounds.clock()).total_seconds()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)

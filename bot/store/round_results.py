@@ -1,0 +1,75 @@
+"""What a closed round adds up to: per-player results, per-question figures, stances, streaks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.store.rounds import Round
+
+STREAK_LOOKBACK = 1000  # rounds; a longer streak is reported as this long
+
+
+@dataclass(frozen=True)
+class PlayerResult:
+    user_id: str
+    name: str
+    score: int
+    correct: int
+    predicted: int
+    finished: bool
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    step: int
+    answered: int
+    correct: int
+
+
+async def player_results(db: aiosqlite.Connection, round_: Round) -> list[PlayerResult]:
+    async with db.execute(
+        """SELECT p.user_id, g.display_name, g.score, g.correct, p.predicted, p.finished_at IS NOT NULL AS finished
+           FROM round_progress p JOIN game_players g ON g.game_id = ? AND g.user_id = p.user_id
+           WHERE p.round_id = ?""",
+        (round_.game.game_id, round_.id),
+    ) as cursor:
+        return [PlayerResult(*row) async for row in cursor]
+
+
+async def prediction_results(db: aiosqlite.Connection, round_: Round) -> list[QuestionResult]:
+    """Per prediction, in script order: how many answered and how many were right."""
+    async with db.execute(
+        """SELECT q.step, COUNT(a.user_id) AS answered, COALESCE(SUM(a.option = q.correct_option), 0) AS correct
+           FROM questions q LEFT JOIN answers a ON a.game_id = q.game_id AND a.step = q.step
+           WHERE q.game_id = ? AND q.kind = 'predict' GROUP BY q.step ORDER BY q.step""",
+        (round_.game.game_id,),
+    ) as cursor:
+        return [QuestionResult(*row) async for row in cursor]
+
+
+async def stance_pairs(db: aiosqlite.Connection, round_: Round) -> dict[str, tuple[int, int]]:
+    """Each player's (before, after) stance option, for those who gave both."""
+    async with db.execute(
+        """SELECT b.user_id, b.option AS before, a.option AS after
+           FROM stances b JOIN stances a ON a.game_id = b.game_id AND a.user_id = b.user_id
+                                        AND a.closes_thread = b.opens_thread
+           WHERE b.game_id = ?""",
+        (round_.game.game_id,),
+    ) as cursor:
+        return {row["user_id"]: (row["before"], row["after"]) async for row in cursor}
+
+
+async def finished_rounds(db: aiosqlite.Connection, schedule_id: int, up_to: int) -> dict[str, set[int]]:
+    """Per player, the numbers of this schedule's recent rounds they finished."""
+    async with db.execute(
+        """SELECT p.user_id, r.number FROM round_progress p JOIN rounds r ON r.id = p.round_id
+           WHERE r.schedule_id = ? AND r.number BETWEEN ? AND ? AND p.finished_at IS NOT NULL""",
+        (schedule_id, up_to - STREAK_LOOKBACK, up_to),
+    ) as cursor:
+        played: dict[str, set[int]] = defaultdict(set)
+        async for row in cursor:
+            played[row["user_id"]].add(row["number"])
+    return dict(played)

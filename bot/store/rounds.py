@@ -1,0 +1,263 @@
+"""Daily rounds: each is a self-paced game plus every player's place in it.
+
+A round's questions, answers and per-player totals live in the ordinary game tables
+(``games``, ``questions``, ``answers``, ``game_players``), so reports, forget-me and purge
+treat a round like any game; ``rounds`` adds when it runs and where it was posted, and
+``round_progress`` where each player is in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.content.model import Pack
+from bot.engine.engine import Transition
+from bot.engine.script import Script
+from bot.engine.solo import ROUND_SETTINGS, Progress, SoloTransition
+from bot.engine.state import GameState, Phase, Status
+from bot.identity import Venue
+from bot.store import games
+from bot.store.games import GameRef
+from bot.store.schedules import Schedule, utc_text
+
+SCHEDULER_HOST = "rebuttal:daily-round"  # the "host" of a round game: no person controls it
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    game: GameRef
+    schedule_id: int | None
+    number: int
+    pack_id: str
+    thread_id: str
+    venue: Venue
+    ping_role: str | None
+    scheduled_for: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    announcement_ref: str | None
+    summary_ref: str | None
+    script: Script
+
+    @property
+    def workspace_id(self) -> int:
+        return self.game.workspace_id
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.closed_at is None and moment < self.closes_at
+
+
+_SELECT = """SELECT r.*, g.script, g.pack_id, w.platform, w.external_id AS workspace_ref,
+                    c.external_id AS channel_ref
+             FROM rounds r JOIN games g ON g.id = r.game_id JOIN workspaces w ON w.id = r.workspace_id
+             JOIN channels c ON c.id = r.channel_id"""
+
+
+def _round(row: aiosqlite.Row) -> Round:
+    closed = row["closed_at"]
+    return Round(
+        id=row["id"],
+        game=GameRef(row["workspace_id"], row["game_id"]),
+        schedule_id=row["schedule_id"],
+        number=row["number"],
+        pack_id=row["pack_id"],
+        thread_id=row["thread_id"],
+        venue=Venue(row["platform"], row["workspace_ref"], row["channel_ref"]),
+        ping_role=row["ping_role"],
+        scheduled_for=datetime.fromisoformat(row["scheduled_for"]),
+        closes_at=datetime.fromisoformat(row["closes_at"]),
+        closed_at=datetime.fromisoformat(closed) if closed else None,
+        announcement_ref=row["announcement_ref"],
+        summary_ref=row["summary_ref"],
+        script=games.parse_script(row["script"]),
+    )
+
+
+async def insert_round(
+    db: aiosqlite.Connection,
+    *,
+    schedule: Schedule,
+    pack: Pack,
+    script: Script,
+    number: int,
+    scheduled_for: datetime,
+    closes_at: datetime,
+    at: datetime,
+) -> int:
+    """Store a new open round (its game included); it is announced once this commits."""
+    state = GameState(
+        game_id=0,
+        host=SCHEDULER_HOST,
+        settings=ROUND_SETTINGS,
+        script=script,
+        status=Status.RUNNING,
+        step=0,
+        phase=Phase.SHOWN,
+        phase_started_at=at,
+    )
+    game_id = await games.insert_game(
+        db,
+        workspace_id=schedule.workspace_id,
+        channel_id=schedule.channel_row,
+        pack=pack,
+        transition=Transition(state),
+        at=at,
+    )
+    # Every question of a round is open to everyone from the start.
+    await db.execute("UPDATE questions SET opened_at = ? WHERE game_id = ?", (at.isoformat(), game_id))
+    thread_id = next(s.opens_thread for s in script.steps if s.opens_thread)
+    cursor = await db.execute(
+        """INSERT INTO rounds (workspace_id, channel_id, schedule_id, game_id, number, thread_id, ping_role,
+                               scheduled_for, closes_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            schedule.workspace_id,
+            schedule.channel_row,
+            schedule.id,
+            game_id,
+            number,
+            thread_id,
+            schedule.spec.ping_role,
+            utc_text(scheduled_for),
+            utc_text(closes_at),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def round_by_id(db: aiosqlite.Connection, workspace_id: int, round_id: int) -> Round | None:
+    async with db.execute(f"{_SELECT} WHERE r.id = ? AND r.workspace_id = ?", (round_id, workspace_id)) as cursor:
+        row = await cursor.fetchone()
+    return _round(row) if row else None
+
+
+async def latest_round_in(db: aiosqlite.Connection, workspace_id: int, channel_ref: str | None) -> Round | None:
+    """The newest round anyone has played in this channel (or anywhere in the workspace, if None)."""
+    where = "r.workspace_id = ? AND EXISTS (SELECT 1 FROM round_progress p WHERE p.round_id = r.id)"
+    where += " AND c.external_id = ?" if channel_ref is not None else ""
+    parameters: tuple[object, ...] = (workspace_id, channel_ref) if channel_ref is not None else (workspace_id,)
+    async with db.execute(f"{_SELECT} WHERE {where} ORDER BY r.scheduled_for DESC, r.id DESC LIMIT 1", parameters) as c:
+        row = await c.fetchone()
+    return _round(row) if row else None
+
+
+async def open_rounds(db: aiosqlite.Connection, platform: str) -> list[Round]:
+    async with db.execute(
+        f"{_SELECT} WHERE r.closed_at IS NULL AND w.platform = ? ORDER BY r.closes_at", (platform,)
+    ) as cursor:
+        return [_round(row) async for row in cursor]
+
+
+async def open_rounds_in_schedule(db: aiosqlite.Connection, schedule_id: int) -> list[Round]:
+    async with db.execute(f"{_SELECT} WHERE r.closed_at IS NULL AND r.schedule_id = ?", (schedule_id,)) as cursor:
+        return [_round(row) async for row in cursor]
+
+
+async def unsummarised_rounds(db: aiosqlite.Connection, platform: str, since: datetime) -> list[Round]:
+    """Closed rounds whose summary was never posted (a crash between closing and posting)."""
+    async with db.execute(
+        f"""{_SELECT} WHERE r.closed_at IS NOT NULL AND r.summary_ref IS NULL AND r.closed_at >= ?
+            AND w.platform = ? ORDER BY r.closed_at""",
+        (utc_text(since), platform),
+    ) as cursor:
+        return [_round(row) async for row in cursor]
+
+
+async def set_announcement(db: aiosqlite.Connection, round_id: int, message_ref: str) -> None:
+    await db.execute("UPDATE rounds SET announcement_ref = ? WHERE id = ?", (message_ref, round_id))
+
+
+async def set_summary(db: aiosqlite.Connection, round_id: int, message_ref: str) -> None:
+    await db.execute("UPDATE rounds SET summary_ref = ? WHERE id = ?", (message_ref, round_id))
+
+
+async def close_round(db: aiosqlite.Connection, round_: Round, at: datetime) -> bool:
+    """Close an open round; False if it was already closed (by another process, say)."""
+    cursor = await db.execute(
+        "UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (utc_text(at), round_.id)
+    )
+    if cursor.rowcount != 1:
+        return False
+    questions = sum(1 for step in round_.script.steps if step.kind.is_question)
+    await db.execute(
+        """UPDATE games SET status = 'ended', ended_at = ?, asked = ?, version = version + 1
+           WHERE id = ? AND workspace_id = ?""",
+        (at.isoformat(), questions, round_.game.game_id, round_.workspace_id),
+    )
+    await db.execute("UPDATE questions SET closed_at = ? WHERE game_id = ?", (at.isoformat(), round_.game.game_id))
+    return True
+
+
+async def load_progress(db: aiosqlite.Connection, round_: Round, user_id: str) -> Progress | None:
+    async with db.execute(
+        """SELECT p.user_id, g.display_name, p.step, p.phase, g.score, g.correct, g.answered, p.predicted,
+                  p.chosen, p.earned
+           FROM round_progress p JOIN game_players g ON g.game_id = ? AND g.user_id = p.user_id
+           WHERE p.round_id = ? AND p.user_id = ?""",
+        (round_.game.game_id, round_.id, user_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    return Progress(
+        player=row["user_id"],
+        name=row["display_name"],
+        step=row["step"],
+        phase=Phase(row["phase"]),
+        score=row["score"],
+        correct=row["correct"],
+        answered=row["answered"],
+        predicted=row["predicted"],
+        chosen=row["chosen"],
+        earned=row["earned"],
+    )
+
+
+async def save_progress(db: aiosqlite.Connection, round_: Round, transition: SoloTransition, at: datetime) -> None:
+    """Write a player's new place, totals and (if they answered) their answer."""
+    progress = transition.progress
+    game_id = round_.game.game_id
+    finished = at.isoformat() if progress.finished_in(round_.script) else None
+    await db.execute(
+        """INSERT INTO round_progress (round_id, user_id, step, phase, predicted, chosen, earned, started_at,
+                                       finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (round_id, user_id) DO UPDATE SET step = excluded.step, phase = excluded.phase,
+               predicted = excluded.predicted, chosen = excluded.chosen, earned = excluded.earned,
+               finished_at = excluded.finished_at""",
+        (
+            round_.id,
+            progress.player,
+            progress.step,
+            progress.phase.value,
+            progress.predicted,
+            progress.chosen,
+            progress.earned,
+            at.isoformat(),
+            finished,
+        ),
+    )
+    await db.execute(
+        """INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered)
+           VALUES (?, ?, ?, ?, 0, ?, ?)
+           ON CONFLICT (game_id, user_id) DO UPDATE SET display_name = excluded.display_name,
+               score = excluded.score, correct = excluded.correct, answered = excluded.answered""",
+        (game_id, progress.player, progress.name, progress.score, progress.correct, progress.answered),
+    )
+    if transition.answered_step is not None and transition.option is not None:
+        await db.execute(
+            "INSERT INTO answers (game_id, step, user_id, option, answered_at, points) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                game_id,
+                transition.answered_step.index,
+                progress.player,
+                transition.option,
+                at.isoformat(),
+                transition.points,
+            ),
+        )
+    await db.execute("UPDATE games SET version = version + 1 WHERE id = ?", (game_id,))
