@@ -61,7 +61,9 @@ class Scheduler:
     async def tick(self) -> None:
         """Do everything due now. Each post is attempted after its round is committed; one that
         fails is logged and retried on the next tick."""
-        for closed in await self.rounds.close_due(self.platform) + await self.rounds.unsummarised(self.platform):
+        for closed in await self.rounds.close_due(self.platform):
+            await self._summarise(closed)
+        for closed in await self.rounds.unsummarised(self.platform):  # asked after the posts above
             await self._summarise(closed)
         for announcement in await self.rounds.open_due(self.platform, self.grace):
             await self._announce(announcement)

@@ -60,7 +60,7 @@ async def standings(
             JOIN round_progress rp ON rp.round_id = r.id AND rp.user_id = p.user_id
             WHERE {" AND ".join(conditions)}
             GROUP BY p.user_id
-            ORDER BY points DESC, correct DESC, predicted ASC, name
+            ORDER BY points DESC, correct DESC, rounds DESC, name
             LIMIT ?""",
         parameters,
     ) as cursor:

@@ -98,6 +98,7 @@ async def insert_round(
         step=0,
         phase=Phase.SHOWN,
         phase_started_at=at,
+        asked=sum(1 for step in script.steps if step.kind.is_question),  # all asked to everyone at once
     )
     game_id = await games.insert_game(
         db,
@@ -182,11 +183,9 @@ async def close_round(db: aiosqlite.Connection, round_: Round, at: datetime) -> 
     )
     if cursor.rowcount != 1:
         return False
-    questions = sum(1 for step in round_.script.steps if step.kind.is_question)
     await db.execute(
-        """UPDATE games SET status = 'ended', ended_at = ?, asked = ?, version = version + 1
-           WHERE id = ? AND workspace_id = ?""",
-        (at.isoformat(), questions, round_.game.game_id, round_.workspace_id),
+        "UPDATE games SET status = 'ended', ended_at = ?, version = version + 1 WHERE id = ? AND workspace_id = ?",
+        (at.isoformat(), round_.game.game_id, round_.workspace_id),
     )
     await db.execute("UPDATE questions SET closed_at = ? WHERE game_id = ?", (at.isoformat(), round_.game.game_id))
     return True
