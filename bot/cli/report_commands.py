@@ -61,6 +61,7 @@ def run_games(args: argparse.Namespace) -> int:
         print(
             f"{row.ref.game_id:>5}  {row.pack_id[:28]:<28} {row.platform[:8]:<8} {row.channel[:20]:<20} "
             f"{started:<16} {row.players:>7}  {row.status}"
+            + (f" (daily round {row.round_number})" if row.round_number is not None else "")
         )
     if not rows:
         print("no games yet")

@@ -18,6 +18,7 @@ class GameListing:
     started_at: datetime
     players: int  # students, the host not counted
     status: str
+    round_number: int | None = None  # set for a daily round
 
 
 async def list_games(
@@ -26,8 +27,10 @@ async def list_games(
     """Games, oldest first, optionally in one channel and started within ``[since, until)``."""
     rows = await database.read(
         """SELECT g.id, g.workspace_id, g.pack_id, w.platform, c.external_id AS channel, g.started_at, g.status,
-                  (SELECT COUNT(*) FROM game_players p WHERE p.game_id = g.id AND p.user_id != g.host) AS players
+                  (SELECT COUNT(*) FROM game_players p WHERE p.game_id = g.id AND p.user_id != g.host) AS players,
+                  r.number AS round_number
            FROM games g JOIN channels c ON c.id = g.channel_id JOIN workspaces w ON w.id = g.workspace_id
+           LEFT JOIN rounds r ON r.game_id = g.id
            WHERE (? IS NULL OR c.external_id = ?)
              AND (? IS NULL OR g.started_at >= ?) AND (? IS NULL OR g.started_at < ?)
            ORDER BY g.started_at, g.id""",
@@ -42,6 +45,7 @@ async def list_games(
             datetime.fromisoformat(r["started_at"]),
             r["players"],
             r["status"],
+            r["round_number"],
         )
         for r in rows
     ]

@@ -20,6 +20,7 @@ from bot.schedule import ScheduleError
 from bot.scheduler import Scheduler
 from bot.service import GameService
 from bot.store import places
+from bot.store.database import Database
 from bot.store.games import running_games
 from tests.engine.helpers import ManualClock
 from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, venue
@@ -254,3 +255,40 @@ async def test_forget_me_removes_a_players_rounds(tmp_path: Path, clock: ManualC
         for table in ("round_progress", "answers", "game_players"):
             assert await rounds.database.read(f"SELECT * FROM {table} WHERE user_id = 'ann'") == []
         assert (await rounds.leaderboard(1, Period.ALL, "C1")).standings == []
+
+
+def test_the_cli_lists_reports_and_purges_rounds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+    import csv
+
+    from bot.cli import main
+
+    database = tmp_path / "r.db"
+    clock = ManualClock(at(2026, 1, 5, 8, 0))
+
+    async def one_round() -> None:
+        async with round_service(database, clock) as rounds:
+            presenter = RecordingPresenter()
+            scheduler = Scheduler(rounds, presenter, PLATFORM)
+            await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+            round_id = await open_round(scheduler, clock, 5)
+            await finish(rounds, round_id, player("ann"), right=2)
+            await open_round(scheduler, clock, 6)
+
+    asyncio.run(one_round())
+    assert main(["games", "--db", str(database)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[1].endswith("ended (daily round 1)") and listing[2].endswith("running (daily round 2)")
+    out = tmp_path / "out"
+    assert main(["report", "1", "--db", str(database), "--format", "csv", "--names", "-o", str(out)]) == 0
+    rows = list(csv.reader((out / "game-1-students.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][0] == "Ann" and "200" in rows[1]
+    assert main(["purge", "--older-than", "0", "--db", str(database)]) == 0
+    assert "deleted 2 games" in capsys.readouterr().out
+
+    async def nothing_left() -> None:
+        async with Database.open(database) as db:
+            for table in ("rounds", "round_progress", "answers"):
+                assert await db.read(f"SELECT * FROM {table}") == [], table
+
+    asyncio.run(nothing_left())
