@@ -16,9 +16,10 @@ import aiosqlite
 
 from bot.content.library import Library
 from bot.content.model import Pack
+from bot.engine.commands import PlayerAnswered
 from bot.engine.engine import IllegalCommand
 from bot.engine.script import Script
-from bot.engine.solo import Answered, Continued, Progress, SoloTransition, apply_solo, begin, build_round_script
+from bot.engine.solo import Continued, Progress, SoloTransition, apply_solo, begin, build_round_script
 from bot.identity import Player, Venue
 from bot.round_summary import Period, RoundSummary, streaks_at, summarise, week_start
 from bot.schedule import GRACE, ScheduleError, Timing, next_run_after
@@ -252,13 +253,13 @@ class RoundService:
         return await self._step(round_id, player, name, None)
 
     async def answer(self, round_id: int, player: Player, name: str, step: int, option: int) -> PrivateView:
-        return await self._step(round_id, player, name, Answered(player.key, name, step, option, self.clock()))
+        return await self._step(round_id, player, name, PlayerAnswered(player.key, name, step, option, self.clock()))
 
     async def carry_on(self, round_id: int, player: Player, name: str, step: int) -> PrivateView:
         return await self._step(round_id, player, name, Continued(player.key, step, self.clock()))
 
     async def _step(
-        self, round_id: int, player: Player, name: str, command: Answered | Continued | None
+        self, round_id: int, player: Player, name: str, command: PlayerAnswered | Continued | None
     ) -> PrivateView:
         now = self.clock()
         async with self.database.transaction() as db:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.content.model import Pack
+from bot.engine.commands import PlayerAnswered
 from bot.engine.engine import IllegalCommand
 from bot.engine.scoring import SPEED_WINDOW_WITHOUT_TIMER, prediction_points
 from bot.engine.script import Corpus, Script, Step, StepDraft, StepKind, finish_script, stance_options, thread_steps
@@ -65,16 +66,10 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Answered:
-    player: str
-    name: str
-    step: int
-    option: int
-    at: datetime
-
-
-@dataclass(frozen=True)
 class Continued:
+    """Leave a shown turn or a revealed prediction for the next step. (Answers are the group
+    engine's ``PlayerAnswered``.)"""
+
     player: str
     step: int
     at: datetime
@@ -94,7 +89,7 @@ def begin(script: Script, player: str, name: str) -> Progress:
     return _at(Progress(player, name, -1, Phase.SHOWN), script, 0)
 
 
-def apply_solo(script: Script, progress: Progress, command: Answered | Continued) -> SoloTransition:
+def apply_solo(script: Script, progress: Progress, command: PlayerAnswered | Continued) -> SoloTransition:
     """What ``command`` does to this player's round; raises ``IllegalCommand``."""
     if progress.finished_in(script):
         raise IllegalCommand("You've finished today's round.")
@@ -102,7 +97,7 @@ def apply_solo(script: Script, progress: Progress, command: Answered | Continued
         raise IllegalCommand("You've already answered that one." if command.step < progress.step else "Not yet.")
     step = script.steps[progress.step]
     match command:
-        case Answered():
+        case PlayerAnswered():
             if progress.phase is not Phase.OPEN:
                 raise IllegalCommand("You've already answered that one.")
             if not 0 <= command.option < len(step.options):

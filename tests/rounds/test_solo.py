@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine.commands import PlayerAnswered
 from bot.engine.engine import IllegalCommand
 from bot.engine.script import Script, StepKind
-from bot.engine.solo import Answered, Continued, Progress, apply_solo, begin, build_round_script
+from bot.engine.solo import Continued, Progress, apply_solo, begin, build_round_script
 from bot.engine.state import Phase
 from tests.engine.helpers import T0, sample_pack
 
@@ -37,7 +38,7 @@ def walk(built: Script, right: bool) -> Progress:
             option = 0
             if step.correct_option is not None:
                 option = step.correct_option if right else (step.correct_option + 1) % len(step.options)
-            progress = apply_solo(built, progress, Answered("u1", "Ann", step.index, option, T0)).progress
+            progress = apply_solo(built, progress, PlayerAnswered("u1", "Ann", step.index, option, T0)).progress
         else:
             progress = apply_solo(built, progress, Continued("u1", step.index, T0)).progress
     return progress
@@ -55,11 +56,11 @@ def test_only_predictions_score_and_each_reveals_at_once() -> None:
 def test_a_prediction_is_revealed_with_the_pick_and_points_then_continue_moves_on() -> None:
     built = script()
     progress = begin(built, "u1", "Ann")
-    progress = apply_solo(built, progress, Answered("u1", "Ann", 0, 2, T0)).progress  # stance: straight on
+    progress = apply_solo(built, progress, PlayerAnswered("u1", "Ann", 0, 2, T0)).progress  # stance: straight on
     assert (progress.step, progress.phase) == (1, Phase.OPEN)
     step = built.steps[1]
     assert step.correct_option is not None
-    done = apply_solo(built, progress, Answered("u1", "Ann", 1, step.correct_option, T0))
+    done = apply_solo(built, progress, PlayerAnswered("u1", "Ann", 1, step.correct_option, T0))
     assert done.points == 100 and done.reply == "Right!"
     assert (done.progress.phase, done.progress.chosen, done.progress.earned) == (
         Phase.REVEALED,
@@ -73,15 +74,15 @@ def test_a_prediction_is_revealed_with_the_pick_and_points_then_continue_moves_o
 @pytest.mark.parametrize(
     ("command", "reason"),
     [
-        (Answered("u1", "Ann", 0, 0, T0), "You've already answered that one."),  # an old step
-        (Answered("u1", "Ann", 3, 0, T0), "Not yet."),
-        (Answered("u1", "Ann", 1, 9, T0), "There is no option 10 on this question."),
+        (PlayerAnswered("u1", "Ann", 0, 0, T0), "You've already answered that one."),  # an old step
+        (PlayerAnswered("u1", "Ann", 3, 0, T0), "Not yet."),
+        (PlayerAnswered("u1", "Ann", 1, 9, T0), "There is no option 10 on this question."),
         (Continued("u1", 1, T0), "Answer this question first."),
     ],
 )
-def test_refusals_change_nothing(command: Answered | Continued, reason: str) -> None:
+def test_refusals_change_nothing(command: PlayerAnswered | Continued, reason: str) -> None:
     built = script()
-    progress = apply_solo(built, begin(built, "u1", "Ann"), Answered("u1", "Ann", 0, 1, T0)).progress
+    progress = apply_solo(built, begin(built, "u1", "Ann"), PlayerAnswered("u1", "Ann", 0, 1, T0)).progress
     with pytest.raises(IllegalCommand) as refused:
         apply_solo(built, progress, command)
     assert refused.value.reason == reason
@@ -89,10 +90,10 @@ def test_refusals_change_nothing(command: Answered | Continued, reason: str) -> 
 
 def test_a_revealed_prediction_cannot_be_answered_again() -> None:
     built = script()
-    progress = apply_solo(built, begin(built, "u1", "Ann"), Answered("u1", "Ann", 0, 1, T0)).progress
-    revealed = apply_solo(built, progress, Answered("u1", "Ann", 1, 0, T0)).progress
+    progress = apply_solo(built, begin(built, "u1", "Ann"), PlayerAnswered("u1", "Ann", 0, 1, T0)).progress
+    revealed = apply_solo(built, progress, PlayerAnswered("u1", "Ann", 1, 0, T0)).progress
     with pytest.raises(IllegalCommand, match="already answered"):
-        apply_solo(built, revealed, Answered("u1", "Ann", 1, 1, T0))
+        apply_solo(built, revealed, PlayerAnswered("u1", "Ann", 1, 1, T0))
 
 
 def test_nothing_is_accepted_after_the_end() -> None:
