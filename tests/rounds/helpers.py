@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from bot.content.library import Library, load_library
 from bot.identity import Player, Venue
 from bot.rounds import Announcement, ClosedRound, RoundService
 from bot.schedule import Timing
+from bot.scheduler import Scheduler
 from bot.store.database import Database
 from bot.store.schedules import ScheduleSpec
 from tests.engine.helpers import ManualClock
@@ -66,7 +67,16 @@ async def round_service(path: Path, clock: ManualClock) -> AsyncIterator[RoundSe
         yield RoundService(database, library_for, clock)
 
 
-def at(*parts: int) -> datetime:
-    from datetime import UTC
+@asynccontextmanager
+async def scheduled(
+    path: Path, clock: ManualClock, spec: ScheduleSpec | None = None
+) -> AsyncIterator[tuple[RoundService, Scheduler, RecordingPresenter]]:
+    """A round service with a daily 09:00 UTC schedule (or ``spec``) in channel C1, and its scheduler."""
+    async with round_service(path, clock) as rounds:
+        presenter = RecordingPresenter()
+        await rounds.set_schedule(venue(), spec or daily(time(9, 0)), "admin")
+        yield rounds, Scheduler(rounds, presenter, PLATFORM), presenter
 
+
+def at(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)

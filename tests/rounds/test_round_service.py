@@ -23,7 +23,7 @@ from bot.store import places
 from bot.store.database import Database
 from bot.store.games import running_games
 from tests.engine.helpers import ManualClock
-from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, venue
+from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
 
 STRONGLY_YES, UNSURE, STRONGLY_NO = 0, 2, 4
 
@@ -66,10 +66,7 @@ def clock() -> ManualClock:
 
 
 async def test_two_days_of_play_summaries_streaks_and_leaderboards(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         first = await open_round(scheduler, clock, 5)
         ann = await finish(rounds, first, player("ann"), right=3, before=STRONGLY_NO, after=STRONGLY_YES)
         bob = await finish(rounds, first, player("bob"), right=1, before=UNSURE, after=UNSURE)
@@ -115,10 +112,7 @@ async def test_two_days_of_play_summaries_streaks_and_leaderboards(tmp_path: Pat
 
 
 async def test_a_third_day_in_a_row_is_a_milestone_and_a_missed_day_resets(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         for day in (5, 6, 7):
             round_id = await open_round(scheduler, clock, day)
             await finish(rounds, round_id, player("ann"), right=1)
@@ -132,10 +126,7 @@ async def test_a_third_day_in_a_row_is_a_milestone_and_a_missed_day_resets(tmp_p
 
 
 async def test_opting_out_hides_a_player_from_leaderboards_and_summaries(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=3)
         await finish(rounds, round_id, player("bob"), right=1)
@@ -154,10 +145,7 @@ async def test_opting_out_hides_a_player_from_leaderboards_and_summaries(tmp_pat
 
 async def test_week_and_season_boundaries(tmp_path: Path, clock: ManualClock) -> None:
     clock.now = at(2026, 1, 11, 8, 0)  # a Sunday
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
         sunday = await open_round(scheduler, clock, 11)
         await finish(rounds, sunday, player("ann"), right=3)
         monday = await open_round(scheduler, clock, 12)
@@ -176,10 +164,7 @@ async def test_week_and_season_boundaries(tmp_path: Path, clock: ManualClock) ->
 
 
 async def test_clicks_that_cannot_count(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
         round_id = await open_round(scheduler, clock, 5)
         await rounds.answer(round_id, player("ann"), "Ann", 0, STRONGLY_YES)
         again = await rounds.answer(round_id, player("ann"), "Ann", 0, STRONGLY_NO)  # a double click
@@ -221,10 +206,7 @@ async def test_a_chosen_rotation_walks_its_debates_thread_by_thread(tmp_path: Pa
 
 
 async def test_a_round_is_not_a_live_game_and_reports_like_one(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=2, before=STRONGLY_NO, after=UNSURE)
         game = presenter.announced[0].round.game
@@ -244,10 +226,7 @@ async def test_a_round_is_not_a_live_game_and_reports_like_one(tmp_path: Path, c
 async def test_forget_me_removes_a_players_rounds(tmp_path: Path, clock: ManualClock) -> None:
     from bot.store.workspaces import forget_player
 
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=2)
         async with rounds.database.transaction() as db:

@@ -11,15 +11,12 @@ from bot.schedule import Timing, parse_weekdays
 from bot.scheduler import Scheduler
 from bot.store.schedules import ScheduleSpec
 from tests.engine.helpers import ManualClock
-from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, venue
+from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
 
 
 async def test_a_round_posts_at_its_instant_once(tmp_path: Path) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         clock.now = at(2026, 1, 5, 8, 59, 59)
         await scheduler.tick()
         assert presenter.announced == []
@@ -98,10 +95,7 @@ async def test_a_restart_skips_a_run_missed_beyond_the_grace_window_and_never_fl
 
 async def test_pause_skips_runs_and_resume_starts_from_now(tmp_path: Path) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         paused = await rounds.set_paused(venue(), True)
         assert paused.paused
         clock.now = at(2026, 1, 5, 9, 0)
@@ -167,10 +161,11 @@ async def test_a_post_a_crash_or_outage_interrupted_is_made_later_exactly_once(t
 
 async def test_a_configured_closing_time_closes_the_round_early(tmp_path: Path) -> None:
     clock = ManualClock(at(2026, 1, 5, 7, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0), "Europe/Berlin", close_time=time(21, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock, daily(time(9, 0), "Europe/Berlin", close_time=time(21, 0))) as (
+        rounds,
+        scheduler,
+        presenter,
+    ):
         await run_until(scheduler, clock, at(2026, 1, 5, 23, 0))
         (announcement,) = presenter.announced
         assert announcement.round.closes_at == at(2026, 1, 5, 20, 0)  # 21:00 CET
@@ -181,10 +176,7 @@ async def test_a_configured_closing_time_closes_the_round_early(tmp_path: Path) 
 
 async def test_a_removed_schedule_still_closes_its_open_round(tmp_path: Path) -> None:
     clock = ManualClock(at(2026, 1, 5, 9, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
         clock.now = at(2026, 1, 6, 9, 0)
         await scheduler.tick()
         await rounds.remove_schedule(venue())
@@ -195,10 +187,7 @@ async def test_a_removed_schedule_still_closes_its_open_round(tmp_path: Path) ->
 
 async def test_the_running_loop_posts_when_poked_at_the_instant(tmp_path: Path) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 59, 59))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
-        presenter = RecordingPresenter()
-        scheduler = Scheduler(rounds, presenter, PLATFORM)
-        await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
+    async with scheduled(tmp_path / "r.db", clock) as (_rounds, scheduler, presenter):
         scheduler.start()
         try:
             await asyncio.sleep(0.1)
