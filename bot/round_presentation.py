@@ -82,8 +82,8 @@ def _reveal(view: PrivateView) -> Section:
     step = view.script.steps[view.progress.step]
     assert step.correct_option is not None and view.progress.chosen is not None
     said = step.options[step.correct_option]
-    verdict = (
-        f"Right! +{view.progress.earned} points."
+    verdict = (  # the note above already says "Right!" or "Not this time."
+        f"+{view.progress.earned} points."
         if view.progress.chosen == step.correct_option
         else f"You picked {option_letter(view.progress.chosen)}; the reply was {option_letter(step.correct_option)}."
     )

@@ -17,14 +17,17 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.library import Library, load_library
+from bot.rounds import RoundService
 from bot.runner import GameRunner
+from bot.scheduler import Scheduler
 from bot.service import GameService, utc_now
 from bot.store.database import Database
 from bot.workspaces import WorkspaceService
 
-from . import commands, importing, interactions, results
-from .context import SlackGames, random_seed
+from . import commands, importing, interactions, results, round_actions
+from .context import PLATFORM, SlackGames, random_seed
 from .presenter import SlackPresenter
+from .round_presenter import SlackRoundPresenter
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,16 @@ class SlackBot:
     games: SlackGames
 
     async def resume(self) -> int:
-        """Re-arm the timers of games left running by an earlier process; returns how many games."""
-        return await self.games.runner.resume_all()
+        """Re-arm the timers of games left running by an earlier process and start the daily
+        rounds' scheduler (its first tick posts what a restart left unposted); returns how
+        many games."""
+        resumed = await self.games.runner.resume_all()
+        self.games.scheduler.start()  # after anything that can fail, so a failed start leaves no task behind
+        return resumed
 
     async def close(self) -> None:
+        # The scheduler first: its tick uses the database, which the caller closes next.
+        await self.games.scheduler.close()
         await self.games.runner.close()
         await self.games.presenter.close()
 
@@ -59,12 +68,17 @@ def build_app(
     """
     service = GameService(database, clock)
     presenter = SlackPresenter(service, client, count_interval)
+    workspaces = WorkspaceService(database, shipped if shipped is not None else load_library(), clock)
+    # Daily rounds use the same clock as games, and the workspace's library (shipped plus imported).
+    rounds = RoundService(database, workspaces.library, clock)
     games = SlackGames(
         service=service,
-        workspaces=WorkspaceService(database, shipped if shipped is not None else load_library(), clock),
+        workspaces=workspaces,
         runner=GameRunner(service, presenter),
         presenter=presenter,
         client=client,
+        rounds=rounds,
+        scheduler=Scheduler(rounds, SlackRoundPresenter(rounds, client), PLATFORM),
         seed=seed,
     )
     app = AsyncApp(client=client, signing_secret=signing_secret)
@@ -72,6 +86,7 @@ def build_app(
     interactions.register(app, games)
     importing.register(app, games)
     results.register(app, games)
+    round_actions.register(app, games)
 
     @app.error
     async def log_failure(error: Exception, body: dict[str, Any]) -> None:

@@ -54,7 +54,8 @@ def context(markdown: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": markdown}]}
 
 
-def _card_body(card: StepCard) -> list[Block]:
+def card_body(card: StepCard) -> list[Block]:
+    """A card's text as sections: the same shape for game steps and daily rounds."""
     blocks = sections(f"*{escape(card.title)}*") if card.title else []
     for section in card.sections:
         # Both sides get exactly this shape: the side named in bold words, then its text.
@@ -62,18 +63,18 @@ def _card_body(card: StepCard) -> list[Block]:
         blocks += sections(heading + escape(section.text))
     if card.prompt:
         blocks += sections(f"*{escape(card.prompt)}*")
-    if card.options and not _options_fit_buttons(card):
+    if card.options and not options_fit_buttons(card):
         for index, option in enumerate(card.options):
             blocks += sections(f"*{option_letter(index)}.* {escape(option)}")
     return blocks
 
 
-def _options_fit_buttons(card: StepCard) -> bool:
+def options_fit_buttons(card: StepCard) -> bool:
     return all(len(option) <= SHORT_OPTION for option in card.options)
 
 
 def answer_buttons(game_id: int, step: int, card: StepCard) -> Block:
-    fits = _options_fit_buttons(card)
+    fits = options_fit_buttons(card)
     elements = []
     for index, option in enumerate(card.options):
         button = AnswerButton(game_id, step, index)
@@ -84,7 +85,7 @@ def answer_buttons(game_id: int, step: int, card: StepCard) -> Block:
 
 def open_step_blocks(game_id: int, step: int, card: StepCard, answered: int) -> list[Block]:
     """A step as first posted; a question carries its answer buttons and count."""
-    blocks = _card_body(card)
+    blocks = card_body(card)
     if card.is_question:
         blocks += [answer_buttons(game_id, step, card), context(f"*{answered}* answered")]
     return _fit(blocks)
@@ -92,7 +93,7 @@ def open_step_blocks(game_id: int, step: int, card: StepCard, answered: int) -> 
 
 def revealed_step_blocks(card: StepCard, results: str) -> list[Block]:
     """A closed question: buttons gone, the room's tally shown."""
-    blocks = [*_card_body(card), *sections("*Results*\n" + escape(results)), context("This question is closed.")]
+    blocks = [*card_body(card), *sections("*Results*\n" + escape(results)), context("This question is closed.")]
     return _fit(blocks)
 
 

@@ -19,6 +19,7 @@ from . import blocks
 from .context import USER_ID, SlackGames, SlashRequest, after_ack
 from .results import send_results
 from .routing import Control
+from .schedule_commands import leaderboard_command, schedule_command, season_command
 from .starting import start_game
 
 USAGE = "\n".join(
@@ -28,7 +29,11 @@ USAGE = "\n".join(
         "• `next` · `pause` · `resume` · `skip` · `end` — control the debate here (its host or a teacher)",
         "• `library` — the debates you can start",
         "• `import` — add a debate to this workspace (teachers)",
-        "• `leaderboard` — all-time points in this workspace",
+        "• `schedule <HH:MM> <Zone> [days] [closes=HH:MM] [debates=id,id]` — a daily round in this channel (teachers)",
+        "• `schedule show` · `pause` · `resume` · `remove` — this channel's daily round (teachers)",
+        "• `leaderboard [round|week|season|all]` — daily-round points and accuracy (default: this week)",
+        "• `leaderboard opt-out` · `opt-in` — leave the leaderboards and summaries, or come back",
+        "• `season new` — start a new leaderboard season (teachers)",
         "• `results [game] [names]` — a debate's report files, sent to you privately (teachers)",
         "• `settings [add-teacher @user | remove-teacher @user]` — who counts as a teacher",
         "• `forget-me` — delete your answers and scores in this workspace",
@@ -100,17 +105,6 @@ async def _library(games: SlackGames, request: SlashRequest, respond: AsyncRespo
     return "*Debates you can start* (`/debate start <id>`):\n" + "\n".join(sorted(lines))
 
 
-async def _leaderboard(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:
-    rows = await games.workspaces.leaderboard(request.workspace_id)
-    if not rows:
-        return "No one has played here yet."
-    lines = [
-        f"{rank}. {blocks.escape(row.name)} — {row.points} pts ({row.correct} correct in {row.games} games)"
-        for rank, row in enumerate(rows, start=1)
-    ]
-    return "*Leaderboard*\n" + "\n".join(lines)
-
-
 async def _results(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str | None:
     return await send_results(games, request, respond)
 
@@ -163,11 +157,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "start": _start,
     **{control.value: _control(control) for control in Control},
     "library": _library,
-    "leaderboard": _leaderboard,
+    "schedule": schedule_command,
+    "leaderboard": leaderboard_command,
+    "season": season_command,
     "results": _results,
     "settings": _settings,
     "forget-me": _forget_me,
     "import": _import,
     "help": _help,
 }
-NO_ARGUMENTS = {"next", "pause", "resume", "skip", "end", "library", "leaderboard", "forget-me", "import"}
+NO_ARGUMENTS = {"next", "pause", "resume", "skip", "end", "library", "forget-me", "import"}

@@ -19,7 +19,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine.commands import Advanced, Command, Ended, Paused, Resumed, Skipped
+from bot.rounds import RoundService
 from bot.runner import GameRunner
+from bot.scheduler import Scheduler
 from bot.service import GameService, Outcome
 from bot.store.games import GameRef
 from bot.workspaces import WorkspaceService
@@ -84,6 +86,8 @@ class SlackGames:
     runner: GameRunner
     presenter: SlackPresenter
     client: AsyncWebClient
+    rounds: RoundService
+    scheduler: Scheduler  # posts and closes daily rounds; poke() it after a schedule changes
     seed: Callable[[], int] = random_seed
     # Serialises "is a game running here? then start one" so two starts cannot both pass.
     start_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

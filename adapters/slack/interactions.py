@@ -28,7 +28,7 @@ def click_event_id(body: dict[str, Any]) -> str:
     return f"action:{action.get('action_ts') or body.get('trigger_id')}:{body['user']['id']}"
 
 
-def _where(body: dict[str, Any]) -> tuple[str, str | None]:
+def clicked_in(body: dict[str, Any]) -> tuple[str, str | None]:
     """The channel and thread the clicked message sits in (for ephemeral replies)."""
     container = body.get("container") or {}
     message = body.get("message") or {}
@@ -62,7 +62,7 @@ async def _answer(games: SlackGames, body: dict[str, Any], respond: AsyncRespond
         log.warning("unreadable answer button %r", body["actions"][0]["action_id"])
         return
     user = body["user"]
-    channel, thread_ts = _where(body)
+    channel, thread_ts = clicked_in(body)
     reply = games.ephemeral(channel, user["id"], thread_ts, respond)
     ref = GameRef(await games.workspace(body["team"]["id"]), button.game_id)
     command = PlayerAnswered(
@@ -80,7 +80,7 @@ async def _host_control(games: SlackGames, body: dict[str, Any], respond: AsyncR
         log.warning("unreadable host button %r", body["actions"][0]["action_id"])
         return
     user = body["user"]["id"]
-    channel, thread_ts = _where(body)
+    channel, thread_ts = clicked_in(body)
     reply = games.ephemeral(channel, user, thread_ts, respond)
     workspace_id = await games.workspace(body["team"]["id"])
     command = games.host_command(button.control, user, await games.is_teacher(workspace_id, user))

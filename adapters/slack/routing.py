@@ -115,3 +115,43 @@ class ThreadRef:
             return None
         channel, ts = stored.split("/", 1)
         return cls(channel, ts)
+
+
+# --- daily rounds -------------------------------------------------------------------------
+# A round's buttons name the round, and inside the private view the step (and option) the
+# button acts on: never a score or a position, which live in the database.
+ROUND_PREFIX = "round"
+ROUND_CALLBACK = "rebuttal-round"  # the private round view (a modal)
+PLAY_ACTION = re.compile(rf"^{ROUND_PREFIX}-play:\d{{1,18}}$")
+ROUND_ANSWER_ACTION = re.compile(rf"^{ROUND_PREFIX}-answer:\d{{1,18}}:\d{{1,6}}:\d{{1,3}}$")
+ROUND_CONTINUE_ACTION = re.compile(rf"^{ROUND_PREFIX}-continue:\d{{1,18}}:\d{{1,6}}$")
+# Anything else that claims to be a round button (damaged, forged, from a newer version).
+ANY_ROUND_ACTION = re.compile(rf"^{ROUND_PREFIX}-")
+
+
+@dataclass(frozen=True)
+class RoundButton:
+    """Play (no step), Continue (a step) or an answer (a step and an option) of one round."""
+
+    round_id: int
+    step: int | None = None
+    option: int | None = None
+
+    @property
+    def action_id(self) -> str:
+        if self.step is None:
+            return f"{ROUND_PREFIX}-play:{self.round_id}"
+        if self.option is None:
+            return f"{ROUND_PREFIX}-continue:{self.round_id}:{self.step}"
+        return f"{ROUND_PREFIX}-answer:{self.round_id}:{self.step}:{self.option}"
+
+    @property
+    def value(self) -> str:
+        return str(self.round_id)
+
+    @classmethod
+    def parse(cls, action_id: str) -> RoundButton | None:
+        if not any(pattern.match(action_id) for pattern in (PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION)):
+            return None
+        numbers = [int(part) for part in action_id.split(":")[1:]]
+        return cls(*numbers)

@@ -6,9 +6,19 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.routing import FORGET_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, Control, ShareButton
+from adapters.slack.routing import (
+    FORGET_ACTION,
+    IMPORT_BLOCK,
+    IMPORT_CALLBACK,
+    IMPORT_INPUT,
+    Control,
+    RoundButton,
+    ShareButton,
+)
 from tests.content.cards import VALID_CARD_LINES, card
+from tests.engine.helpers import ManualClock
 from tests.slack.harness import PACK_ID, TEACHER, answer_action, game_in, host_action, running_bot, settle
+from tests.slack.round_harness import MONDAY, move_to, open_round, press, round_id_of, top_level
 from tests.standins.slack_fixtures import Transport
 from tests.standins.slack_server import SlackStandIn
 
@@ -17,6 +27,8 @@ SCOPE_OF_METHOD = {
     "auth.test": None,  # bolt checks its token once; no scope needed
     "apps.connections.open": None,  # Socket Mode, with the app-level token
     "views.open": None,  # a trigger id is its permission
+    "views.update": None,  # the daily round's private view, by its view id
+    "views.push": None,  # a refusal on top of it
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
@@ -42,7 +54,21 @@ async def test_the_bot_calls_only_methods_its_scopes_allow(
     slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    clock = ManualClock(MONDAY)
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=clock) as (bot, slack):
+        await slack.slash("/debate", "schedule 10:00 UTC", user=TEACHER)  # a daily round, played and closed
+        await s.wait_for(lambda: s.responses_for(TEACHER))
+        await move_to(bot, s, clock, MONDAY.replace(hour=10))
+        [announcement] = await s.wait_for(lambda: top_level(s))
+        round_id = round_id_of(announcement)
+        view = await open_round(slack, s, "U2", announcement)
+        await press(slack, s, view, "U2", RoundButton(round_id, 0, 0).action_id)
+        in_view = s.find_action(RoundButton(round_id, 1, 0).action_id, user="U2")
+        forged = RoundButton(999_999, 1, 0).action_id  # refused on top of the view (views.push)
+        await slack.send("interactive", slack.payloads.block_actions(forged, user="U2", target=in_view))
+        await s.wait_for(lambda: s.calls_to("views.push"))
+        await move_to(bot, s, clock, MONDAY.replace(day=6, hour=10))
+        await s.wait_for(lambda: len(top_level(s)) == 3)
         await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
         ref = await game_in(bot, s)
         await slack.click(answer_action(ref, 0, 0), user="U1")
