@@ -191,6 +191,9 @@ class RoundService:
                 at=now,
             )
             await schedules.set_next_run(db, schedule.id, next_run, number)
+            # A round never outlasts the next one's post (its close was planned from the schedule
+            # as it stood; an admin may have moved the time since).
+            await rounds.close_by(db, schedule.id, now, except_round=round_id)
             opened = await rounds.round_by_id(db, schedule.workspace_id, round_id)
         assert opened is not None
         return Announcement(opened, pack)

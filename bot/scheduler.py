@@ -61,14 +61,18 @@ class Scheduler:
     async def tick(self) -> None:
         """Do everything due now. Each post is attempted after its round is committed; one that
         fails is logged and retried on the next tick."""
+        await self._close_due()
+        for announcement in await self.rounds.open_due(self.platform, self.grace):
+            await self._announce(announcement)
+        await self._close_due()  # a round that a rescheduled next round has just overtaken
+        for announcement in await self.rounds.unannounced(self.platform):
+            await self._announce(announcement)
+
+    async def _close_due(self) -> None:
         for closed in await self.rounds.close_due(self.platform):
             await self._summarise(closed)
         for closed in await self.rounds.unsummarised(self.platform):  # asked after the posts above
             await self._summarise(closed)
-        for announcement in await self.rounds.open_due(self.platform, self.grace):
-            await self._announce(announcement)
-        for announcement in await self.rounds.unannounced(self.platform):
-            await self._announce(announcement)
 
     async def _announce(self, announcement: Announcement) -> None:
         if announcement.round.announcement_ref is not None:

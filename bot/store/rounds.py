@@ -153,9 +153,13 @@ async def open_rounds(db: aiosqlite.Connection, platform: str) -> list[Round]:
         return [_round(row) async for row in cursor]
 
 
-async def open_rounds_in_schedule(db: aiosqlite.Connection, schedule_id: int) -> list[Round]:
-    async with db.execute(f"{_SELECT} WHERE r.closed_at IS NULL AND r.schedule_id = ?", (schedule_id,)) as cursor:
-        return [_round(row) async for row in cursor]
+async def close_by(db: aiosqlite.Connection, schedule_id: int, moment: datetime, except_round: int) -> None:
+    """Bring forward to ``moment`` the closing time of the schedule's other open rounds."""
+    await db.execute(
+        """UPDATE rounds SET closes_at = ?
+           WHERE schedule_id = ? AND id != ? AND closed_at IS NULL AND closes_at > ?""",
+        (utc_text(moment), schedule_id, except_round, utc_text(moment)),
+    )
 
 
 async def unsummarised_rounds(db: aiosqlite.Connection, platform: str, since: datetime) -> list[Round]:

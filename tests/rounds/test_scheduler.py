@@ -201,3 +201,15 @@ async def test_the_running_loop_posts_when_poked_at_the_instant(tmp_path: Path) 
             assert [a.round.scheduled_for for a in presenter.announced] == [at(2026, 1, 5, 9, 0)]
         finally:
             await scheduler.close()
+
+
+async def test_moving_the_time_earlier_closes_the_open_round_when_the_next_posts(tmp_path: Path) -> None:
+    clock = ManualClock(at(2026, 1, 5, 8, 0))
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+        await run_until(scheduler, clock, at(2026, 1, 5, 10, 0))
+        assert presenter.announced[0].round.closes_at == at(2026, 1, 6, 9, 0)
+        await rounds.set_schedule(venue(), daily(time(18, 0)), "admin")  # at 09:00 the same day
+        await run_until(scheduler, clock, at(2026, 1, 5, 20, 0))
+        assert [a.round.scheduled_for for a in presenter.announced] == [at(2026, 1, 5, 9, 0), at(2026, 1, 5, 18, 0)]
+        (closed,) = presenter.summaries
+        assert closed.round.number == 1 and closed.round.closed_at == at(2026, 1, 5, 18, 0)
