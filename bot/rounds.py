@@ -8,6 +8,7 @@ player- and admin-facing methods; ``bot.scheduler`` calls ``open_due`` and ``clo
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,8 @@ from bot.store.database import Database
 from bot.store.leaderboards import Season, Standing
 from bot.store.rounds import Round
 from bot.store.schedules import Schedule, ScheduleSpec
+
+log = logging.getLogger(__name__)
 
 SUMMARY_RETRY_WINDOW = timedelta(days=1)  # a summary a crash left unposted is posted if this recent
 
@@ -174,6 +177,8 @@ class RoundService:
                 return None  # changed or handled meanwhile (another process, an admin)
             next_run = next_run_after(now, schedule.spec.timing)
             if now - schedule.next_run_at > grace or not rotation:
+                why = "its debates are no longer in the library" if rotation == [] else "missed by more than the grace"
+                log.warning("schedule %s: skipped the run due %s (%s)", schedule.id, schedule.next_run_at, why)
                 await schedules.set_next_run(db, schedule.id, next_run, schedule.rounds_posted)
                 return None
             number = schedule.rounds_posted + 1
