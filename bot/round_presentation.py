@@ -46,7 +46,8 @@ def announcement_lines(announcement: Announcement) -> tuple[str, list[str]]:
         f"Daily round {round_.number}: {thread_title(pack, round_.thread_id)}",
         [
             f"From the debate: {pack.question}",
-            f"Play privately, at your own pace: your stance, {predictions} rebuttals to predict, "
+            f"Play privately, at your own pace: your stance, {predictions} rebuttal{'s' if predictions != 1 else ''} "
+            "to predict, "
             "one stronger-point vote, your stance again.",
             "Only predictions score; your stance and your vote are never shown to anyone.",
         ],
@@ -74,7 +75,7 @@ def private_card(view: PrivateView) -> PrivateCard:
             view.note,
         )
     action = Action.ANSWER if progress.phase is Phase.OPEN else Action.CONTINUE
-    prompt = f"{card.prompt}  ({position})" if card.prompt else position
+    prompt = f"{card.prompt} ({position})" if card.prompt else position
     return PrivateCard(card.title, card.sections, prompt, card.options, action, progress.step, view.note)
 
 

@@ -42,6 +42,7 @@ class Scheduler:
         self.platform = platform
         self.grace = grace
         self._wake = asyncio.Event()
+        self._ticking = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -60,7 +61,12 @@ class Scheduler:
 
     async def tick(self) -> None:
         """Do everything due now. Each post is attempted after its round is committed; one that
-        fails is logged and retried on the next tick."""
+        fails is logged and retried on the next tick. Ticks never overlap: two at once would
+        both see a round as not yet posted."""
+        async with self._ticking:
+            await self._tick()
+
+    async def _tick(self) -> None:
         await self._close_due()
         for announcement in await self.rounds.open_due(self.platform, self.grace):
             await self._announce(announcement)

@@ -1,5 +1,5 @@
 """Workspace-level operations adapters share: teachers, the workspace's library, a player's
-data, leaderboards. Each is one transaction."""
+data. Each is one transaction. (Leaderboards rank daily rounds: ``bot.rounds``.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bot.content.model import Pack
 from bot.service import utc_now
 from bot.store import workspaces
 from bot.store.database import Database
-from bot.store.workspaces import LeaderboardRow, TeacherSettings
+from bot.store.workspaces import TeacherSettings
 
 
 class WorkspaceService:
@@ -41,7 +41,3 @@ class WorkspaceService:
     async def forget_player(self, workspace_id: int, user_id: str) -> int:
         async with self.database.transaction() as db:
             return await workspaces.forget_player(db, workspace_id, user_id)
-
-    async def leaderboard(self, workspace_id: int, limit: int = 10) -> list[LeaderboardRow]:
-        async with self.database.transaction() as db:
-            return await workspaces.leaderboard(db, workspace_id, limit)

@@ -8,14 +8,20 @@ from typing import Any
 
 from discord import app_commands
 
+from adapters.discord.access import PLATFORM
 from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.context import RebuttalBot, Services
 from adapters.discord.game_commands import game_commands
+from adapters.discord.leaderboard_commands import leaderboard_groups
 from adapters.discord.presenter import DiscordPresenter
 from adapters.discord.results import results_commands
+from adapters.discord.round_presenter import DiscordRoundPresenter
+from adapters.discord.schedule_commands import schedule_group
 from adapters.discord.workspace_commands import workspace_commands
 from bot.content.library import Library, load_library
+from bot.rounds import RoundService
 from bot.runner import GameRunner
+from bot.scheduler import Scheduler
 from bot.service import GameService, utc_now
 from bot.store.database import Database
 from bot.workspaces import WorkspaceService
@@ -25,6 +31,8 @@ def debate_group() -> app_commands.Group:
     group = app_commands.Group(name="debate", description="Rebuttal debates", guild_only=True)
     for command in [*game_commands(), *workspace_commands(), *results_commands()]:
         group.add_command(command)
+    for subgroup in [schedule_group(), *leaderboard_groups()]:
+        group.add_command(subgroup)
     return group
 
 
@@ -36,11 +44,15 @@ def build_bot(
     counter_interval: float = 2.0,
     **client_options: Any,
 ) -> RebuttalBot:
-    """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits."""
+    """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits.
+    Games and daily rounds share ``clock``, so a test moves both with one hand."""
     bot = RebuttalBot(DYNAMIC_ITEMS, **client_options)
     games = GameService(database, clock)
     workspaces = WorkspaceService(database, library or load_library(), clock)
     presenter = DiscordPresenter(bot, games, counter_interval)
-    bot.attach(Services(games, workspaces, GameRunner(games, presenter), presenter))
+    rounds = RoundService(database, workspaces.library, clock)
+    # Only this platform's schedules: a Slack bot on the same database posts its own.
+    scheduler = Scheduler(rounds, DiscordRoundPresenter(bot), PLATFORM)
+    bot.attach(Services(games, workspaces, GameRunner(games, presenter), presenter, rounds, scheduler))
     bot.tree.add_command(debate_group())
     return bot

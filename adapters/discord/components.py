@@ -5,7 +5,8 @@ click on a message posted before a restart (``DynamicItem``s are matched by patt
 * ``rebuttal:host:<game>:<step>:<phase>:<action>`` — a host control, stamped with the step
   and phase it was drawn for, so a stale "Next" cannot skip a step someone else just reached;
 * ``rebuttal:forget:<user>`` — confirms ``/debate forget-me`` for that user only;
-* ``rebuttal:share:<game>`` — a teacher shares a game's anonymous summary (``results.ShareButton``).
+* ``rebuttal:share:<game>`` — a teacher shares a game's anonymous summary (``results.ShareButton``);
+* ``rebuttal:round:…`` — daily rounds: Play, and a player's private answers (``round_components``).
 
 The workspace is never in a ``custom_id``: it comes from the server the click came from.
 """
@@ -21,6 +22,7 @@ import discord
 from adapters.discord import plays
 from adapters.discord.replies import tell
 from adapters.discord.results import SHARE_ID, ShareButton
+from adapters.discord.round_components import ROUND_IDS, ROUND_ITEMS
 from bot.engine.script import Step
 from bot.engine.state import Phase
 
@@ -111,13 +113,14 @@ class UnrecognisedButton(discord.ui.DynamicItem[Button], template=r"rebuttal:(?P
         return cls(match.string)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        if any(pattern.fullmatch(self.custom_id_seen) for pattern in (ANSWER_ID, HOST_ID, FORGET_ID, SHARE_ID)):
+        known = (ANSWER_ID, HOST_ID, FORGET_ID, SHARE_ID, *ROUND_IDS)
+        if any(pattern.fullmatch(self.custom_id_seen) for pattern in known):
             return
         await tell(interaction, "This button is not recognised any more; use the newest message in the thread.")
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    AnswerButton, HostButton, ForgetButton, ShareButton, UnrecognisedButton,
+    AnswerButton, HostButton, ForgetButton, ShareButton, *ROUND_ITEMS, UnrecognisedButton,
 )
 
 

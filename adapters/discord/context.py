@@ -19,7 +19,9 @@ from discord import app_commands
 from adapters.discord.locks import KeyedLocks
 from adapters.discord.replies import NO_MENTIONS
 from bot.health import heartbeat, record_heartbeat
+from bot.rounds import RoundService
 from bot.runner import GameRunner
+from bot.scheduler import Scheduler
 from bot.service import GameService
 from bot.workspaces import WorkspaceService
 
@@ -37,6 +39,8 @@ class Services:
     workspaces: WorkspaceService
     runner: GameRunner
     presenter: Closeable
+    rounds: RoundService
+    scheduler: Scheduler  # posts and closes daily rounds; tests poke() it after moving the clock
     controls: KeyedLocks = field(default_factory=KeyedLocks)  # one host control at a time per game
 
 
@@ -79,6 +83,9 @@ class RebuttalBot(discord.Client):
         # as in flight, so a close right after connecting waits for it before the database goes.
         async with self.serving():
             resumed = await self.services.runner.resume_all()
+            # Daily rounds start once the gateway is up, so the first tick can post; a second
+            # READY (a fresh session after a long disconnect) finds it already running.
+            self.services.scheduler.start()
             await self._mark_connected(True)
         log.info("ready as %s; %d running game(s) resumed", self.user, resumed)
 
@@ -106,6 +113,10 @@ class RebuttalBot(discord.Client):
                 self._in_flight.discard(task)
 
     async def close(self) -> None:
+        # No new round may be posted or closed from here on; a tick cut short is redone from
+        # the database on the next start (each step of it is its own transaction).
+        if self._services is not None:
+            await self._services.scheduler.close()
         # Let callbacks already running finish their writes before the database goes away.
         busy = {task for task in self._in_flight if task is not asyncio.current_task()}
         if busy:

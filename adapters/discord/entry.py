@@ -37,7 +37,8 @@ BOT_PERMISSIONS = discord.Permissions(
     embed_links=True,  # steps are embeds
     create_public_threads=True,  # each debate gets its own thread
     send_messages_in_threads=True,  # post the steps there
-)  # Send Messages is not needed: the bot never posts in the channel itself, only in threads.
+    send_messages=True,  # daily rounds and their summaries are posted in the schedule's channel
+)  # Mention Everyone is not asked for: a daily round pings only a role set to be mentionable.
 SCOPES = ("bot", "applications.commands")
 
 

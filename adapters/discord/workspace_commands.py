@@ -1,5 +1,5 @@
-"""``/debate library|leaderboard|import|settings|forget-me``: the server's debates, results,
-teachers, and a player's own data."""
+"""``/debate library|import|settings|forget-me``: the server's debates, teachers, and a
+player's own data (daily-round leaderboards are in ``leaderboard_commands``)."""
 
 from __future__ import annotations
 
@@ -37,26 +37,6 @@ async def _library(services: Services, interaction: discord.Interaction) -> None
     packs = sorted((await services.workspaces.library(caller.workspace_id)).packs.values(), key=lambda p: p.id)
     lines = [f"• `{p.id}` — {safe(p.question)}" for p in packs]
     await tell(interaction, listing(f"{len(packs)} debate(s) here (start one with /debate start):", lines))
-
-
-async def leaderboard(interaction: discord.Interaction) -> None:
-    async with serving(interaction) as services:
-        await _leaderboard(services, interaction)
-
-
-async def _leaderboard(services: Services, interaction: discord.Interaction) -> None:
-    caller = await _caller(services, interaction)
-    if caller is None:
-        return
-    if not await teacher_check(services, interaction, caller):
-        await tell(interaction, TEACHERS_ONLY)  # results are the teacher's to share
-        return
-    rows = await services.workspaces.leaderboard(caller.workspace_id)
-    lines = [
-        f"{rank}. {safe(row.name)} — {row.points} pts ({row.correct}/{row.answered} correct, {row.games} game(s))"
-        for rank, row in enumerate(rows, start=1)
-    ]
-    await tell(interaction, listing("All-time leaderboard:", lines) if lines else "No one has played here yet.")
 
 
 @app_commands.describe(file="A card (.txt) or a pack file (.yaml, .yml, .json), at most 256 KiB")
@@ -127,7 +107,6 @@ def workspace_commands() -> list[app_commands.Command[app_commands.Group, ..., N
     """Fresh command objects (a command belongs to one tree, and tests build several bots)."""
     specs: list[tuple[str, str, Callable[..., Coroutine[Any, Any, None]]]] = [
         ("library", "List the debates available in this server", library),
-        ("leaderboard", "All-time scores in this server (teachers)", leaderboard),
         ("import", "Add a debate from a card or pack file, for this server only (teachers)", import_debate),
         ("settings", "Show or set which role counts as teachers", settings),
         ("forget-me", "Delete your own answers and scores in this server", forget_me),

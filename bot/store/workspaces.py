@@ -19,16 +19,6 @@ class TeacherSettings:
     teacher_users: tuple[str, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
-class LeaderboardRow:
-    user_id: str
-    name: str
-    points: int
-    correct: int
-    answered: int
-    games: int
-
-
 async def teacher_settings(db: aiosqlite.Connection, workspace_id: int) -> TeacherSettings:
     async with db.execute(
         "SELECT teacher_role, teacher_users FROM workspace_settings WHERE workspace_id = ?", (workspace_id,)
@@ -82,16 +72,3 @@ async def forget_player(db: aiosqlite.Connection, workspace_id: int, user_id: st
         cursor = await db.execute(sql, (user_id, workspace_id))
         deleted += max(cursor.rowcount, 0)
     return deleted
-
-
-async def leaderboard(db: aiosqlite.Connection, workspace_id: int, limit: int = 10) -> list[LeaderboardRow]:
-    """All-time points across the workspace's games, with accuracy beside them."""
-    async with db.execute(
-        """SELECT p.user_id, MAX(p.display_name) AS name, SUM(p.score) AS points, SUM(p.correct) AS correct,
-                  SUM(p.answered) AS answered, COUNT(*) AS games
-           FROM game_players p JOIN games g ON g.id = p.game_id
-           WHERE g.workspace_id = ? AND p.user_id != g.host
-           GROUP BY p.user_id ORDER BY points DESC, correct DESC, name LIMIT ?""",
-        (workspace_id, limit),
-    ) as cursor:
-        return [LeaderboardRow(*row) async for row in cursor]

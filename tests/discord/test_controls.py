@@ -96,8 +96,19 @@ async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, t
     debate = discord_standin.command("debate")
     assert debate is not None
     assert [o["name"] for o in debate["options"]] == [
-        "start", "next", "pause", "resume", "skip", "end", "library", "leaderboard", "import", "settings", "forget-me",
-        "results",
+        "start", "next", "pause", "resume", "skip", "end", "library", "import", "settings", "forget-me",
+        "results", "schedule", "leaderboard", "season",
+    ]
+    groups = {o["name"]: o for o in debate["options"] if o["type"] == 2}
+    assert {name: [s["name"] for s in g["options"]] for name, g in groups.items()} == {
+        "schedule": ["set", "show", "pause", "resume", "remove"],
+        "leaderboard": ["show", "opt-out", "opt-in"],
+        "season": ["new"],
+    }
+    schedule_set = next(o for o in groups["schedule"]["options"] if o["name"] == "set")
+    assert [(o["name"], o["type"], o.get("required", False)) for o in schedule_set["options"]] == [
+        ("time", 3, True), ("zone", 3, True), ("days", 3, False), ("channel", 7, False), ("role", 8, False),
+        ("debates", 3, False), ("closes", 3, False),
     ]
     results = next(o for o in debate["options"] if o["name"] == "results")
     assert [(o["name"], o["type"], o.get("required", False)) for o in results["options"]] == [

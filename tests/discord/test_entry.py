@@ -46,7 +46,7 @@ def test_invite_url(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     url = capsys.readouterr().out.strip()
     permissions = discord.Permissions(
         view_channel=True, embed_links=True,
-        create_public_threads=True, send_messages_in_threads=True,
+        create_public_threads=True, send_messages_in_threads=True, send_messages=True,
     )
     assert url == (
         "https://discord.com/oauth2/authorize?client_id=123456789012345678"

@@ -1,4 +1,4 @@
-"""Per-server commands: import, library, leaderboard, settings, forget-me."""
+"""Per-server commands: import, library, settings, forget-me (daily-round leaderboards: test_daily_rounds)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,6 @@ async def test_teacher_role_and_leaderboard(discord_standin: DiscordStandIn, tmp
     async with running_bot(standin, tmp_path / "game.db"):
         refused = await standin.slash("debate", {"debate": PACK_ID}, subcommand="start", user="bob")
         not_allowed = await standin.slash("debate", {"teacher_role": moderator}, subcommand="settings", user="bob")
-        board_refused = await standin.slash("debate", subcommand="leaderboard", user="bob")
         set_role = await standin.slash("debate", {"teacher_role": moderator}, subcommand="settings", user="carol")
         shown = await standin.slash("debate", subcommand="settings", user="alice")
         _, thread = await start_debate(standin, user="bob")
@@ -115,11 +114,12 @@ async def test_teacher_role_and_leaderboard(discord_standin: DiscordStandIn, tmp
         await standin.click(question, answer_ids(question)[0], user="alice")
         ended = await standin.slash("debate", subcommand="end", user="carol", channel=thread)
         await standin.wait_for(lambda: standin.messages_in(thread)[-1].content == "🏁 The debate is over.")
-        board = await standin.slash("debate", subcommand="leaderboard", user="bob")
+        board = await standin.slash("debate", subcommand="leaderboard show", user="bob")
     assert refused.content == TEACHERS_ONLY
     assert not_allowed.content == "Only members with Manage Server or Manage Channels can change who is a teacher."
-    assert board_refused.content == TEACHERS_ONLY
     assert set_role.content == f"Teacher role set to <@&{moderator.id}>."
     assert shown.content is not None and shown.content.startswith(f"Teacher role: <@&{moderator.id}>.")
     assert ended.content == "The game has ended."
-    assert board.content == "All-time leaderboard:\n1. Alice — 0 pts (0/1 correct, 1 game(s))"
+    # Anyone may look; classroom games do not count towards the daily-round leaderboards.
+    assert board.ephemeral
+    assert board.content == "Leaderboard — This week:\nNo one has played a daily round in this period yet."

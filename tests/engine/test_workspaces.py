@@ -58,24 +58,3 @@ async def test_forget_me_removes_a_player_everywhere_and_from_cached_games(tmp_p
         assert closed.state is not None and "s1" not in closed.state.players
         rows = await db.read("SELECT COUNT(*) FROM answers WHERE user_id = 's1'")
         assert rows[0][0] == 0
-
-
-async def test_leaderboard_sums_games_and_leaves_out_hosts(tmp_path: Path) -> None:
-    clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as db:
-        service, spaces = GameService(db, clock), WorkspaceService(db, load_library(), clock)
-        for _ in range(2):
-            ref = await start(service)
-            state = await service.load(ref)
-            while state.current.kind.value != "predict":
-                await service.handle(ref, Advanced("teacher", False, clock.tick()))
-                state = await service.load(ref)
-            right = state.current.correct_option or 0
-            await service.handle(ref, PlayerAnswered("s1", "Sam", state.step, right, clock.tick()))
-            await service.handle(ref, PlayerAnswered("s2", "Kim", state.step, (right + 1) % 4, clock.tick()))
-            await service.handle(ref, Advanced("teacher", False, clock.tick()))
-        board = await spaces.leaderboard(ref.workspace_id)
-        assert [(r.user_id, r.points, r.correct, r.answered, r.games) for r in board] == [
-            ("s1", 200, 2, 2, 2),
-            ("s2", 0, 0, 2, 2),
-        ]

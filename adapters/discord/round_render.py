@@ -1,0 +1,75 @@
+"""Daily rounds laid out as embeds: the public announcement and summary, and a player's
+private card. All wording comes from ``bot.round_presentation``; here it is only escaped,
+cut to Discord's limits and arranged, with every section in the same style (as for games),
+so neither side looks more prominent than the other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import discord
+
+from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
+from adapters.discord.replies import cut, safe
+from bot.engine.script import StepKind, option_letter
+from bot.round_presentation import PrivateCard, announcement_lines, summary_lines
+from bot.rounds import Announcement, ClosedRound, PrivateView
+
+CLOSED_NOTE = "This round has closed; the results are in the summary below."
+
+
+def timestamp(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp: each reader sees it in their own time zone and language."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def _embed(title: str, lines: Sequence[str], footer: str | None = None) -> discord.Embed:
+    description = cut("\n".join(lines), DESCRIPTION_LIMIT)
+    embed = discord.Embed(title=cut(safe(title), TITLE_LIMIT), description=description, colour=COLOUR)
+    if footer:
+        embed.set_footer(text=footer)
+    return embed
+
+
+def announcement_embed(announcement: Announcement, *, closed: bool = False) -> discord.Embed:
+    title, lines = announcement_lines(announcement)
+    shown = [safe(line) for line in lines]
+    closes_at = announcement.round.closes_at
+    shown.append(CLOSED_NOTE if closed else f"Open until {timestamp(closes_at)} ({timestamp(closes_at, 'R')}).")
+    return _embed(title, shown)
+
+
+def summary_embed(closed: ClosedRound) -> discord.Embed:
+    """Names appear in the lines (top scores, streaks): every line is escaped whole, so a
+    display name cannot mention or format anything."""
+    title, lines = summary_lines(closed)
+    return _embed(title, [safe(line) for line in lines])
+
+
+def option_labels(view: PrivateView, card: PrivateCard) -> list[str]:
+    """The stance scale in words, otherwise letters (the option texts are in the embed)."""
+    if is_stance(view, card):
+        return list(card.options)
+    return [option_letter(index) for index in range(len(card.options))]
+
+
+def is_stance(view: PrivateView, card: PrivateCard) -> bool:
+    steps = view.script.steps
+    return 0 <= card.step < len(steps) and steps[card.step].kind is StepKind.STANCE
+
+
+def private_embed(view: PrivateView, card: PrivateCard) -> discord.Embed:
+    blocks = [f"**{safe(s.heading)}**\n{safe(s.text)}" if s.heading else safe(s.text) for s in card.sections]
+    tail: list[str] = []
+    if card.prompt:
+        tail.append(f"**{safe(card.prompt)}**")
+    if card.options and not is_stance(view, card):
+        tail.extend(f"**{option_letter(i)}.** {safe(text)}" for i, text in enumerate(card.options))
+    # As for game steps: the question and its options survive, long turn texts give way first.
+    tail_text = fit_blocks(tail, DESCRIPTION_LIMIT // 2 if blocks else DESCRIPTION_LIMIT, "\n")
+    body = fit_blocks(blocks, DESCRIPTION_LIMIT - len(tail_text) - 2) if blocks else ""
+    description = "\n\n".join(part for part in (body, tail_text) if part)
+    embed = discord.Embed(title=cut(safe(card.title), TITLE_LIMIT), description=description, colour=COLOUR)
+    embed.set_footer(text=f"Daily round {view.round.number} · only you can see this")
+    return embed
