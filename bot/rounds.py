@@ -271,8 +271,8 @@ class RoundService:
     ) -> PrivateView:
         now = self.clock()
         async with self.database.transaction() as db:
-            workspace = await games.ensure_workspace(db, player.platform, player.workspace_id)
-            found = await rounds.round_by_id(db, workspace, round_id)
+            workspace = await games.find_workspace(db, player.platform, player.workspace_id)
+            found = await rounds.round_by_id(db, workspace, round_id) if workspace is not None else None
             if found is None:
                 raise RoundError("That round isn't in this workspace.")
             progress = await rounds.load_progress(db, found, player.key)
@@ -322,8 +322,7 @@ class RoundService:
 
     async def _pack(self, round_: Round) -> Pack:
         """The copy of the debate the round was opened with (copies never change)."""
-        rows = await self.database.read("SELECT pack_hash FROM games WHERE id = ?", (round_.game.game_id,))
-        digest = rows[0]["pack_hash"]
+        digest = round_.pack_hash
         if digest not in self._packs:
             (body,) = await self.database.read("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
             self._packs[digest] = Pack.model_validate_json(body["body"])
@@ -366,5 +365,5 @@ async def _summary(db: aiosqlite.Connection, round_: Round) -> RoundSummary:
 async def _streak(db: aiosqlite.Connection, round_: Round, player: str) -> int:
     if round_.schedule_id is None:
         return 1
-    finished = await round_results.finished_rounds(db, round_.schedule_id, round_.number)
+    finished = await round_results.finished_rounds(db, round_.schedule_id, round_.number, player)
     return streaks_at(finished, round_.number).get(player, 0)

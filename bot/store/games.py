@@ -59,6 +59,12 @@ async def ensure_workspace(db: aiosqlite.Connection, platform: str, external_id:
     return int(row["id"])
 
 
+async def find_workspace(db: aiosqlite.Connection, platform: str, external_id: str) -> int | None:
+    """The workspace's row id, if it has been seen (a read: no write lock on the hot path)."""
+    row = await _one(db, "SELECT id FROM workspaces WHERE platform = ? AND external_id = ?", (platform, external_id))
+    return int(row["id"]) if row else None
+
+
 async def ensure_channel(db: aiosqlite.Connection, workspace_id: int, external_id: str) -> int:
     await db.execute(
         "INSERT INTO channels (workspace_id, external_id) VALUES (?, ?) ON CONFLICT DO NOTHING",

@@ -62,12 +62,15 @@ async def stance_pairs(db: aiosqlite.Connection, round_: Round) -> dict[str, tup
         return {row["user_id"]: (row["before"], row["after"]) async for row in cursor}
 
 
-async def finished_rounds(db: aiosqlite.Connection, schedule_id: int, up_to: int) -> dict[str, set[int]]:
-    """Per player, the numbers of this schedule's recent rounds they finished."""
+async def finished_rounds(
+    db: aiosqlite.Connection, schedule_id: int, up_to: int, user_id: str | None = None
+) -> dict[str, set[int]]:
+    """Per player (or for one), the numbers of this schedule's recent rounds they finished."""
     async with db.execute(
-        """SELECT p.user_id, r.number FROM round_progress p JOIN rounds r ON r.id = p.round_id
-           WHERE r.schedule_id = ? AND r.number BETWEEN ? AND ? AND p.finished_at IS NOT NULL""",
-        (schedule_id, up_to - STREAK_LOOKBACK, up_to),
+        """SELECT p.user_id, r.number FROM rounds r JOIN round_progress p ON p.round_id = r.id
+           WHERE r.schedule_id = ? AND r.number BETWEEN ? AND ? AND p.finished_at IS NOT NULL
+             AND (? IS NULL OR p.user_id = ?)""",
+        (schedule_id, up_to - STREAK_LOOKBACK, up_to, user_id, user_id),
     ) as cursor:
         played: dict[str, set[int]] = defaultdict(set)
         async for row in cursor:

@@ -33,6 +33,7 @@ class Round:
     schedule_id: int | None
     number: int
     pack_id: str
+    pack_hash: str  # the snapshot of the debate the round was opened with
     thread_id: str
     venue: Venue
     ping_role: str | None
@@ -51,7 +52,7 @@ class Round:
         return self.closed_at is None and moment < self.closes_at
 
 
-_SELECT = """SELECT r.*, g.script, g.pack_id, w.platform, w.external_id AS workspace_ref,
+_SELECT = """SELECT r.*, g.script, g.pack_id, g.pack_hash, w.platform, w.external_id AS workspace_ref,
                     c.external_id AS channel_ref
              FROM rounds r JOIN games g ON g.id = r.game_id JOIN workspaces w ON w.id = r.workspace_id
              JOIN channels c ON c.id = r.channel_id"""
@@ -65,6 +66,7 @@ def _round(row: aiosqlite.Row) -> Round:
         schedule_id=row["schedule_id"],
         number=row["number"],
         pack_id=row["pack_id"],
+        pack_hash=row["pack_hash"],
         thread_id=row["thread_id"],
         venue=Venue(row["platform"], row["workspace_ref"], row["channel_ref"]),
         ping_role=row["ping_role"],
