@@ -10,10 +10,12 @@ back) runs at its first occurrence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 GRACE = timedelta(hours=2)  # a run missed by less than this is still posted on start
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -56,6 +58,35 @@ def parse_weekdays(text: str) -> frozenset[int]:
     if not days:
         raise ScheduleError("choose at least one day of the week")
     return frozenset(days)
+
+
+_TIME_OF_DAY = re.compile(r"(?P<hour>[01]?[0-9]|2[0-3]):(?P<minute>[0-5][0-9])")
+
+
+def parse_time_of_day(text: str) -> time:
+    """``"08:30"`` or ``"8:30"`` on a 24-hour clock."""
+    found = _TIME_OF_DAY.fullmatch(text.strip())
+    if found is None:
+        raise ScheduleError(f"“{text}” is not a time; use HH:MM on a 24-hour clock, like 08:30")
+    return time(int(found["hour"]), int(found["minute"]))
+
+
+def find_zone(text: str) -> str:
+    """The IANA zone named by ``text``, ignoring case ("europe/berlin" is Europe/Berlin)."""
+    return _zones_by_folded_name().get(text.strip().casefold(), text.strip())
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in available_timezones()}
+
+
+def weekdays_text(weekdays: frozenset[int]) -> str:
+    if len(weekdays) == 7:
+        return "every day"
+    if weekdays == frozenset(range(5)):
+        return "Monday to Friday"
+    return ", ".join(WEEKDAY_NAMES[day].title() for day in sorted(weekdays))
 
 
 def _day(name: str) -> int:

@@ -5,7 +5,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import ScheduleError, Timing, daily_streak, next_run_after, on_start, parse_weekdays
+from bot.schedule import (
+    ScheduleError,
+    Timing,
+    daily_streak,
+    find_zone,
+    next_run_after,
+    on_start,
+    parse_time_of_day,
+    parse_weekdays,
+    weekdays_text,
+)
 
 EVERY_DAY = frozenset(range(7))
 
@@ -90,3 +100,26 @@ def test_streaks_count_consecutive_rounds() -> None:
     assert daily_streak([1, 2, 3], latest=3) == 3
     assert daily_streak([1, 2, 3], latest=4) == 0
     assert daily_streak([], latest=1) == 0
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("08:30", time(8, 30)), ("8:05", time(8, 5)), (" 23:59 ", time(23, 59))])
+def test_times_of_day(typed: str, expected: time) -> None:
+    assert parse_time_of_day(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["25:00", "7pm", "12:60", "1230", ""])
+def test_what_is_not_a_time_of_day(typed: str) -> None:
+    with pytest.raises(ScheduleError, match="is not a time; use HH:MM"):
+        parse_time_of_day(typed)
+
+
+def test_zones_ignore_case_and_unknown_ones_are_refused() -> None:
+    assert find_zone("europe/berlin") == "Europe/Berlin" and find_zone(" America/New_York ") == "America/New_York"
+    with pytest.raises(ScheduleError, match="unknown time zone 'Mars/Olympus'"):
+        Timing(time(9, 0), find_zone("Mars/Olympus"), EVERY_DAY)
+
+
+def test_weekdays_in_words() -> None:
+    assert weekdays_text(EVERY_DAY) == "every day"
+    assert weekdays_text(parse_weekdays("mon-fri")) == "Monday to Friday"
+    assert weekdays_text(parse_weekdays("sun,wed")) == "Wed, Sun"

@@ -6,9 +6,7 @@ counts at once rather than after its current sleep.
 
 from __future__ import annotations
 
-import re
 import zoneinfo
-from datetime import time
 from functools import cache
 
 import discord
@@ -20,10 +18,9 @@ from adapters.discord.replies import listing, safe, tell
 from adapters.discord.round_render import timestamp
 from bot.identity import Venue
 from bot.rounds import RoundError
-from bot.schedule import WEEKDAY_NAMES, ScheduleError, Timing, parse_weekdays
+from bot.schedule import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
 from bot.store.schedules import Schedule, ScheduleSpec
 
-CLOCK_TIME = re.compile(r"(?P<hour>[01]?[0-9]|2[0-3]):(?P<minute>[0-5][0-9])")
 ZONE_CHOICES = 25
 NOT_A_TEXT_CHANNEL = "Run this in a text channel, or choose one with channel:."
 NONE_HERE = "No daily rounds are scheduled in this server. Set one with /debate schedule set."
@@ -35,25 +32,11 @@ def sentence(reason: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
-def parse_clock(text: str) -> time:
-    found = CLOCK_TIME.fullmatch(text.strip())
-    if found is None:
-        raise ScheduleError(f"“{text}” is not a time; use HH:MM on a 24-hour clock, like 08:30")
-    return time(int(found["hour"]), int(found["minute"]))
-
-
-def days_text(weekdays: frozenset[int]) -> str:
-    if len(weekdays) == 7:
-        return "every day"
-    if weekdays == frozenset(range(5)):
-        return "Monday to Friday"
-    return ", ".join(WEEKDAY_NAMES[day].title() for day in sorted(weekdays))
-
-
 def describe(schedule: Schedule) -> str:
     """One schedule in a line: where, when, how it closes, who is pinged, what it plays."""
     spec, timing = schedule.spec, schedule.spec.timing
-    parts = [f"<#{schedule.venue.channel_id}>: {timing.time_of_day:%H:%M} {timing.zone}, {days_text(timing.weekdays)}"]
+    when = f"{timing.time_of_day:%H:%M} {timing.zone}, {weekdays_text(timing.weekdays)}"
+    parts = [f"<#{schedule.venue.channel_id}>: {when}"]
     parts.append(f"closes at {spec.close_time:%H:%M}" if spec.close_time else "closes when the next round posts")
     if spec.ping_role:
         parts.append(f"pings <@&{spec.ping_role}>")
@@ -121,8 +104,8 @@ async def schedule_set(
             await tell(interaction, "Choose a role to ping, not @everyone (or leave role: out to ping nobody).")
             return
         try:
-            timing = Timing(parse_clock(time), zone.strip(), parse_weekdays(days))
-            close_time = parse_clock(closes) if closes else None
+            timing = Timing(parse_time_of_day(time), find_zone(zone), parse_weekdays(days))
+            close_time = parse_time_of_day(closes) if closes else None
             packs = tuple(p.strip() for p in (debates or "").split(",") if p.strip())
             spec = ScheduleSpec(timing, close_time, str(role.id) if role else None, packs)
             saved = await services.rounds.set_schedule(_venue(caller, where.id), spec, caller.player.user_id)

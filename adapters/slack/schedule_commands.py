@@ -7,17 +7,14 @@ command's ``response_url``), refusals included, and says what was wrong.
 
 from __future__ import annotations
 
-import re
 from datetime import time
-from functools import cache
-from zoneinfo import available_timezones
 
 from slack_bolt.async_app import AsyncRespond
 
 from bot.identity import Venue
 from bot.round_summary import Period
 from bot.rounds import RoundError
-from bot.schedule import WEEKDAY_NAMES, ScheduleError, Timing, parse_weekdays
+from bot.schedule import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
 from bot.store.schedules import Schedule, ScheduleSpec
 
 from . import blocks, round_blocks
@@ -29,33 +26,17 @@ SCHEDULE_USAGE = (
     "or `/debate schedule show|pause|resume|remove`"
 )
 LEADERBOARD_USAGE = "`/debate leaderboard [round|week|season|all]` or `/debate leaderboard opt-out|opt-in`"
-TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 TEACHERS_ONLY = (
     "Only teachers can set up daily rounds (workspace admins and owners, or those named in `/debate settings`)."
 )
-
-
-def parse_time(word: str) -> time:
-    found = TIME.match(word)
-    try:
-        if found is None:
-            raise ValueError
-        return time(int(found.group(1)), int(found.group(2)))
-    except ValueError:
-        raise ScheduleError(f"{word!r} is not a time of day; use HH:MM, e.g. 09:00") from None
-
-
-@cache
-def _zones() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones()}
 
 
 def parse_schedule(args: tuple[str, ...]) -> ScheduleSpec:
     """The schedule ``args`` describe; raises ``ScheduleError`` saying what is wrong."""
     if len(args) < 2:
         raise ScheduleError("give a time and a time zone")
-    at = parse_time(args[0])
-    zone = _zones().get(args[1].lower(), args[1])  # "europe/berlin" means Europe/Berlin
+    at = parse_time_of_day(args[0])
+    zone = find_zone(args[1])
     days: list[str] = []
     close: time | None = None
     packs: tuple[str, ...] = ()
@@ -64,7 +45,7 @@ def parse_schedule(args: tuple[str, ...]) -> ScheduleSpec:
         if not equals:
             days.append(word)
         elif key.lower() in ("closes", "close"):
-            close = parse_time(value)
+            close = parse_time_of_day(value)
         elif key.lower() in ("debates", "debate"):
             packs = tuple(dict.fromkeys(part for part in value.split(",") if part))
             if not packs:
@@ -79,7 +60,7 @@ def describe(schedule: Schedule) -> str:
     spec, zone = schedule.spec, schedule.spec.timing.zone
     closes = f"closes at {spec.close_time:%H:%M}" if spec.close_time else "closes when the next one posts"
     lines = [
-        f"*Daily round here:* {spec.timing.time_of_day:%H:%M} {zone}, {_days(spec.timing.weekdays)}; "
+        f"*Daily round here:* {spec.timing.time_of_day:%H:%M} {zone}, {weekdays_text(spec.timing.weekdays)}; "
         f"each round {closes}.",
         f"Debates: {', '.join(f'`{pack}`' for pack in spec.packs) if spec.packs else 'the whole library, in order'}.",
         f"Rounds posted so far: {schedule.rounds_posted}.",
@@ -89,14 +70,6 @@ def describe(schedule: Schedule) -> str:
     ]
     # escape() leaves *bold* and `code` alone; it defuses a teacher-typed debate id.
     return "\n".join(blocks.escape(line) for line in lines)
-
-
-def _days(weekdays: frozenset[int]) -> str:
-    if len(weekdays) == 7:
-        return "every day"
-    if weekdays == frozenset(range(5)):
-        return "Mon–Fri"
-    return ", ".join(WEEKDAY_NAMES[day].title() for day in sorted(weekdays))
 
 
 async def schedule_command(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:

@@ -27,10 +27,10 @@ async def test_only_teachers_schedule_and_mistakes_are_named(
             assert await ask(slack, s, "U1", text) == TEACHERS_ONLY
         assert await ask(slack, s, "U1", "season new") == "Only teachers can start a new season."
         mistakes = {
-            "schedule 25:00 UTC": "'25:00' is not a time of day; use HH:MM, e.g. 09:00",
+            "schedule 25:00 UTC": "“25:00” is not a time; use HH:MM on a 24-hour clock, like 08:30",
             "schedule 10:00 Mars/Base": "unknown time zone 'Mars/Base'; use an IANA name like Europe/Berlin",
             "schedule 10:00 UTC blursday": "'blursday' is not a day; use mon, tue, wed, thu, fri, sat, sun",
-            "schedule 10:00 UTC closes=9am": "'9am' is not a time of day",
+            "schedule 10:00 UTC closes=9am": "“9am” is not a time",
             "schedule 10:00 UTC debates=no-such-debate": "no debate called no-such-debate",
             "schedule 10:00": "give a time and a time zone",
             "schedule 10:00 UTC colour=red": "'colour' is not a setting",
@@ -63,7 +63,7 @@ async def test_show_pause_resume_remove(
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=clock) as (bot, slack):
         reply = await ask(slack, s, TEACHER, "schedule 11:00 europe/berlin mon-fri closes=15:00 debates=bike-lanes")
         assert reply.splitlines()[:4] == [
-            "*Daily round here:* 11:00 Europe/Berlin, Mon–Fri; each round closes at 15:00.",
+            "*Daily round here:* 11:00 Europe/Berlin, Monday to Friday; each round closes at 15:00.",
             "Debates: `bike-lanes`.",
             "Rounds posted so far: 0.",
             "Next round: Mon 5 Jan at 11:00 (Europe/Berlin).",
