@@ -133,6 +133,23 @@ class RoundService:
         assert saved is not None
         return saved
 
+    async def start_now(self, venue: Venue) -> bool:
+        """Make the channel's schedule due now unless a round of it is open (for trying a round
+        at once, as ``rebuttal play --daily`` does); the scheduler's next tick opens it."""
+        async with self.database.transaction() as db:
+            found = await self._schedule_or_refuse(db, venue)
+            if found.paused or await rounds.open_rounds_of(db, found.id):
+                return False
+            await schedules.set_next_run(db, found.id, self.clock(), found.rounds_posted)
+        return True
+
+    async def open_round_at(self, venue: Venue) -> Round | None:
+        """The open round of the channel's schedule, if any."""
+        async with self.database.transaction() as db:
+            found = await self._schedule_or_refuse(db, venue)
+            open_now = await rounds.open_rounds_of(db, found.id)
+        return open_now[-1] if open_now else None
+
     async def remove_schedule(self, venue: Venue) -> Schedule:
         """Stop the channel's rounds; an open round still runs to its close and gets its summary."""
         async with self.database.transaction() as db:

@@ -45,6 +45,9 @@ def register(commands: Subcommands) -> None:
     play.add_argument("--timer", type=int, help="seconds per question (timed mode default: 30)")
     play.add_argument("--speed-bonus", action="store_true", help="faster correct answers score more")
     play.add_argument("--streak-bonus", action="store_true", help="correct answers in a row score more")
+    play.add_argument(
+        "--daily", action="store_true", help="play today's daily round (one thread, as community servers do)"
+    )
     play.set_defaults(handler=run_play)
 
     decoys = commands.add_parser("decoys", help="show every prediction question's options and similarities")
@@ -74,6 +77,11 @@ def run_play(args: argparse.Namespace) -> int:
     pack = _pack_or_report(args.pack)
     if pack is None:
         return 2
+    if args.daily:
+        from adapters.console.daily import DailyOptions, play_daily
+
+        daily = DailyOptions(pack=pack, shipped=load_library(), database=args.db or default_database())
+        return asyncio.run(play_daily(daily, sys.stdin))
     try:
         settings = GameSettings(
             mode=Mode(args.mode),

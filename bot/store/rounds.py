@@ -155,6 +155,13 @@ async def open_rounds(db: aiosqlite.Connection, platform: str) -> list[Round]:
         return [_round(row) async for row in cursor]
 
 
+async def open_rounds_of(db: aiosqlite.Connection, schedule_id: int) -> list[Round]:
+    async with db.execute(
+        f"{_SELECT} WHERE r.schedule_id = ? AND r.closed_at IS NULL ORDER BY r.id", (schedule_id,)
+    ) as cursor:
+        return [_round(row) async for row in cursor]
+
+
 async def close_by(db: aiosqlite.Connection, schedule_id: int, moment: datetime, except_round: int) -> None:
     """Bring forward to ``moment`` the closing time of the schedule's other open rounds."""
     await db.execute(
