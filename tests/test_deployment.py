@@ -3,6 +3,7 @@ a real parser, since no Docker engine runs here), and says what an admin relies 
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from compose_spec import PyCompose
@@ -10,8 +11,10 @@ from compose_spec import PyCompose
 ROOT = Path(__file__).parents[1]
 
 
-def compose() -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
 
 
 def test_compose_file_is_valid_compose() -> None:

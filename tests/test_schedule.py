@@ -20,8 +20,8 @@ from bot.schedule import (
 EVERY_DAY = frozenset(range(7))
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_new_york_across_spring_forward_and_fall_back() -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.engine.commands import Advanced, PlayerAnswered, PlayerJoined
@@ -125,8 +126,8 @@ class RecordingPresenter:
     def __init__(self) -> None:
         self.effects: list[object] = []
 
-    async def present(self, ref: GameRef, state: object, effects: object) -> None:
-        self.effects.extend(effects)  # type: ignore[call-overload]
+    async def present(self, ref: GameRef, state: object, effects: Sequence[object]) -> None:
+        self.effects.extend(effects)
 
 
 async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from bot.cli import main
@@ -98,7 +100,7 @@ async def test_chart_has_a_before_and_after_bar_per_thread(tmp_path: Path) -> No
     axis = chart_figure(report).axes[0]
     bars = [p for p in axis.patches if isinstance(p, Rectangle)]
     assert len(bars) == 5 * 2 * 3  # threads x (before, after) x (yes, unsure, no)
-    colours = {tuple(round(c, 3) for c in bar.get_facecolor()[:3]) for bar in bars}
+    colours = {tuple(round(c, 3) for c in to_rgb(bar.get_facecolor())) for bar in bars}
     assert (1.0, 0.0, 0.0) not in colours and (0.0, 0.0, 1.0) not in colours
     png = chart_png(report)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -170,7 +172,10 @@ async def test_public_chart_leaves_out_threads_of_fewer_than_three(tmp_path: Pat
         report = await build_report(db, ref, sample_pack(), names=False)
     # Pat skipped one stance, so two threads rest on two students: private chart 5 threads, public 3.
     assert [t.shift.respondents for t in report.threads] == [2, 2, 3, 3, 3]
-    bars = lambda figure: [p for p in figure.axes[0].patches if isinstance(p, Rectangle)]  # noqa: E731
+
+    def bars(figure: Figure) -> list[Rectangle]:
+        return [p for p in figure.axes[0].patches if isinstance(p, Rectangle)]
+
     assert len(bars(chart_figure(report))) == 5 * 6
     public = chart_figure(report, public=True)
     assert len(bars(public)) == 3 * 6

@@ -78,5 +78,5 @@ async def scheduled(
         yield rounds, Scheduler(rounds, presenter, PLATFORM), presenter
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from adapters.slack import blocks
 from adapters.slack.routing import AnswerButton, Control, HostButton, ThreadRef
@@ -20,7 +21,7 @@ def test_both_sides_are_drawn_the_same_way() -> None:
     pack = small_pack()
     script = build_script(pack, 3)
     turns = [step_card(pack, step) for step in script.steps if step.kind is StepKind.TURN]
-    drawn = {}
+    drawn: dict[Side, dict[str, Any]] = {}
     for card in turns + [step_card(pack, s) for s in script.steps if s.kind is StepKind.CLOSING]:
         for section in card.sections:
             if section.side is not None:

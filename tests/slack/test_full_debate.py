@@ -64,15 +64,15 @@ async def test_a_complete_debate(slack_standin: SlackStandIn, slack_transport: T
                     before = len(s.ephemerals_for(player))
                     clicked = await slack.click(answer_action(ref, step.index, option), user=player)
                     assert clicked.acked and clicked.elapsed < 3
-                    await s.wait_for(lambda p=player, b=before: len(s.ephemerals_for(p)) > b)
+                    await s.wait_for(lambda: len(s.ephemerals_for(player)) > before)  # noqa: B023 (awaited at once)
                     assert s.ephemerals_for(player)[-1].text.startswith("Locked in")
                 if not refused_control:  # a student pressing the host's Next is turned away
                     await slack.click(host_action(ref, Control.NEXT), user="U1")
                     await s.wait_for(lambda: "Only the host" in s.ephemerals_for("U1")[-1].text)
                     refused_control = True
-                await eventually(lambda i=step.index: _shows_count(bot, s, ref, i, len(PLAYERS)))
+                await eventually(lambda: _shows_count(bot, s, ref, step.index, len(PLAYERS)))  # noqa: B023 (awaited at once)
             await slack.click(host_action(ref, Control.NEXT), user=TEACHER)
-            await eventually(lambda before=state: _moved_on(bot, s, ref, before))
+            await eventually(lambda: _moved_on(bot, s, ref, state))
 
         final = await service.load(ref)
         pack = await service.pack_of(ref)

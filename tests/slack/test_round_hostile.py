@@ -48,7 +48,7 @@ async def test_forged_stale_and_late_round_clicks(
         for forged in ("round-play:abc", "round-answer:1:2", f"round-answer:{round_id}:0:0", "round-"):
             before = len(s.ephemerals_for("U1"))
             assert (await slack.click(forged, user="U1", channel=CHANNEL)).acked
-            await s.wait_for(lambda b=before: len(s.ephemerals_for("U1")) > b)
+            await s.wait_for(lambda: len(s.ephemerals_for("U1")) > before)  # noqa: B023 (awaited at once)
             assert s.ephemerals_for("U1")[-1].text == NOT_RECOGNISED
         # A well-formed Play id of a round that does not exist (here): the view says so.
         await slack.click(RoundButton(999_999).action_id, user="U1", channel=CHANNEL)

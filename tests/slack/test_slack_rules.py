@@ -99,7 +99,7 @@ def answer_action_for_game(game_id: int) -> str:
 class SlowThreadClient(AsyncWebClient):
     """A Slack that takes 3.5 s to post each reply in a thread."""
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         if api_method == "chat.postMessage" and (kwargs.get("json") or {}).get("thread_ts"):
             await asyncio.sleep(3.5)
         return await super().api_call(api_method, **kwargs)
@@ -240,7 +240,7 @@ async def test_usage_for_unknown_subcommands_and_bad_arguments(
             before = len(s.responses_for(TEACHER))
             result = await slack.slash("/debate", text, user=TEACHER)
             assert result.acked and result.elapsed < 3
-            await s.wait_for(lambda b=before: len(s.responses_for(TEACHER)) > b)
+            await s.wait_for(lambda: len(s.responses_for(TEACHER)) > before)  # noqa: B023 (awaited at once)
         texts = [r.text for r in s.responses_for(TEACHER)]
         assert texts[0].startswith("Unknown subcommand `frobnicate`") and "Usage:" in texts[0]
         assert texts[1].startswith("There is no debate `no-such-debate`")

@@ -77,7 +77,7 @@ async def test_pause_resume_skip_end_and_results(
 
         for count, text in enumerate(("leaderboard", "library", "results"), start=2):
             await slack.slash("/debate", text, user="U2")
-            await s.wait_for(lambda c=count: len(s.responses_for("U2")) == c)
+            await s.wait_for(lambda: len(s.responses_for("U2")) == count)  # noqa: B023 (awaited at once)
     texts = [r.text for r in s.responses_for("U2")]
     # The leaderboard counts daily rounds only (tests/slack/test_daily_rounds.py), not live debates.
     assert texts[1] == "*Leaderboard — This week*\nNo one has played a daily round in this period yet."

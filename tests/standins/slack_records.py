@@ -322,7 +322,7 @@ class Notifier:
         for event in self._events:
             event.set()
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 3.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 3.0) -> T:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:

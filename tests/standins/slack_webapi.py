@@ -180,7 +180,7 @@ class SlackWorkspace:
     def changed(self) -> None:
         self.notifier.notify()
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 3.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 3.0) -> T:
         """Await until ``predicate()`` is truthy (re-checked after every recorded change)."""
         return await self.notifier.wait_for(predicate, timeout)
 
