@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.content.library import Library, load_library
 from bot.identity import Player, Venue
+from bot.leaderboards import LeaderboardService
 from bot.round_presentation import Action, private_card
 from bot.round_summary import Period
 from bot.rounds import RoundService
@@ -99,9 +100,10 @@ async def run(folder: Path, players: int, history: int) -> dict[str, float]:
         closed = await rounds.close_due("bench")
         close_seconds = time.perf_counter() - began
         assert closed and closed[0].summary.finished == players, closed
+        boards = LeaderboardService(database, clock)
         began = time.perf_counter()
         for period in Period:
-            await rounds.leaderboard(1, period, VENUE.channel_id)
+            await boards.leaderboard(1, period, VENUE.channel_id)
         board_seconds = (time.perf_counter() - began) / len(Period)
     latencies.sort()
     return {

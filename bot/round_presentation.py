@@ -13,9 +13,10 @@ from enum import StrEnum
 
 from bot.engine.script import STANCE_VALUES, StepKind, option_letter
 from bot.engine.state import Phase
+from bot.leaderboards import Leaderboard
 from bot.presentation import Section, step_card, thread_title
 from bot.round_summary import PUBLIC_MIN_RESPONDENTS, Period, RoundSummary
-from bot.rounds import Announcement, ClosedRound, Leaderboard, PrivateView
+from bot.rounds import Announcement, ClosedRound, PrivateView
 
 PLAY_LABEL = "Play today's round"
 CONTINUE_LABEL = "Continue"

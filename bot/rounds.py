@@ -1,4 +1,4 @@
-"""The daily-round service: schedules, opening and closing rounds, private play, leaderboards.
+"""The daily-round service: schedules, opening and closing rounds, private play.
 
 Like ``GameService`` it keeps no state of its own: every call is one transaction, and what a
 player is told they did is committed before the adapter tells them. Adapters call the
@@ -22,12 +22,11 @@ from bot.engine.engine import IllegalCommand
 from bot.engine.script import Script
 from bot.engine.solo import Continued, Progress, SoloTransition, apply_solo, begin, build_round_script
 from bot.identity import Player, Venue
-from bot.round_summary import Period, RoundSummary, streaks_at, summarise, week_start
+from bot.round_summary import RoundSummary, streaks_at, summarise
 from bot.schedule import GRACE, ScheduleError, Timing, next_run_after
 from bot.service import utc_now
 from bot.store import games, leaderboards, round_results, rounds, schedules
 from bot.store.database import Database
-from bot.store.leaderboards import Season, Standing
 from bot.store.rounds import Round
 from bot.store.schedules import Schedule, ScheduleSpec
 
@@ -68,15 +67,6 @@ class ClosedRound:
     round: Round
     pack: Pack
     summary: RoundSummary
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    period: Period
-    standings: list[Standing]
-    season: Season
-    since: datetime | None
-    round: Round | None = None
 
 
 class RoundError(Exception):
@@ -312,30 +302,6 @@ class RoundService:
                 progress, note = transition.progress, transition.reply
             streak = await _streak(db, found, player.key) if progress.finished_in(found.script) else None
         return PrivateView(found, await self._pack(found), progress, note, streak=streak)
-
-    # --- leaderboards ----------------------------------------------------------------------
-
-    async def leaderboard(self, workspace_id: int, period: Period, channel_ref: str | None) -> Leaderboard:
-        now = self.clock()
-        async with self.database.transaction() as db:
-            season = await leaderboards.current_season(db, workspace_id)
-            here = await schedules.schedule_in(db, workspace_id, channel_ref) if channel_ref else None
-            zone = here.spec.timing.zone if here else "UTC"
-            if period is Period.ROUND:
-                latest = await rounds.latest_round_in(db, workspace_id, channel_ref if here else None)
-                rows = await leaderboards.standings(db, workspace_id, round_id=latest.id) if latest else []
-                return Leaderboard(period, rows, season, latest.scheduled_for if latest else None, latest)
-            since = {Period.WEEK: week_start(now, zone), Period.SEASON: season.started_at, Period.ALL: None}[period]
-            rows = await leaderboards.standings(db, workspace_id, since=since)
-        return Leaderboard(period, rows, season, since)
-
-    async def set_opted_out(self, workspace_id: int, user_id: str, opted_out: bool) -> None:
-        async with self.database.transaction() as db:
-            await leaderboards.set_opted_out(db, workspace_id, user_id, opted_out, self.clock())
-
-    async def new_season(self, workspace_id: int, by: str) -> Season:
-        async with self.database.transaction() as db:
-            return await leaderboards.start_season(db, workspace_id, by, self.clock())
 
     async def _pack(self, round_: Round) -> Pack:
         """The copy of the debate the round was opened with (copies never change)."""

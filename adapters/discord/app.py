@@ -19,6 +19,7 @@ from adapters.discord.round_presenter import DiscordRoundPresenter
 from adapters.discord.schedule_commands import schedule_group
 from adapters.discord.workspace_commands import workspace_commands
 from bot.content.library import Library, load_library
+from bot.leaderboards import LeaderboardService
 from bot.rounds import RoundService
 from bot.runner import GameRunner
 from bot.scheduler import Scheduler
@@ -53,6 +54,7 @@ def build_bot(
     rounds = RoundService(database, workspaces.library, clock)
     # Only this platform's schedules: a Slack bot on the same database posts its own.
     scheduler = Scheduler(rounds, DiscordRoundPresenter(bot), PLATFORM)
-    bot.attach(Services(games, workspaces, GameRunner(games, presenter), presenter, rounds, scheduler))
+    runner = GameRunner(games, presenter)
+    bot.attach(Services(games, workspaces, runner, presenter, rounds, scheduler, LeaderboardService(database, clock)))
     bot.tree.add_command(debate_group())
     return bot

@@ -19,6 +19,7 @@ from discord import app_commands
 from adapters.discord.locks import KeyedLocks
 from adapters.discord.replies import NO_MENTIONS
 from bot.health import heartbeat, record_heartbeat
+from bot.leaderboards import LeaderboardService
 from bot.rounds import RoundService
 from bot.runner import GameRunner
 from bot.scheduler import Scheduler
@@ -41,6 +42,7 @@ class Services:
     presenter: Closeable
     rounds: RoundService
     scheduler: Scheduler  # posts and closes daily rounds; tests poke() it after moving the clock
+    leaderboards: LeaderboardService
     controls: KeyedLocks = field(default_factory=KeyedLocks)  # one host control at a time per game
 
 

@@ -39,7 +39,7 @@ async def leaderboard_show(
         if caller is None:
             return
         channel = str(interaction.channel_id) if interaction.channel_id else None
-        board = await services.rounds.leaderboard(caller.workspace_id, Period(period), channel)
+        board = await services.leaderboards.leaderboard(caller.workspace_id, Period(period), channel)
         title, lines = leaderboard_lines(board)
         # Names are escaped with the rest of each line: a display name cannot mention or format.
         await tell(interaction, listing(safe(title) + ":", [safe(line) for line in lines]))
@@ -50,7 +50,7 @@ async def _opt(interaction: discord.Interaction, opted_out: bool) -> None:
         caller = await _caller(services, interaction)
         if caller is None:
             return
-        await services.rounds.set_opted_out(caller.workspace_id, caller.player.user_id, opted_out)
+        await services.leaderboards.set_opted_out(caller.workspace_id, caller.player.user_id, opted_out)
         await tell(interaction, OPTED_OUT if opted_out else OPTED_IN)
 
 
@@ -70,7 +70,7 @@ async def season_new(interaction: discord.Interaction) -> None:
         if not await teacher_check(services, interaction, caller):
             await tell(interaction, TEACHERS_ONLY)
             return
-        season = await services.rounds.new_season(caller.workspace_id, caller.player.user_id)
+        season = await services.leaderboards.new_season(caller.workspace_id, caller.player.user_id)
         await tell(
             interaction,
             f"Season {season.number} has begun: /debate leaderboard show season counts from now. "

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.library import Library, load_library
+from bot.leaderboards import LeaderboardService
 from bot.rounds import RoundService
 from bot.runner import GameRunner
 from bot.scheduler import Scheduler
@@ -79,6 +80,7 @@ def build_app(
         client=client,
         rounds=rounds,
         scheduler=Scheduler(rounds, SlackRoundPresenter(rounds, client), PLATFORM),
+        leaderboards=LeaderboardService(database, clock),
         seed=seed,
     )
     app = AsyncApp(client=client, signing_secret=signing_secret)

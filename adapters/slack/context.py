@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine.commands import Advanced, Command, Ended, Paused, Resumed, Skipped
+from bot.leaderboards import LeaderboardService
 from bot.rounds import RoundService
 from bot.runner import GameRunner
 from bot.scheduler import Scheduler
@@ -88,6 +89,7 @@ class SlackGames:
     client: AsyncWebClient
     rounds: RoundService
     scheduler: Scheduler  # posts and closes daily rounds; poke() it after a schedule changes
+    leaderboards: LeaderboardService
     seed: Callable[[], int] = random_seed
     # Serialises "is a game running here? then start one" so two starts cannot both pass.
     start_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

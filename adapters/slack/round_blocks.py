@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.engine.script import option_letter
+from bot.leaderboards import Leaderboard
 from bot.presentation import StepCard
 from bot.round_presentation import (
     CONTINUE_LABEL,
@@ -19,7 +20,7 @@ from bot.round_presentation import (
     leaderboard_lines,
     summary_lines,
 )
-from bot.rounds import Announcement, ClosedRound, Leaderboard
+from bot.rounds import Announcement, ClosedRound
 
 from .blocks import Block, card_body, context, escape, options_fit_buttons, plain, sections
 from .routing import ROUND_CALLBACK, RoundButton

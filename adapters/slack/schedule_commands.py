@@ -108,7 +108,7 @@ async def leaderboard_command(games: SlackGames, request: SlashRequest, respond:
     if len(request.args) > 1:
         return f"Use {LEADERBOARD_USAGE}."
     if choice in ("opt-out", "opt-in"):
-        await games.rounds.set_opted_out(request.workspace_id, request.user, choice == "opt-out")
+        await games.leaderboards.set_opted_out(request.workspace_id, request.user, choice == "opt-out")
         if choice == "opt-out":
             return (
                 "You're off the daily-round leaderboards here, and round summaries won't name you. "
@@ -119,7 +119,7 @@ async def leaderboard_command(games: SlackGames, request: SlashRequest, respond:
         period = Period(choice)
     except ValueError:
         return f"`{blocks.escape(choice)}` is not a period. Use {LEADERBOARD_USAGE}."
-    board = await games.rounds.leaderboard(request.workspace_id, period, request.channel)
+    board = await games.leaderboards.leaderboard(request.workspace_id, period, request.channel)
     return round_blocks.leaderboard_text(board)
 
 
@@ -128,7 +128,7 @@ async def season_command(games: SlackGames, request: SlashRequest, respond: Asyn
         return "Use `/debate season new` to start a new leaderboard season (teachers)."
     if not await games.is_teacher(request.workspace_id, request.user):
         return "Only teachers can start a new season."
-    season = await games.rounds.new_season(request.workspace_id, request.user)
+    season = await games.leaderboards.new_season(request.workspace_id, request.user)
     return (
         f"Season {season.number} has started: `/debate leaderboard season` counts from now. "
         "Streaks carry on, and `/debate leaderboard all` still counts every round."

@@ -12,6 +12,7 @@ from bot.engine.commands import Advanced
 from bot.engine.script import StepKind
 from bot.engine.state import Phase
 from bot.identity import Player
+from bot.leaderboards import LeaderboardService
 from bot.reports.game_report import build_report
 from bot.round_presentation import Action, leaderboard_lines, private_card, summary_lines
 from bot.round_summary import Period, is_milestone
@@ -26,6 +27,10 @@ from tests.engine.helpers import ManualClock
 from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
 
 STRONGLY_YES, UNSURE, STRONGLY_NO = 0, 2, 4
+
+
+def boards(rounds: RoundService) -> LeaderboardService:
+    return LeaderboardService(rounds.database, rounds.clock)
 
 
 async def finish(
@@ -96,7 +101,7 @@ async def test_two_days_of_play_summaries_streaks_and_leaderboards(tmp_path: Pat
         assert card.action is Action.NONE and "2 rounds in a row" in card.sections[0].text
 
         asked = [sum(1 for s in a.round.script.steps if s.kind is StepKind.PREDICT) for a in presenter.announced]
-        board = await rounds.leaderboard(1, Period.WEEK, "C1")
+        board = await boards(rounds).leaderboard(1, Period.WEEK, "C1")
         assert [(s.name, s.points, s.correct, s.predicted, s.rounds) for s in board.standings] == [
             ("Ann", 500, 5, sum(asked), 2),
             ("Bob", 400, 4, sum(asked), 2),
@@ -106,7 +111,7 @@ async def test_two_days_of_play_summaries_streaks_and_leaderboards(tmp_path: Pat
         _, lines = leaderboard_lines(board)
         accuracy = round(100 * 5 / sum(asked))
         assert lines[0] == f"1. Ann — 500 pts, {accuracy}% accuracy (5/{sum(asked)}), 2 rounds"
-        latest = await rounds.leaderboard(1, Period.ROUND, "C1")
+        latest = await boards(rounds).leaderboard(1, Period.ROUND, "C1")
         assert latest.round is not None and latest.round.number == 2
         assert [s.name for s in latest.standings] == ["Bob", "Ann"]
 
@@ -130,17 +135,17 @@ async def test_opting_out_hides_a_player_from_leaderboards_and_summaries(tmp_pat
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=3)
         await finish(rounds, round_id, player("bob"), right=1)
-        await rounds.set_opted_out(1, "ann", True)
+        await boards(rounds).set_opted_out(1, "ann", True)
         await open_round(scheduler, clock, 6)
         summary = presenter.summaries[-1].summary
         assert summary.started == 2  # counted, never named
         assert [t.name for t in summary.top] == ["Bob"]
         assert "Ann" not in " ".join(summary_lines(presenter.summaries[-1])[1])
         for period in Period:
-            board = await rounds.leaderboard(1, period, "C1")
+            board = await boards(rounds).leaderboard(1, period, "C1")
             assert [s.name for s in board.standings] == ["Bob"], period
-        await rounds.set_opted_out(1, "ann", False)
-        assert [s.name for s in (await rounds.leaderboard(1, Period.ALL, "C1")).standings] == ["Ann", "Bob"]
+        await boards(rounds).set_opted_out(1, "ann", False)
+        assert [s.name for s in (await boards(rounds).leaderboard(1, Period.ALL, "C1")).standings] == ["Ann", "Bob"]
 
 
 async def test_week_and_season_boundaries(tmp_path: Path, clock: ManualClock) -> None:
@@ -150,16 +155,16 @@ async def test_week_and_season_boundaries(tmp_path: Path, clock: ManualClock) ->
         await finish(rounds, sunday, player("ann"), right=3)
         monday = await open_round(scheduler, clock, 12)
         await finish(rounds, monday, player("bob"), right=1)
-        assert [s.name for s in (await rounds.leaderboard(1, Period.WEEK, "C1")).standings] == ["Bob"]
-        assert [s.name for s in (await rounds.leaderboard(1, Period.SEASON, "C1")).standings] == ["Ann", "Bob"]
+        assert [s.name for s in (await boards(rounds).leaderboard(1, Period.WEEK, "C1")).standings] == ["Bob"]
+        assert [s.name for s in (await boards(rounds).leaderboard(1, Period.SEASON, "C1")).standings] == ["Ann", "Bob"]
         clock.tick(3600)  # a season begun during Monday's round starts with the next round
-        season = await rounds.new_season(1, "admin")
+        season = await boards(rounds).new_season(1, "admin")
         assert season.number == 2
         tuesday = await open_round(scheduler, clock, 13)
         await finish(rounds, tuesday, player("cat"), right=2)
-        board = await rounds.leaderboard(1, Period.SEASON, "C1")
+        board = await boards(rounds).leaderboard(1, Period.SEASON, "C1")
         assert (board.season.number, [s.name for s in board.standings]) == (2, ["Cat"])
-        assert len((await rounds.leaderboard(1, Period.ALL, "C1")).standings) == 3
+        assert len((await boards(rounds).leaderboard(1, Period.ALL, "C1")).standings) == 3
         assert leaderboard_lines(board)[0] == "Leaderboard — Season 2"
 
 
@@ -233,7 +238,7 @@ async def test_forget_me_removes_a_players_rounds(tmp_path: Path, clock: ManualC
             assert await forget_player(db, 1, "ann") > 0
         for table in ("round_progress", "answers", "game_players"):
             assert await rounds.database.read(f"SELECT * FROM {table} WHERE user_id = 'ann'") == []
-        assert (await rounds.leaderboard(1, Period.ALL, "C1")).standings == []
+        assert (await boards(rounds).leaderboard(1, Period.ALL, "C1")).standings == []
 
 
 def test_the_cli_lists_reports_and_purges_rounds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
