@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import discord
 
 from adapters.discord.context import Services
+from adapters.discord.replies import tell
 from bot.identity import Player
 from bot.store.workspaces import TeacherSettings
 
@@ -35,6 +36,15 @@ async def caller_of(services: Services, interaction: discord.Interaction) -> Cal
     workspace_id = await services.games.workspace_id(PLATFORM, guild)
     player = Player(PLATFORM, guild, str(interaction.user.id))
     return Caller(workspace_id, player, interaction.user.display_name)
+
+
+async def caller_or_tell(services: Services, interaction: discord.Interaction) -> Caller | None:
+    """The caller, or ``None`` once they have been told (privately) to use a server."""
+    try:
+        return await caller_of(services, interaction)
+    except NotInServer:
+        await tell(interaction, "Use /debate in a server.")
+        return None
 
 
 def can_manage(interaction: discord.Interaction) -> bool:

@@ -9,8 +9,8 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from adapters.discord.access import TEACHERS_ONLY, Caller, NotInServer, caller_of, teacher_check
-from adapters.discord.context import Services, serving
+from adapters.discord.access import TEACHERS_ONLY, caller_or_tell, teacher_check
+from adapters.discord.context import serving
 from adapters.discord.replies import listing, safe, tell
 from bot.round_presentation import leaderboard_lines
 from bot.round_summary import Period
@@ -22,20 +22,12 @@ OPTED_OUT = (
 OPTED_IN = "You're on the leaderboards in this server again."
 
 
-async def _caller(services: Services, interaction: discord.Interaction) -> Caller | None:
-    try:
-        return await caller_of(services, interaction)
-    except NotInServer:
-        await tell(interaction, "Use /debate in a server.")
-        return None
-
-
 @app_commands.describe(period="round: the latest round here; week (default): since Monday; season; all: all time")
 async def leaderboard_show(
     interaction: discord.Interaction, period: Literal["round", "week", "season", "all"] = "week"
 ) -> None:
     async with serving(interaction) as services:
-        caller = await _caller(services, interaction)
+        caller = await caller_or_tell(services, interaction)
         if caller is None:
             return
         channel = str(interaction.channel_id) if interaction.channel_id else None
@@ -47,7 +39,7 @@ async def leaderboard_show(
 
 async def _opt(interaction: discord.Interaction, opted_out: bool) -> None:
     async with serving(interaction) as services:
-        caller = await _caller(services, interaction)
+        caller = await caller_or_tell(services, interaction)
         if caller is None:
             return
         await services.leaderboards.set_opted_out(caller.workspace_id, caller.player.user_id, opted_out)
@@ -64,7 +56,7 @@ async def leaderboard_opt_in(interaction: discord.Interaction) -> None:
 
 async def season_new(interaction: discord.Interaction) -> None:
     async with serving(interaction) as services:
-        caller = await _caller(services, interaction)
+        caller = await caller_or_tell(services, interaction)
         if caller is None:
             return
         if not await teacher_check(services, interaction, caller):

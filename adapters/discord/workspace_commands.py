@@ -9,20 +9,17 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.access import TEACHERS_ONLY, Caller, NotInServer, caller_of, can_manage, teacher_check
+from adapters.discord.access import (
+    TEACHERS_ONLY,
+    caller_or_tell,
+    can_manage,
+    teacher_check,
+)
 from adapters.discord.components import forget_view
 from adapters.discord.context import Services, serving
 from adapters.discord.importing import read_upload
 from adapters.discord.replies import listing, safe, tell
 from bot.store.workspaces import TeacherSettings
-
-
-async def _caller(services: Services, interaction: discord.Interaction) -> Caller | None:
-    try:
-        return await caller_of(services, interaction)
-    except NotInServer:
-        await tell(interaction, "Use /debate in a server.")
-        return None
 
 
 async def library(interaction: discord.Interaction) -> None:
@@ -31,7 +28,7 @@ async def library(interaction: discord.Interaction) -> None:
 
 
 async def _library(services: Services, interaction: discord.Interaction) -> None:
-    caller = await _caller(services, interaction)
+    caller = await caller_or_tell(services, interaction)
     if caller is None:
         return
     packs = sorted((await services.workspaces.library(caller.workspace_id)).packs.values(), key=lambda p: p.id)
@@ -46,7 +43,7 @@ async def import_debate(interaction: discord.Interaction, file: discord.Attachme
 
 
 async def _import_debate(services: Services, interaction: discord.Interaction, file: discord.Attachment) -> None:
-    caller = await _caller(services, interaction)
+    caller = await caller_or_tell(services, interaction)
     if caller is None:
         return
     if not await teacher_check(services, interaction, caller):
@@ -73,7 +70,7 @@ async def settings(
 async def _settings(
     services: Services, interaction: discord.Interaction, teacher_role: discord.Role | None, reset: bool
 ) -> None:
-    caller = await _caller(services, interaction)
+    caller = await caller_or_tell(services, interaction)
     if caller is None:
         return
     current = await services.workspaces.teacher_settings(caller.workspace_id)
