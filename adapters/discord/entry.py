@@ -67,7 +67,10 @@ async def serve(database_path: Path, token: str) -> None:
         bot = build_bot(database)
         async with bot:
             await bot.login(token)  # a bad token fails here, before anything is logged
-            discord.utils.setup_logging(level=logging.INFO)
+            # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
+            # Docker, which puts escape codes into `docker compose logs` and log files.
+            plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            discord.utils.setup_logging(level=logging.INFO, formatter=plain)
             await bot.connect()
 
 
