@@ -70,3 +70,14 @@ TEACHERS_ONLY = (
     "Only teachers can do that: members with Manage Server or Manage Channels, "
     "or the teacher role set with /debate settings."
 )
+
+
+async def teacher_or_tell(services: Services, interaction: discord.Interaction) -> Caller | None:
+    """The caller if they count as a teacher here; otherwise ``None`` once they have been told why not."""
+    caller = await caller_or_tell(services, interaction)
+    if caller is None:
+        return None
+    if not await teacher_check(services, interaction, caller):
+        await tell(interaction, TEACHERS_ONLY)
+        return None
+    return caller

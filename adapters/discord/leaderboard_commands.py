@@ -9,7 +9,7 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from adapters.discord.access import TEACHERS_ONLY, caller_or_tell, teacher_check
+from adapters.discord.access import caller_or_tell, teacher_or_tell
 from adapters.discord.context import serving
 from adapters.discord.replies import listing, safe, tell
 from bot.round_presentation import leaderboard_lines
@@ -56,11 +56,8 @@ async def leaderboard_opt_in(interaction: discord.Interaction) -> None:
 
 async def season_new(interaction: discord.Interaction) -> None:
     async with serving(interaction) as services:
-        caller = await caller_or_tell(services, interaction)
+        caller = await teacher_or_tell(services, interaction)
         if caller is None:
-            return
-        if not await teacher_check(services, interaction, caller):
-            await tell(interaction, TEACHERS_ONLY)
             return
         season = await services.leaderboards.new_season(caller.workspace_id, caller.player.user_id)
         await tell(

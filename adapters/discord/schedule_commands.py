@@ -12,8 +12,12 @@ from functools import cache
 import discord
 from discord import app_commands
 
-from adapters.discord.access import PLATFORM, TEACHERS_ONLY, Caller, NotInServer, caller_of, teacher_check
-from adapters.discord.context import Services, serving
+from adapters.discord.access import (
+    PLATFORM,
+    Caller,
+    teacher_or_tell,
+)
+from adapters.discord.context import serving
 from adapters.discord.replies import listing, safe, tell
 from adapters.discord.round_render import timestamp
 from bot.identity import Venue
@@ -56,19 +60,6 @@ async def complete_zone(interaction: discord.Interaction, current: str) -> list[
     return [app_commands.Choice(name=zone, value=zone) for zone in found[:ZONE_CHOICES]]
 
 
-async def _teacher(services: Services, interaction: discord.Interaction) -> Caller | None:
-    """The caller if they are a teacher here; otherwise they have been told why not."""
-    try:
-        caller = await caller_of(services, interaction)
-    except NotInServer:
-        await tell(interaction, "Use /debate schedule in a server.")
-        return None
-    if not await teacher_check(services, interaction, caller):
-        await tell(interaction, TEACHERS_ONLY)
-        return None
-    return caller
-
-
 def _venue(caller: Caller, channel_id: int) -> Venue:
     return Venue(PLATFORM, caller.player.workspace_id, str(channel_id))
 
@@ -93,7 +84,7 @@ async def schedule_set(
     closes: str | None = None,
 ) -> None:
     async with serving(interaction) as services:
-        caller = await _teacher(services, interaction)
+        caller = await teacher_or_tell(services, interaction)
         if caller is None:
             return
         where = channel or interaction.channel
@@ -118,7 +109,7 @@ async def schedule_set(
 
 async def schedule_show(interaction: discord.Interaction) -> None:
     async with serving(interaction) as services:
-        caller = await _teacher(services, interaction)
+        caller = await teacher_or_tell(services, interaction)
         if caller is None:
             return
         found = await services.rounds.schedules_in_workspace(caller.workspace_id)
@@ -128,7 +119,7 @@ async def schedule_show(interaction: discord.Interaction) -> None:
 
 async def _change(interaction: discord.Interaction, channel: discord.TextChannel | None, action: str) -> None:
     async with serving(interaction) as services:
-        caller = await _teacher(services, interaction)
+        caller = await teacher_or_tell(services, interaction)
         if caller is None:
             return
         where = channel.id if channel else interaction.channel_id

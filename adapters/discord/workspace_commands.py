@@ -9,12 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.access import (
-    TEACHERS_ONLY,
-    caller_or_tell,
-    can_manage,
-    teacher_check,
-)
+from adapters.discord.access import caller_or_tell, can_manage, teacher_or_tell
 from adapters.discord.components import forget_view
 from adapters.discord.context import Services, serving
 from adapters.discord.importing import read_upload
@@ -43,11 +38,8 @@ async def import_debate(interaction: discord.Interaction, file: discord.Attachme
 
 
 async def _import_debate(services: Services, interaction: discord.Interaction, file: discord.Attachment) -> None:
-    caller = await caller_or_tell(services, interaction)
+    caller = await teacher_or_tell(services, interaction)
     if caller is None:
-        return
-    if not await teacher_check(services, interaction, caller):
-        await tell(interaction, TEACHERS_ONLY)
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     result = await read_upload(file)
@@ -83,9 +75,7 @@ async def _settings(
         await tell(interaction, "Only members with Manage Server or Manage Channels can change who is a teacher.")
         return
     chosen = None if reset else str(teacher_role.id) if teacher_role else None
-    await services.workspaces.save_teacher_settings(
-        caller.workspace_id, TeacherSettings(chosen, current.teacher_users)
-    )
+    await services.workspaces.save_teacher_settings(caller.workspace_id, TeacherSettings(chosen, current.teacher_users))
     await tell(interaction, f"Teacher role set to <@&{chosen}>." if chosen else "Teacher role cleared.")
 
 
