@@ -12,7 +12,7 @@ from adapters.discord.replies import cut, safe
 from bot.content.model import Pack
 from bot.engine.script import Step, StepKind, option_letter
 from bot.engine.state import PlayerRecord
-from bot.presentation import StepCard, reveal_text, scoreboard_lines, shift_line, thread_title
+from bot.presentation import Section, StepCard, reveal_text, scoreboard_lines, shift_line, thread_title
 
 COLOUR = discord.Colour(0x5865F2)  # the same for both sides: colour must not signal a side
 TITLE_LIMIT, DESCRIPTION_LIMIT = 256, 4096
@@ -48,18 +48,27 @@ def option_labels(step: Step) -> list[str]:
 
 
 def step_embed(card: StepCard, step: Step, total_steps: int) -> discord.Embed:
-    blocks = [f"**{safe(s.heading)}**\n{safe(s.text)}" if s.heading else safe(s.text) for s in card.sections]
+    # Stance options are the buttons' own labels; other options are too long for buttons.
+    options = card.options if step.kind is not StepKind.STANCE else ()
+    return card_embed(card.title, card.sections, card.prompt, options, f"Step {step.index + 1} of {total_steps}")
+
+
+def card_embed(
+    title: str, sections: Sequence[Section], prompt: str | None, options: Sequence[str], footer: str
+) -> discord.Embed:
+    """A card as an embed: sections, then the prompt and lettered options (game steps and
+    daily-round cards alike)."""
+    blocks = [f"**{safe(s.heading)}**\n{safe(s.text)}" if s.heading else safe(s.text) for s in sections]
     tail: list[str] = []
-    if card.prompt:
-        tail.append(f"**{safe(card.prompt)}**")
-    if card.options and step.kind is not StepKind.STANCE:
-        tail.extend(f"**{option_letter(i)}.** {safe(text)}" for i, text in enumerate(card.options))
+    if prompt:
+        tail.append(f"**{safe(prompt)}**")
+    tail.extend(f"**{option_letter(i)}.** {safe(text)}" for i, text in enumerate(options))
     # The question and its options must survive: long turn texts give way first.
     tail_text = fit_blocks(tail, DESCRIPTION_LIMIT // 2 if blocks else DESCRIPTION_LIMIT, "\n")
     body = fit_blocks(blocks, DESCRIPTION_LIMIT - len(tail_text) - 2) if blocks else ""
     description = "\n\n".join(part for part in (body, tail_text) if part)
-    embed = discord.Embed(title=cut(safe(card.title), TITLE_LIMIT), description=description, colour=COLOUR)
-    embed.set_footer(text=f"Step {step.index + 1} of {total_steps}")
+    embed = discord.Embed(title=cut(safe(title), TITLE_LIMIT), description=description, colour=COLOUR)
+    embed.set_footer(text=footer)
     return embed
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import discord
 
-from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
+from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, card_embed
 from adapters.discord.replies import cut, safe
 from bot.engine.script import StepKind, option_letter
 from bot.round_presentation import PrivateCard, announcement_lines, summary_lines
@@ -60,16 +60,6 @@ def is_stance(view: PrivateView, card: PrivateCard) -> bool:
 
 
 def private_embed(view: PrivateView, card: PrivateCard) -> discord.Embed:
-    blocks = [f"**{safe(s.heading)}**\n{safe(s.text)}" if s.heading else safe(s.text) for s in card.sections]
-    tail: list[str] = []
-    if card.prompt:
-        tail.append(f"**{safe(card.prompt)}**")
-    if card.options and not is_stance(view, card):
-        tail.extend(f"**{option_letter(i)}.** {safe(text)}" for i, text in enumerate(card.options))
-    # As for game steps: the question and its options survive, long turn texts give way first.
-    tail_text = fit_blocks(tail, DESCRIPTION_LIMIT // 2 if blocks else DESCRIPTION_LIMIT, "\n")
-    body = fit_blocks(blocks, DESCRIPTION_LIMIT - len(tail_text) - 2) if blocks else ""
-    description = "\n\n".join(part for part in (body, tail_text) if part)
-    embed = discord.Embed(title=cut(safe(card.title), TITLE_LIMIT), description=description, colour=COLOUR)
-    embed.set_footer(text=f"Daily round {view.round.number} · only you can see this")
-    return embed
+    options = card.options if not is_stance(view, card) else ()
+    footer = f"Daily round {view.round.number} · only you can see this"
+    return card_embed(card.title, card.sections, card.prompt, options, footer)
