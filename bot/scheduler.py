@@ -103,13 +103,13 @@ class Scheduler:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
+            timeout = MAX_SLEEP_SECONDS
             try:
                 await self.tick()
-            except Exception:  # a database hiccup must not stop tomorrow's round
-                log.exception("the scheduler's tick failed")
-            wake_at = await self.rounds.next_wake(self.platform)
-            timeout = MAX_SLEEP_SECONDS
-            if wake_at is not None:
-                timeout = min(timeout, max(0.0, (wake_at - self.rounds.clock()).total_seconds()))
+                wake_at = await self.rounds.next_wake(self.platform)
+                if wake_at is not None:
+                    timeout = min(timeout, max(0.0, (wake_at - self.rounds.clock()).total_seconds()))
+            except Exception:  # a database or library hiccup must not stop tomorrow's round
+                log.exception("the scheduler's tick failed; trying again within %s s", MAX_SLEEP_SECONDS)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)

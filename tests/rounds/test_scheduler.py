@@ -7,6 +7,9 @@ import asyncio
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.content.library import Library
 from bot.schedule import Timing, parse_weekdays
 from bot.scheduler import Scheduler
 from bot.store.schedules import ScheduleSpec
@@ -213,3 +216,35 @@ async def test_moving_the_time_earlier_closes_the_open_round_when_the_next_posts
         assert [a.round.scheduled_for for a in presenter.announced] == [at(2026, 1, 5, 9, 0), at(2026, 1, 5, 18, 0)]
         (closed,) = presenter.summaries
         assert closed.round.number == 1 and closed.round.closed_at == at(2026, 1, 5, 18, 0)
+
+
+async def test_a_failing_tick_does_not_stop_the_loop(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    clock = ManualClock(at(2026, 1, 5, 8, 0))
+    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+        working = rounds.library_for
+        failures = 0
+
+        async def flaky_library(workspace_id: int) -> Library:
+            nonlocal failures
+            if failures == 0:
+                failures += 1
+                raise OSError("the library folder is unreadable")
+            return await working(workspace_id)
+
+        rounds.library_for = flaky_library
+        clock.now = at(2026, 1, 5, 9, 0)
+        scheduler.start()
+        try:
+            for _ in range(100):
+                if failures:
+                    break
+                await asyncio.sleep(0.02)
+            scheduler.poke()  # the next look succeeds
+            for _ in range(100):
+                if presenter.announced:
+                    break
+                await asyncio.sleep(0.02)
+            assert [a.round.number for a in presenter.announced] == [1]
+            assert "the scheduler's tick failed" in caplog.text
+        finally:
+            await scheduler.close()
