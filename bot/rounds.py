@@ -23,7 +23,7 @@ from bot.engine.script import Script
 from bot.engine.solo import Continued, Progress, SoloTransition, apply_solo, begin, build_round_script
 from bot.identity import Player, Venue
 from bot.round_summary import RoundSummary, streaks_at, summarise
-from bot.schedule import GRACE, ScheduleError, Timing, next_run_after
+from bot.schedule import GRACE, ScheduleError, Timing, decide_due_run, next_run_after
 from bot.service import utc_now
 from bot.store import games, leaderboards, round_results, rounds, schedules
 from bot.store.database import Database
@@ -182,9 +182,10 @@ class RoundService:
             current = await schedules.schedule_by_id(db, schedule.id)
             if current is None or current.paused or current.next_run_at != schedule.next_run_at:
                 return None  # changed or handled meanwhile (another process, an admin)
-            next_run = next_run_after(now, schedule.spec.timing)
-            if now - schedule.next_run_at > grace or not rotation:
-                why = "its debates are no longer in the library" if rotation == [] else "missed by more than the grace"
+            decision = decide_due_run(schedule.next_run_at, now, schedule.spec.timing, grace)
+            next_run = decision.next_run
+            if not decision.post_now or not rotation:
+                why = "missed by more than the grace" if not decision.post_now else "no debates left in the library"
                 log.warning("schedule %s: skipped the run due %s (%s)", schedule.id, schedule.next_run_at, why)
                 await schedules.set_next_run(db, schedule.id, next_run, schedule.rounds_posted)
                 return None

@@ -113,16 +113,19 @@ def next_run_after(moment: datetime, timing: Timing) -> datetime:
 
 
 @dataclass(frozen=True)
-class StartupDecision:
-    post_now: bool  # a missed run inside the grace window is posted once, at start
+class DueRunDecision:
+    post_now: bool  # a run late by no more than the grace window is posted, once
     next_run: datetime
 
 
-def on_start(stored_next_run: datetime, now: datetime, timing: Timing, grace: timedelta = GRACE) -> StartupDecision:
-    """After a restart: post a missed run only if it is recent, and never more than one."""
+def decide_due_run(
+    stored_next_run: datetime, now: datetime, timing: Timing, grace: timedelta = GRACE
+) -> DueRunDecision:
+    """What to do about the run stored for ``stored_next_run`` at ``now``: post it only if it is
+    recent (a restart or a stalled loop may have made it late), never more than one."""
     if stored_next_run > now:
-        return StartupDecision(False, stored_next_run)
-    return StartupDecision(now - stored_next_run <= grace, next_run_after(now, timing))
+        return DueRunDecision(False, stored_next_run)
+    return DueRunDecision(now - stored_next_run <= grace, next_run_after(now, timing))
 
 
 def daily_streak(played: Iterable[int], latest: int) -> int:

@@ -9,9 +9,9 @@ from bot.schedule import (
     ScheduleError,
     Timing,
     daily_streak,
+    decide_due_run,
     find_zone,
     next_run_after,
-    on_start,
     parse_time_of_day,
     parse_weekdays,
     weekdays_text,
@@ -62,13 +62,13 @@ def test_weekdays_only() -> None:
 def test_missed_run_inside_grace_is_posted_once_outside_is_skipped() -> None:
     timing = Timing(time(8, 0), "UTC", EVERY_DAY)
     stored = utc(2026, 5, 4, 8)
-    soon = on_start(stored, stored + timedelta(minutes=30), timing)
+    soon = decide_due_run(stored, stored + timedelta(minutes=30), timing)
     assert soon.post_now and soon.next_run == utc(2026, 5, 5, 8)
-    late = on_start(stored, stored + timedelta(hours=5), timing)
+    late = decide_due_run(stored, stored + timedelta(hours=5), timing)
     assert not late.post_now and late.next_run == utc(2026, 5, 5, 8)
-    days_down = on_start(stored, stored + timedelta(days=3, hours=1), timing)  # never a flood
+    days_down = decide_due_run(stored, stored + timedelta(days=3, hours=1), timing)  # never a flood
     assert not days_down.post_now and days_down.next_run == utc(2026, 5, 8, 8)
-    ahead = on_start(stored, stored - timedelta(hours=1), timing)
+    ahead = decide_due_run(stored, stored - timedelta(hours=1), timing)
     assert not ahead.post_now and ahead.next_run == stored
 
 
