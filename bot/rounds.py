@@ -340,7 +340,7 @@ async def _summary(db: aiosqlite.Connection, round_: Round) -> RoundSummary:
         round_.number,
         players,
         await round_results.prediction_results(db, round_),
-        await round_results.stance_pairs(db, round_),
+        (await games.stance_pairs(db, round_.game)).get(round_.thread_id, {}),
         streaks_at(finished, round_.number),
         await leaderboards.opted_out(db, round_.workspace_id),
     )

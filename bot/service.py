@@ -147,15 +147,5 @@ class GameService:
 
     async def stance_pairs(self, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
         """Per thread, each player's (before, after) stance option, for those who gave both."""
-        rows = await self.database.read(
-            """SELECT b.opens_thread AS thread, b.user_id, b.option AS before, a.option AS after
-               FROM stances b JOIN stances a
-                 ON a.game_id = b.game_id AND a.user_id = b.user_id AND a.closes_thread = b.opens_thread
-               JOIN games g ON g.id = b.game_id
-               WHERE b.game_id = ? AND g.workspace_id = ?""",
-            (ref.game_id, ref.workspace_id),
-        )
-        pairs: dict[str, dict[str, tuple[int, int]]] = {}
-        for row in rows:
-            pairs.setdefault(row["thread"], {})[row["user_id"]] = (row["before"], row["after"])
-        return pairs
+        async with self.database.transaction() as db:
+            return await games.stance_pairs(db, ref)

@@ -291,6 +291,22 @@ async def _stamp_questions(db: aiosqlite.Connection, ref: GameRef, before: GameS
         )
 
 
+async def stance_pairs(db: aiosqlite.Connection, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per thread, each player's (before, after) stance option, for those who gave both."""
+    async with db.execute(
+        """SELECT b.opens_thread AS thread, b.user_id, b.option AS before, a.option AS after
+           FROM stances b JOIN stances a
+             ON a.game_id = b.game_id AND a.user_id = b.user_id AND a.closes_thread = b.opens_thread
+           JOIN games g ON g.id = b.game_id
+           WHERE b.game_id = ? AND g.workspace_id = ?""",
+        (ref.game_id, ref.workspace_id),
+    ) as cursor:
+        pairs: dict[str, dict[str, tuple[int, int]]] = {}
+        async for row in cursor:
+            pairs.setdefault(row["thread"], {})[row["user_id"]] = (row["before"], row["after"])
+    return pairs
+
+
 async def running_games(db: aiosqlite.Connection) -> list[RunningGame]:
     """Every live game not yet ended, across workspaces: what a restart must resume (daily
     rounds have no timers of their own; the scheduler resumes them)."""

@@ -50,18 +50,6 @@ async def prediction_results(db: aiosqlite.Connection, round_: Round) -> list[Qu
         return [QuestionResult(*row) async for row in cursor]
 
 
-async def stance_pairs(db: aiosqlite.Connection, round_: Round) -> dict[str, tuple[int, int]]:
-    """Each player's (before, after) stance option, for those who gave both."""
-    async with db.execute(
-        """SELECT b.user_id, b.option AS before, a.option AS after
-           FROM stances b JOIN stances a ON a.game_id = b.game_id AND a.user_id = b.user_id
-                                        AND a.closes_thread = b.opens_thread
-           WHERE b.game_id = ?""",
-        (round_.game.game_id,),
-    ) as cursor:
-        return {row["user_id"]: (row["before"], row["after"]) async for row in cursor}
-
-
 async def finished_rounds(
     db: aiosqlite.Connection, schedule_id: int, up_to: int, user_id: str | None = None
 ) -> dict[str, set[int]]:
