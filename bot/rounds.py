@@ -83,7 +83,7 @@ class RoundService:
         self.database = database
         self.library_for = library_for  # the debates a workspace may use (shipped plus imported)
         self.clock = clock
-        self._packs: dict[str, Pack] = {}
+        self._packs = games.PackSnapshots(database)
 
     # --- schedules (teachers and admins) ---------------------------------------------------
 
@@ -305,12 +305,8 @@ class RoundService:
         return PrivateView(found, await self._pack(found), progress, note, streak=streak)
 
     async def _pack(self, round_: Round) -> Pack:
-        """The copy of the debate the round was opened with (copies never change)."""
-        digest = round_.pack_hash
-        if digest not in self._packs:
-            (body,) = await self.database.read("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
-            self._packs[digest] = Pack.model_validate_json(body["body"])
-        return self._packs[digest]
+        """The copy of the debate the round was opened with."""
+        return await self._packs.get(round_.pack_hash)
 
 
 def _started(script: Script, player: str, name: str) -> SoloTransition:

@@ -7,7 +7,6 @@ process carries on from exactly what players were told.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,7 +42,7 @@ class GameService:
     def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
         self.database = database
         self.clock = clock
-        self._packs: dict[str, Pack] = {}
+        self._packs = games.PackSnapshots(database)
         self._states = games.StateCache()
 
     async def workspace_id(self, platform: str, external_id: str) -> int:
@@ -112,13 +111,7 @@ class GameService:
         )
         if not rows:
             raise games.GameNotFound(f"no game {ref.game_id} in this workspace")
-        digest = rows[0]["pack_hash"]
-        if digest not in self._packs:
-            # The body is read only once per snapshot: presenters ask for the pack on every step.
-            (body,) = await self.database.read("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
-            assert hashlib.sha256(body["body"].encode()).hexdigest() == digest
-            self._packs[digest] = Pack.model_validate_json(body["body"])
-        return self._packs[digest]
+        return await self._packs.get(rows[0]["pack_hash"])
 
     async def set_thread(self, ref: GameRef, thread_ref: str) -> None:
         async with self.database.transaction() as db:

@@ -16,6 +16,7 @@ from bot.content.model import Pack
 from bot.engine.engine import Transition
 from bot.engine.script import Script
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
+from bot.store.database import Database
 
 _SCRIPT = TypeAdapter(Script)
 _SETTINGS = TypeAdapter(GameSettings)
@@ -136,6 +137,22 @@ async def insert_game(
         ],
     )
     return game_id
+
+
+class PackSnapshots:
+    """The stored copies of debates, by hash, each read and parsed once: a copy never changes,
+    and presenters ask for a game's pack on every step."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._packs: dict[str, Pack] = {}
+
+    async def get(self, digest: str) -> Pack:
+        if digest not in self._packs:
+            (body,) = await self.database.read("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
+            assert hashlib.sha256(body["body"].encode()).hexdigest() == digest
+            self._packs[digest] = Pack.model_validate_json(body["body"])
+        return self._packs[digest]
 
 
 @lru_cache(maxsize=512)
