@@ -151,5 +151,9 @@ def shift_line(title: str, pairs: Mapping[str, tuple[int, int]], min_respondents
         return f"{title}: fewer than {min_respondents} gave both stances (not shown, to keep stances private)"
     shifts = [stance_value(after) - stance_value(before) for before, after in pairs.values()]
     mean = sum(shifts) / len(shifts)
-    direction = "towards yes" if mean > 0 else "towards no" if mean < 0 else "no net change"
+    direction = shift_direction(mean)
     return f"{title}: {mean:+.2f} ({direction}; {len(shifts)} player{'s' if len(shifts) != 1 else ''})"
+
+
+def shift_direction(mean: float) -> str:
+    return "towards yes" if mean > 0 else "towards no" if mean < 0 else "no net change"

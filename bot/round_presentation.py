@@ -14,8 +14,8 @@ from enum import StrEnum
 from bot.engine.script import STANCE_VALUES, StepKind, option_letter
 from bot.engine.state import Phase
 from bot.leaderboards import Leaderboard
-from bot.presentation import Section, step_card, thread_title
-from bot.round_summary import PUBLIC_MIN_RESPONDENTS, Period, RoundSummary
+from bot.presentation import PUBLIC_MIN_RESPONDENTS, Section, shift_direction, step_card, thread_title
+from bot.round_summary import Period, RoundSummary
 from bot.rounds import Announcement, ClosedRound, PrivateView
 
 PLAY_LABEL = "Play today's round"
@@ -137,7 +137,7 @@ def _shift_line(summary: RoundSummary) -> str:
             f"Stance shift: fewer than {PUBLIC_MIN_RESPONDENTS} gave both stances (not shown, to keep stances private)."
         )
     mean = shift.net_shift
-    direction = "towards yes" if mean > 0 else "towards no" if mean < 0 else "no net change"
+    direction = shift_direction(mean)
     scale = max(STANCE_VALUES) - min(STANCE_VALUES)
     return f"Stance shift: {mean:+.2f} on a ±{scale} scale ({direction}; {shift.respondents} gave both stances)."
 

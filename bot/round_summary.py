@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.presentation import PUBLIC_MIN_RESPONDENTS  # as for class charts
 from bot.reports.shifts import measure_shift
 from bot.schedule import daily_streak
 from bot.store.round_results import PlayerResult, QuestionResult
 
-PUBLIC_MIN_RESPONDENTS = 3  # as for classroom charts: below this an average reveals a stance
 TOP_SCORES = 5
 
 
