@@ -50,6 +50,13 @@ CARD_LINES = [
 ]
 
 
+# The refusal's exact words, written out here rather than imported, so a changed message fails.
+TEACHERS_ONLY = (
+    "Only teachers can do that: members with Manage Server or Manage Channels, "
+    "or the teacher role set with /debate settings."
+)
+
+
 def card_text(lines: list[str] = CARD_LINES) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 

@@ -14,6 +14,7 @@ from bot.presentation import shift_line, thread_title
 from bot.reports.chart import chart_png
 from bot.reports.writer import game_report
 from tests.discord.harness import (
+    TEACHERS_ONLY,
     answer_ids,
     closes,
     host_id,
@@ -26,10 +27,6 @@ from tests.discord.harness import (
 )
 from tests.standins.discord_server import DiscordStandIn, FakeChannel, InteractionRecord, RecordedMessage
 
-TEACHERS_ONLY = (
-    "Only teachers can do that: members with Manage Server or Manage Channels, "
-    "or the teacher role set with /debate settings."
-)
 PLAYERS = ("alice", "dave", "erin")
 NAMES = ("Alice", "Dave", "Erin")
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}

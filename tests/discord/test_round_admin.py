@@ -10,7 +10,7 @@ import pytest
 
 from adapters.discord.round_render import timestamp
 from bot.identity import Player
-from tests.discord.harness import running_bot
+from tests.discord.harness import TEACHERS_ONLY, running_bot
 from tests.discord.rounds_harness import (
     DAY,
     FIRST_RUN,
@@ -29,10 +29,6 @@ from tests.discord.rounds_harness import (
 from tests.discord.test_hostile import forge
 from tests.standins.discord_server import DiscordStandIn
 
-TEACHERS_ONLY = (
-    "Only teachers can do that: members with Manage Server or Manage Channels, "
-    "or the teacher role set with /debate settings."
-)
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 NOT_RECOGNISED = "This button is not recognised any more; use the newest message in the thread."
 

@@ -8,6 +8,7 @@ from bot.content.text_input import MAX_CONTENT_BYTES
 from tests.discord.harness import (
     CARD_LINES,
     PACK_ID,
+    TEACHERS_ONLY,
     answer_ids,
     card_text,
     running_bot,
@@ -16,11 +17,6 @@ from tests.discord.harness import (
     the_game,
 )
 from tests.standins.discord_server import DiscordStandIn
-
-TEACHERS_ONLY = (
-    "Only teachers can do that: members with Manage Server or Manage Channels, "
-    "or the teacher role set with /debate settings."
-)
 
 
 async def test_import_with_errors_lists_them(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
