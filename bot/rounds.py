@@ -291,7 +291,7 @@ class RoundService:
                 return PrivateView(found, pack, shown, "This round has closed.", False, streak, closed=True)
             note = None
             if progress is None:
-                transition = _started(found.script, player.key, name)
+                transition = SoloTransition(begin(found.script, player.key, name))
                 await rounds.save_progress(db, found, transition, now)
                 progress = transition.progress
             if command is not None:
@@ -307,10 +307,6 @@ class RoundService:
     async def _pack(self, round_: Round) -> Pack:
         """The copy of the debate the round was opened with."""
         return await self._packs.get(round_.pack_hash)
-
-
-def _started(script: Script, player: str, name: str) -> SoloTransition:
-    return SoloTransition(begin(script, player, name))
 
 
 def _seed(schedule_id: int, number: int) -> int:
