@@ -85,6 +85,12 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
         await asyncio.sleep(0.02)
 
 
+async def start_game(bot: SlackBot, standin: SlackStandIn, slack: SlackDriver) -> GameRef:
+    """The teacher starts the test debate in the channel; the game once its first step is posted."""
+    await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
+    return await game_in(bot, standin)
+
+
 async def game_in(bot: SlackBot, standin: SlackStandIn, channel: str = CHANNEL) -> GameRef:
     workspace = await bot.games.workspace(standin.team_id)
     found: list[GameRef] = []

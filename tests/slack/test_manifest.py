@@ -17,7 +17,7 @@ from adapters.slack.routing import (
 )
 from tests.content.cards import VALID_CARD_LINES, card
 from tests.engine.helpers import ManualClock
-from tests.slack.harness import PACK_ID, TEACHER, answer_action, game_in, host_action, running_bot, settle
+from tests.slack.harness import TEACHER, answer_action, host_action, running_bot, settle, start_game
 from tests.slack.round_harness import MONDAY, move_to, open_round, press, round_id_of, top_level
 from tests.standins.slack_fixtures import Transport
 from tests.standins.slack_server import SlackStandIn
@@ -69,8 +69,7 @@ async def test_the_bot_calls_only_methods_its_scopes_allow(
         await s.wait_for(lambda: s.calls_to("views.push"))
         await move_to(bot, s, clock, MONDAY.replace(day=6, hour=10))
         await s.wait_for(lambda: len(top_level(s)) == 3)
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 0), user="U1")
         await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
         await slack.slash("/debate", "end", user=TEACHER)

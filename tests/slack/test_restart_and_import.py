@@ -21,6 +21,7 @@ from tests.slack.harness import (
     open_bot,
     running_bot,
     small_pack,
+    start_game,
     step_message,
 )
 from tests.standins.slack_fixtures import Transport, drive_bolt_app
@@ -33,8 +34,7 @@ async def test_an_old_button_counts_after_a_restart(
     s = slack_standin
     database = tmp_path / "db.sqlite3"
     async with running_bot(s, database, slack_transport) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 1), user="U1")
         await s.wait_for(lambda: s.ephemerals_for("U1"))
         question = await step_message(bot, s, ref, 0)

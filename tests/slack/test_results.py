@@ -21,13 +21,12 @@ from bot.store.games import GameRef
 from tests.content.cards import VALID_CARD_LINES
 from tests.slack.harness import (
     CHANNEL,
-    PACK_ID,
     TEACHER,
-    game_in,
     library_of,
     running_bot,
     settle,
     small_pack,
+    start_game,
     thread_of,
 )
 from tests.standins.slack_fixtures import Transport
@@ -96,8 +95,7 @@ async def test_teacher_gets_files_privately_and_shares_only_the_aggregate(
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
     shipped = library_of(small_pack(loud_pack_lines()))
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, shipped=shipped) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await play(bot, ref)
         await settle(bot, s)
         thread = await thread_of(bot, ref)
@@ -195,8 +193,7 @@ async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, tm
         assert (await ask("12 names please")).startswith("I don't understand `please`")
         assert (await ask("9" * 30)).startswith("I don't understand")  # no overflow in SQLite
 
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await play(bot, ref, to_end=False, steps=6)  # still running: results so far
         assert (await service.load(ref)).status is not Status.ENDED
 
@@ -254,8 +251,7 @@ async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, tm
 async def test_a_failed_upload_is_reported_to_the_teacher(slack_standin: SlackStandIn, tmp_path: Path) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", "http") as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        await game_in(bot, s)
+        await start_game(bot, s, slack)
         s.inject_error("files.completeUploadExternal", "not_in_channel")
         earlier = len(s.responses_for(TEACHER))
         await slack.slash("/debate", "results", user=TEACHER)

@@ -31,6 +31,7 @@ from tests.slack.harness import (
     running_bot,
     settle,
     small_pack,
+    start_game,
     step_message,
     thread_of,
     visible_markup,
@@ -128,8 +129,7 @@ async def test_double_click_and_click_after_close(
 ) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 2), user="U1")
         await slack.click(answer_action(ref, 0, 2), user="U1")  # a double click
         await s.wait_for(lambda: len(s.ephemerals_for("U1")) == 2)
@@ -162,8 +162,7 @@ async def test_answer_counts_are_redrawn_at_a_bounded_rate(slack_standin: SlackS
     s = slack_standin
     interval = 1.5
     async with running_bot(s, tmp_path / "db.sqlite3", "http", count_interval=interval) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         started = time.monotonic()
         for player in ("U1", "U2", "U3", "U4", "U5"):
             await slack.click(answer_action(ref, 0, 0), user=player)
@@ -188,8 +187,7 @@ async def test_markup_in_content_and_names_is_escaped(
     lines[3] = "Bike lanes empty shops <!channel>: customers who drive cannot park."
     pack = small_pack(lines)
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, shipped=library_of(pack)) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 0), user="U9")
         await s.wait_for(lambda: s.ephemerals_for("U9"))
         await slack.slash("/debate", "end", user=TEACHER)
@@ -209,8 +207,7 @@ async def test_markup_in_content_and_names_is_escaped(
 async def test_forget_me(slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 0), user="U1")
         await s.wait_for(lambda: s.ephemerals_for("U1"))
         await slack.slash("/debate", "next", user=TEACHER)  # close it: the answer is now on record
@@ -257,8 +254,7 @@ async def test_a_failure_after_the_ack_is_logged_not_lost(
 ) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", "http") as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         s.inject_error("chat.update", "internal_error")  # redrawing the count fails
         clicked = await slack.click(answer_action(ref, 0, 0), user="U1")
         assert clicked.acked
@@ -278,8 +274,7 @@ async def test_a_button_from_another_workspace_opens_nothing(
 ) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         target = s.find_action(answer_action(ref, 0, 0))
         payload = slack.payloads.block_actions(answer_action(ref, 0, 0), user="U1", target=target)
         payload["team"] = {"id": "T0OTHER", "domain": "other"}  # the same game id, in another team
@@ -295,8 +290,7 @@ async def test_a_confirmation_slack_refuses_goes_through_the_response_url(
 ) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         s.inject_error("chat.postEphemeral", "user_not_in_channel")
         await slack.click(answer_action(ref, 0, 4), user="U2")
         [confirmation] = await s.wait_for(lambda: s.responses_for("U2"))

@@ -15,6 +15,7 @@ from tests.slack.harness import (
     host_action,
     running_bot,
     settle,
+    start_game,
 )
 from tests.standins.slack_fixtures import Transport
 from tests.standins.slack_server import SlackStandIn
@@ -50,8 +51,7 @@ async def test_pause_resume_skip_end_and_results(
 ) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        ref = await game_in(bot, s)
+        ref = await start_game(bot, s, slack)
         service = bot.games.service
 
         await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
@@ -96,6 +96,5 @@ async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, tmp
         assert reply.text.startswith("I can't post in this channel (not_in_channel)")
         workspace = await bot.games.workspace(s.team_id)
         assert await bot.games.service.live_game_at(workspace, CHANNEL) is None  # free for a new start
-        await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
-        await game_in(bot, s)
+        await start_game(bot, s, slack)
     s.assert_clean()
