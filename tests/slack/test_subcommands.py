@@ -98,3 +98,16 @@ async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, tmp
         assert await bot.games.service.live_game_at(workspace, CHANNEL) is None  # free for a new start
         await start_game(bot, s, slack)
     s.assert_clean()
+
+
+async def test_a_daily_rounds_mode_cannot_be_chosen_for_a_live_game(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+    s = slack_standin
+    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+        await slack.slash("/debate", f"start {PACK_ID} self-paced", user=TEACHER)
+        await slack.slash("/debate", f"start {PACK_ID} timed", user=TEACHER)
+        refused, started = await s.wait_for(lambda: s.responses_for(TEACHER) if len(s.responses_for(TEACHER)) == 2 else None)
+        assert refused.text.startswith("`self-paced` is one argument too many.")
+        ref = await game_in(bot, s)
+        assert (await bot.games.service.load(ref)).settings.mode.value == "timed"
+        assert started.text
+    s.assert_clean()
