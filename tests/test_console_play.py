@@ -88,3 +88,9 @@ def test_every_shipped_debate_plays_through(tmp_path: Path) -> None:
         result = run_play(tmp_path, "2\n" * 80, pack, "--seed", "9")
         assert result.returncode == 0, (pack, result.stderr[-2000:])
         assert "FINAL SCOREBOARD" in result.stdout
+
+
+def test_the_daily_rounds_mode_is_not_a_choice_for_a_live_game(tmp_path: Path) -> None:
+    result = run_play(tmp_path, "", "--mode", "self-paced")
+    assert result.returncode == 2
+    assert "invalid choice: 'self-paced'" in result.stderr
