@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.content.library import load_library
 from bot.engine.commands import Advanced, PlayerAnswered
 from bot.engine.state import GameSettings, Phase
+from bot.games.service import GameService
 from bot.identity import Player, Venue
-from bot.service import GameService
 from bot.store.database import Database
 
 

@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.content.library import Library, load_library
 from bot.identity import Player, Venue
-from bot.leaderboards import LeaderboardService
-from bot.round_presentation import Action, private_card
-from bot.round_summary import Period
-from bot.rounds import RoundService
-from bot.schedule import Timing
-from bot.scheduler import Scheduler
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.presentation import Action, private_card
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import RoundService
+from bot.rounds.summary import Period
+from bot.rounds.timing import Timing
 from bot.store.database import Database
 from bot.store.schedules import ScheduleSpec
 

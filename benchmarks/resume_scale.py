@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 CHILD = """
 import asyncio, resource, sys, time
 from pathlib import Path
-from bot.runner import GameRunner
-from bot.service import GameService
+from bot.games.runner import GameRunner
+from bot.games.service import GameService
 from bot.store.database import Database
 
 class Quiet:
@@ -64,8 +64,8 @@ asyncio.run(main(Path(sys.argv[1]), sys.argv[2] == "1"))
 async def make_games(path: Path, count: int) -> None:
     from bot.content.library import load_library
     from bot.engine.state import GameSettings, Mode
+    from bot.games.service import GameService
     from bot.identity import Player, Venue
-    from bot.service import GameService
     from bot.store.database import Database
 
     async with Database.open(path) as database:

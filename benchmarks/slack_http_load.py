@@ -33,8 +33,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
+from adapters.slack.buttons import ANSWER_ACTION
 from adapters.slack.entry import EVENTS_PATH, serve_http
-from adapters.slack.routing import ANSWER_ACTION
 from bot.content.library import load_library
 from bot.store.database import Database
 from tests.standins.slack_drivers import HttpDriver, SlackPayloads, sign

@@ -1,5 +1,5 @@
 """Workspace-level operations adapters share: teachers, the workspace's library, a player's
-data. Each is one transaction. (Leaderboards rank daily rounds: ``bot.rounds``.)"""
+data. Each is one transaction. (Leaderboards rank daily rounds: ``bot.rounds.service``.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.content.library import Library
 from bot.content.model import Pack
-from bot.service import utc_now
+from bot.games.service import utc_now
 from bot.store import workspaces
 from bot.store.database import Database
 from bot.store.workspaces import TeacherSettings

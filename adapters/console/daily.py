@@ -19,12 +19,12 @@ from adapters.console.play import LineReader
 from adapters.console.presenter import WIDTH, wrap
 from bot.content.library import Library
 from bot.content.model import Pack
+from bot.games.service import utc_now
 from bot.identity import Player, Venue
-from bot.round_presentation import Action, PrivateCard, announcement_lines, private_card, summary_lines
-from bot.rounds import Announcement, ClosedRound, RoundService
-from bot.schedule import Timing
-from bot.scheduler import Scheduler
-from bot.service import utc_now
+from bot.rounds.presentation import Action, PrivateCard, announcement_lines, private_card, summary_lines
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import Announcement, ClosedRound, RoundService
+from bot.rounds.timing import Timing
 from bot.store.database import Database
 from bot.store.schedules import ScheduleSpec
 

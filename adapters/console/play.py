@@ -19,10 +19,10 @@ from bot.content.model import Pack
 from bot.engine.commands import Advanced, Ended, PlayerAnswered
 from bot.engine.script import StepKind
 from bot.engine.state import GameSettings, Phase, Status
+from bot.games.presentation import shift_line, thread_title
+from bot.games.runner import GameRunner
+from bot.games.service import GameService
 from bot.identity import Player, Venue
-from bot.presentation import shift_line, thread_title
-from bot.runner import GameRunner
-from bot.service import GameService
 from bot.store.database import Database
 from bot.store.games import GameRef
 

@@ -9,8 +9,8 @@ from bot.content.model import Pack
 from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep
 from bot.engine.script import StepKind, option_letter
 from bot.engine.state import GameState
-from bot.presentation import StepCard, reveal_text, scoreboard_lines, step_card
-from bot.service import GameService
+from bot.games.presentation import StepCard, reveal_text, scoreboard_lines, step_card
+from bot.games.service import GameService
 from bot.store.games import GameRef
 
 WIDTH = 78

@@ -9,7 +9,7 @@ from typing import Any
 from discord import app_commands
 
 from adapters.discord.access import PLATFORM
-from adapters.discord.components import DYNAMIC_ITEMS
+from adapters.discord.buttons import DYNAMIC_ITEMS
 from adapters.discord.context import RebuttalBot, Services
 from adapters.discord.game_commands import game_commands
 from adapters.discord.leaderboard_commands import leaderboard_groups
@@ -19,11 +19,11 @@ from adapters.discord.round_presenter import DiscordRoundPresenter
 from adapters.discord.schedule_commands import schedule_group
 from adapters.discord.workspace_commands import workspace_commands
 from bot.content.library import Library, load_library
-from bot.leaderboards import LeaderboardService
-from bot.rounds import RoundService
-from bot.runner import GameRunner
-from bot.scheduler import Scheduler
-from bot.service import GameService, utc_now
+from bot.games.runner import GameRunner
+from bot.games.service import GameService, utc_now
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import RoundService
 from bot.store.database import Database
 from bot.workspaces import WorkspaceService
 

@@ -18,12 +18,12 @@ from discord import app_commands
 
 from adapters.discord.locks import KeyedLocks
 from adapters.discord.replies import NO_MENTIONS
+from bot.games.runner import GameRunner
+from bot.games.service import GameService
 from bot.health import heartbeat, record_heartbeat
-from bot.leaderboards import LeaderboardService
-from bot.rounds import RoundService
-from bot.runner import GameRunner
-from bot.scheduler import Scheduler
-from bot.service import GameService
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import RoundService
 from bot.workspaces import WorkspaceService
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.engine.state import Phase, Status
-from bot.service import GameService
+from bot.games.service import GameService
 from bot.store.games import GameRef
 
 log = logging.getLogger(__name__)

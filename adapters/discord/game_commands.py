@@ -9,7 +9,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from adapters.discord import plays
+from adapters.discord import interactions
 from adapters.discord.access import PLATFORM, TEACHERS_ONLY, NotInServer, caller_of, teacher_check
 from adapters.discord.context import Services, serving
 from adapters.discord.replies import safe, tell
@@ -121,23 +121,23 @@ async def _start(
 
 
 async def next_step(interaction: discord.Interaction) -> None:
-    await plays.control_game(interaction, None, "next")
+    await interactions.control_game(interaction, None, "next")
 
 
 async def pause(interaction: discord.Interaction) -> None:
-    await plays.control_game(interaction, None, "pause")
+    await interactions.control_game(interaction, None, "pause")
 
 
 async def resume(interaction: discord.Interaction) -> None:
-    await plays.control_game(interaction, None, "resume")
+    await interactions.control_game(interaction, None, "resume")
 
 
 async def skip(interaction: discord.Interaction) -> None:
-    await plays.control_game(interaction, None, "skip")
+    await interactions.control_game(interaction, None, "skip")
 
 
 async def end(interaction: discord.Interaction) -> None:
-    await plays.control_game(interaction, None, "end")
+    await interactions.control_game(interaction, None, "end")
 
 
 def game_commands() -> list[app_commands.Command[app_commands.Group, ..., None]]:

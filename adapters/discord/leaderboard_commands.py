@@ -12,8 +12,8 @@ from discord import app_commands
 from adapters.discord.access import caller_or_tell, teacher_or_tell
 from adapters.discord.context import serving
 from adapters.discord.replies import listing, safe, tell
-from bot.round_presentation import leaderboard_lines
-from bot.round_summary import Period
+from bot.rounds.presentation import leaderboard_lines
+from bot.rounds.summary import Period
 
 OPTED_OUT = (
     "You're off the leaderboards in this server: your name won't be listed or named in round "

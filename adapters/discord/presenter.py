@@ -12,15 +12,15 @@ from collections.abc import Sequence
 
 import discord
 
-from adapters.discord.components import paused_view, step_view
+from adapters.discord.buttons import paused_view, step_view
 from adapters.discord.counter import AnswerCounter, answered_text
 from adapters.discord.render import option_labels, results_embed, scoreboard_embed, step_embed
 from adapters.discord.replies import NO_MENTIONS
 from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase
-from bot.presentation import step_card
-from bot.service import GameService
+from bot.games.presentation import step_card
+from bot.games.service import GameService
 from bot.store.games import GameRef
 
 log = logging.getLogger(__name__)

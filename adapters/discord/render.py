@@ -12,7 +12,7 @@ from adapters.discord.replies import cut, safe
 from bot.content.model import Pack
 from bot.engine.script import Step, StepKind, option_letter
 from bot.engine.state import PlayerRecord
-from bot.presentation import Section, StepCard, reveal_text, scoreboard_lines, shift_line, thread_title
+from bot.games.presentation import Section, StepCard, reveal_text, scoreboard_lines, shift_line, thread_title
 
 COLOUR = discord.Colour(0x5865F2)  # the same for both sides: colour must not signal a side
 TITLE_LIMIT, DESCRIPTION_LIMIT = 256, 4096

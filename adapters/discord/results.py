@@ -26,11 +26,11 @@ from discord import app_commands
 
 from adapters.discord.access import TEACHERS_ONLY, NotInServer, caller_of, teacher_check
 from adapters.discord.context import Services, serving
-from adapters.discord.plays import NO_GAME
+from adapters.discord.interactions import NO_GAME
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
 from bot.engine.state import Phase, Status
-from bot.presentation import shift_line, thread_title
+from bot.games.presentation import shift_line, thread_title
 from bot.reports.chart import chart_png
 from bot.reports.game_report import GameReport
 from bot.reports.writer import chart_file_name, game_report, report_files

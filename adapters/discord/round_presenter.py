@@ -1,4 +1,4 @@
-"""Posting daily rounds in their channel, for ``bot.scheduler.Scheduler``.
+"""Posting daily rounds in their channel, for ``bot.rounds.scheduler.Scheduler``.
 
 Messages are addressed by id through partial objects, as for games: nothing here depends on
 discord.py's cache. Failures propagate (the scheduler logs them and retries on its next
@@ -12,9 +12,9 @@ import logging
 import discord
 
 from adapters.discord.replies import NO_MENTIONS
-from adapters.discord.round_components import play_view
+from adapters.discord.round_interactions import play_view
 from adapters.discord.round_render import announcement_embed, summary_embed
-from bot.rounds import Announcement, ClosedRound
+from bot.rounds.service import Announcement, ClosedRound
 
 log = logging.getLogger(__name__)
 

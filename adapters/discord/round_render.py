@@ -1,5 +1,5 @@
 """Daily rounds laid out as embeds: the public announcement and summary, and a player's
-private card. All wording comes from ``bot.round_presentation``; here it is only escaped,
+private card. All wording comes from ``bot.rounds.presentation``; here it is only escaped,
 cut to Discord's limits and arranged, with every section in the same style (as for games),
 so neither side looks more prominent than the other."""
 
@@ -13,8 +13,8 @@ import discord
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, card_embed
 from adapters.discord.replies import cut, safe
 from bot.engine.script import StepKind, option_letter
-from bot.round_presentation import PrivateCard, announcement_lines, summary_lines
-from bot.rounds import Announcement, ClosedRound, PrivateView
+from bot.rounds.presentation import PrivateCard, announcement_lines, summary_lines
+from bot.rounds.service import Announcement, ClosedRound, PrivateView
 
 CLOSED_NOTE = "This round has closed; the results are in the summary below."
 

@@ -21,8 +21,8 @@ from adapters.discord.context import serving
 from adapters.discord.replies import listing, safe, tell
 from adapters.discord.round_render import timestamp
 from bot.identity import Venue
-from bot.rounds import RoundError
-from bot.schedule import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
+from bot.rounds.service import RoundError
+from bot.rounds.timing import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
 from bot.store.schedules import Schedule, ScheduleSpec
 
 ZONE_CHOICES = 25

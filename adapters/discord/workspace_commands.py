@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.access import caller_or_tell, can_manage, teacher_or_tell
-from adapters.discord.components import forget_view
+from adapters.discord.buttons import forget_view
 from adapters.discord.context import Services, serving
 from adapters.discord.importing import read_upload
 from adapters.discord.replies import listing, safe, tell

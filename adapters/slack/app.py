@@ -17,15 +17,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.library import Library, load_library
-from bot.leaderboards import LeaderboardService
-from bot.rounds import RoundService
-from bot.runner import GameRunner
-from bot.scheduler import Scheduler
-from bot.service import GameService, utc_now
+from bot.games.runner import GameRunner
+from bot.games.service import GameService, utc_now
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import RoundService
 from bot.store.database import Database
 from bot.workspaces import WorkspaceService
 
-from . import commands, importing, interactions, results, round_actions
+from . import commands, importing, interactions, results, round_interactions
 from .context import PLATFORM, SlackGames, random_seed
 from .presenter import SlackPresenter
 from .round_presenter import SlackRoundPresenter
@@ -88,7 +88,7 @@ def build_app(
     interactions.register(app, games)
     importing.register(app, games)
     results.register(app, games)
-    round_actions.register(app, games)
+    round_interactions.register(app, games)
 
     @app.error
     async def log_failure(error: Exception, body: dict[str, Any]) -> None:

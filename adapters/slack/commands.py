@@ -15,12 +15,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.store.workspaces import TeacherSettings
 
-from . import blocks
+from . import render
+from .buttons import Control
 from .context import USER_ID, SlackGames, SlashRequest, after_ack
+from .game_commands import start_game
 from .results import send_results
-from .routing import Control
 from .schedule_commands import leaderboard_command, schedule_command, season_command
-from .starting import start_game
 
 USAGE = "\n".join(
     [
@@ -68,7 +68,7 @@ async def _debate(games: SlackGames, body: dict[str, Any], respond: AsyncRespond
     )
     handler = SUBCOMMANDS.get(name)
     if handler is None:
-        reply: str | None = f"Unknown subcommand `{blocks.escape(name)}`.\n{USAGE}"
+        reply: str | None = f"Unknown subcommand `{render.escape(name)}`.\n{USAGE}"
     elif name in NO_ARGUMENTS and request.args:
         reply = f"`{name}` takes no arguments.\n{USAGE}"
     else:
@@ -101,7 +101,7 @@ def _control(control: Control) -> Subcommand:
 
 async def _library(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:
     library = await games.workspaces.library(request.workspace_id)
-    lines = [f"• `{blocks.escape(pack.id)}` — {blocks.escape(pack.question)}" for pack in library.packs.values()]
+    lines = [f"• `{render.escape(pack.id)}` — {render.escape(pack.question)}" for pack in library.packs.values()]
     return "*Debates you can start* (`/debate start <id>`):\n" + "\n".join(sorted(lines))
 
 
@@ -138,14 +138,14 @@ def _user_id(args: tuple[str, ...]) -> str | None:
 
 
 async def _forget_me(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> None:
-    await respond(text="Forget your answers and scores here?", blocks=blocks.forget_confirmation(request.user))
+    await respond(text="Forget your answers and scores here?", blocks=render.forget_confirmation(request.user))
     return None
 
 
 async def _import(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str | None:
     if not await games.is_teacher(request.workspace_id, request.user):
         return "Only teachers can import debates."
-    await games.client.views_open(trigger_id=request.trigger_id, view=blocks.import_modal(request.channel))
+    await games.client.views_open(trigger_id=request.trigger_id, view=render.import_modal(request.channel))
     return None
 
 

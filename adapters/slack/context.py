@@ -19,17 +19,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine.commands import Advanced, Command, Ended, Paused, Resumed, Skipped
-from bot.leaderboards import LeaderboardService
-from bot.rounds import RoundService
-from bot.runner import GameRunner
-from bot.scheduler import Scheduler
-from bot.service import GameService, Outcome
+from bot.games.runner import GameRunner
+from bot.games.service import GameService, Outcome
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import RoundService
 from bot.store.games import GameRef
 from bot.workspaces import WorkspaceService
 
-from . import blocks
+from . import render
+from .buttons import Control
 from .presenter import SlackPresenter
-from .routing import Control
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class SlackGames:
         if outcome.duplicate:
             return outcome
         if outcome.reply:
-            await reply(blocks.escape(outcome.reply))
+            await reply(render.escape(outcome.reply))
         await self.runner.present(ref, outcome)
         return outcome
 

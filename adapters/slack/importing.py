@@ -17,9 +17,9 @@ from bot.content.errors import ContentError
 from bot.content.model import Pack
 from bot.content.pack_files import parse_pack
 
-from . import blocks
+from . import render
+from .buttons import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
 from .context import SlackGames, after_ack
-from .routing import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
 
 SOURCE = "pasted text"
 SHOWN_PROBLEMS = 8  # more would not fit under the text box
@@ -82,6 +82,6 @@ async def _add(games: SlackGames, body: dict[str, Any], view: dict[str, Any], pa
         return
     await games.workspaces.add_pack(workspace_id, pack, user)
     await reply(
-        f"Added `{blocks.escape(pack.id)}` — {blocks.escape(pack.question)} — to this workspace. "
-        f"Start it with `/debate start {blocks.escape(pack.id)}`."
+        f"Added `{render.escape(pack.id)}` — {render.escape(pack.question)} — to this workspace. "
+        f"Start it with `/debate start {render.escape(pack.id)}`."
     )

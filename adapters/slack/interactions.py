@@ -16,9 +16,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.engine.commands import PlayerAnswered
 from bot.store.games import GameNotFound, GameRef
 
-from . import blocks
+from . import render
+from .buttons import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, AnswerButton, HostButton
 from .context import SlackGames, after_ack
-from .routing import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, AnswerButton, HostButton
 
 log = logging.getLogger(__name__)
 
@@ -97,4 +97,4 @@ async def _forget_me(games: SlackGames, body: dict[str, Any], respond: AsyncResp
         return
     deleted = await games.workspaces.forget_player(await games.workspace(body["team"]["id"]), user)
     text = f"Done: {deleted} record{'s' if deleted != 1 else ''} of your answers and scores deleted here."
-    await respond(text=blocks.escape(text), replace_original=True)
+    await respond(text=render.escape(text), replace_original=True)

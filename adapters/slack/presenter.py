@@ -19,13 +19,13 @@ from bot.content.model import Pack
 from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase, Status
-from bot.presentation import reveal_text, scoreboard_lines, shift_line, step_card, thread_title
-from bot.service import GameService
+from bot.games.presentation import reveal_text, scoreboard_lines, shift_line, step_card, thread_title
+from bot.games.service import GameService
 from bot.store.games import GameRef
 
-from . import blocks
-from .routing import ThreadRef
-from .throttle import CountThrottle
+from . import render
+from .buttons import ThreadRef
+from .counter import CountThrottle
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ class SlackPresenter:
         """Post the game's parent message and store it as the game's thread."""
         posted = await self.client.chat_postMessage(
             channel=channel,
-            text=blocks.escape(f"Rebuttal debate: {question}"),
-            blocks=blocks.parent_blocks(ref.game_id, question, host, "running"),
+            text=render.escape(f"Rebuttal debate: {question}"),
+            blocks=render.parent_blocks(ref.game_id, question, host, "running"),
         )
         thread = ThreadRef(channel, str(posted["ts"]))
         await self.service.set_thread(ref, str(thread))
@@ -89,8 +89,8 @@ class SlackPresenter:
         posted = await self.client.chat_postMessage(
             channel=thread.channel,
             thread_ts=thread.ts,
-            text=blocks.step_text(card),
-            blocks=blocks.open_step_blocks(ref.game_id, index, card, answered=0),
+            text=render.step_text(card),
+            blocks=render.open_step_blocks(ref.game_id, index, card, answered=0),
         )
         await self.service.record_message(ref, index, str(posted["ts"]))
 
@@ -98,14 +98,14 @@ class SlackPresenter:
         self.counts.closed(ref, effect.step)
         step = state.script.steps[effect.step]
         card = step_card(pack, step)
-        shown = blocks.revealed_step_blocks(card, reveal_text(step, effect.tally, effect.correct_option))
+        shown = render.revealed_step_blocks(card, reveal_text(step, effect.tally, effect.correct_option))
         ts = await self.service.message_of(ref, effect.step)
         if ts is None:  # the question was never posted (a crash between commit and post)
             await self.client.chat_postMessage(
-                channel=thread.channel, thread_ts=thread.ts, text=blocks.step_text(card), blocks=shown
+                channel=thread.channel, thread_ts=thread.ts, text=render.step_text(card), blocks=shown
             )
             return
-        await self.client.chat_update(channel=thread.channel, ts=ts, text=blocks.step_text(card), blocks=shown)
+        await self.client.chat_update(channel=thread.channel, ts=ts, text=render.step_text(card), blocks=shown)
 
     async def _redraw_count(self, ref: GameRef, index: int) -> None:
         async with self._lock(ref):
@@ -120,20 +120,20 @@ class SlackPresenter:
             await self.client.chat_update(
                 channel=thread.channel,
                 ts=ts,
-                text=blocks.step_text(card),
-                blocks=blocks.open_step_blocks(ref.game_id, index, card, answered=len(state.answers)),
+                text=render.step_text(card),
+                blocks=render.open_step_blocks(ref.game_id, index, card, answered=len(state.answers)),
             )
 
     async def _note(self, thread: ThreadRef, text: str) -> None:
-        await self.client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=blocks.escape(text))
+        await self.client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=render.escape(text))
 
     async def _redraw_parent(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
         status = {Status.RUNNING: "running", Status.PAUSED: "paused", Status.ENDED: "ended"}[state.status]
         await self.client.chat_update(
             channel=thread.channel,
             ts=thread.ts,
-            text=blocks.escape(f"Rebuttal debate: {pack.question}"),
-            blocks=blocks.parent_blocks(ref.game_id, pack.question, state.host, status),
+            text=render.escape(f"Rebuttal debate: {pack.question}"),
+            blocks=render.parent_blocks(ref.game_id, pack.question, state.host, status),
         )
 
     async def _game_over(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
@@ -143,6 +143,6 @@ class SlackPresenter:
             channel=thread.channel,
             thread_ts=thread.ts,
             text="Final scoreboard",
-            blocks=blocks.scoreboard_blocks(scoreboard_lines(state.players), shifts),
+            blocks=render.scoreboard_blocks(scoreboard_lines(state.players), shifts),
         )
         await self._redraw_parent(ref, thread, pack, state)

@@ -8,7 +8,7 @@ private note with one button that posts, in the game's thread, only the anonymou
 aggregate: the chart and each thread's shift line (respondent count and net shift).
 
 The adapter only delivers: the report, its files and the chart come from ``bot.reports``,
-the shift lines from ``bot.presentation``. Everything happens after the ack; the files are
+the shift lines from ``bot.games.presentation``. Everything happens after the ack; the files are
 drawn in a worker thread so the chart never holds up other requests' acks.
 """
 
@@ -22,17 +22,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.presentation import shift_line, thread_title
+from bot.games.presentation import shift_line, thread_title
 from bot.reports.chart import chart_png
 from bot.reports.game_report import GameReport
 from bot.reports.writer import game_report, report_files
 from bot.store.database import Database
 from bot.store.games import GameRef, claim_event
 
-from . import blocks
+from . import render
+from .buttons import SHARE_ACTION, ShareButton, ThreadRef
 from .context import SlackGames, SlashRequest, after_ack
 from .interactions import click_event_id
-from .routing import SHARE_ACTION, ShareButton, ThreadRef
 
 PRIVATE_FORMATS = ("csv", "png")
 NAMES_WORDS = {"names", "--names"}
@@ -59,7 +59,7 @@ def parse_results(args: tuple[str, ...]) -> ResultsChoice | str:
         elif word.lower() in NAMES_WORDS and not names:
             names = True
         else:
-            return f"I don't understand `{blocks.escape(word)}` there. {USAGE}"
+            return f"I don't understand `{render.escape(word)}` there. {USAGE}"
     return ResultsChoice(game_id, names)
 
 
@@ -135,18 +135,18 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
         await games.client.files_upload_v2(
             channel=dm,
             file_uploads=[{"file": _as_bytes(data), "filename": name, "title": name} for name, data in files.items()],
-            initial_comment=blocks.escape(
+            initial_comment=render.escape(
                 f"Results of game {ref.game_id} — {report.pack.question} ({report.status}). Students appear as {who}."
             ),
         )
     except SlackClientError as error:
-        return f"I couldn't send you the files ({blocks.escape(_error_name(error))}). Please try again."
-    names = ", ".join(f"`{blocks.escape(name)}`" for name in files)
+        return f"I couldn't send you the files ({render.escape(_error_name(error))}). Please try again."
+    names = ", ".join(f"`{render.escape(name)}`" for name in files)
     note = (
-        f"I sent you the results of game {ref.game_id} ({blocks.escape(report.pack.question)}) "
+        f"I sent you the results of game {ref.game_id} ({render.escape(report.pack.question)}) "
         f"by direct message: {names}. Students appear as {who}."
     )
-    await respond(text=note, blocks=blocks.results_note_blocks(note, ref.game_id))
+    await respond(text=note, blocks=render.results_note_blocks(note, ref.game_id))
     return None
 
 
@@ -186,8 +186,8 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
         await games.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
-            text=blocks.escape(f"How opinions moved: {pack.question}"),
-            blocks=blocks.class_summary_blocks(pack.question, shifts),
+            text=render.escape(f"How opinions moved: {pack.question}"),
+            blocks=render.class_summary_blocks(pack.question, shifts),
         )
         await games.client.files_upload_v2(
             channel=channel,
@@ -198,7 +198,7 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
             alt_txt="Each thread's share of students for yes, unsure and no, before and after, with the net shift.",
         )
     except SlackClientError as error:
-        reason = blocks.escape(_error_name(error))
+        reason = render.escape(_error_name(error))
         await respond(
             text=f"I couldn't post the summary in the debate's thread ({reason}). "
             "Invite me with `/invite @Rebuttal`, then press the button again.",

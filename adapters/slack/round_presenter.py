@@ -1,4 +1,4 @@
-"""Posting daily rounds: what the scheduler asks of Slack (``bot.scheduler.RoundPresenter``).
+"""Posting daily rounds: what the scheduler asks of Slack (``bot.rounds.scheduler.RoundPresenter``).
 
 The announcement goes to the schedule's channel with a Play button; its ``channel/ts`` is
 what the scheduler stores, so at the close the very same message loses its button. Nothing
@@ -11,11 +11,11 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.rounds import Announcement, ClosedRound, RoundService
+from bot.rounds.service import Announcement, ClosedRound, RoundService
 from bot.store.rounds import Round
 
-from . import round_blocks
-from .routing import ThreadRef
+from . import round_render
+from .buttons import ThreadRef
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ class SlackRoundPresenter:
         channel = announcement.round.venue.channel_id
         posted = await self.client.chat_postMessage(
             channel=channel,
-            text=round_blocks.announcement_text(announcement),
-            blocks=round_blocks.announcement_blocks(announcement, await self._closes(announcement.round)),
+            text=round_render.announcement_text(announcement),
+            blocks=round_render.announcement_blocks(announcement, await self._closes(announcement.round)),
         )
         return str(ThreadRef(channel, str(posted["ts"])))
 
@@ -39,7 +39,7 @@ class SlackRoundPresenter:
         """Post the summary, then take the Play button off the announcement (best effort: the
         summary is what matters, and a click on a stale button is told the round has closed)."""
         channel = closed.round.venue.channel_id
-        text, shown = round_blocks.summary_blocks(closed)
+        text, shown = round_render.summary_blocks(closed)
         posted = await self.client.chat_postMessage(channel=channel, text=text, blocks=shown)
         await self._close_announcement(closed)
         return str(ThreadRef(channel, str(posted["ts"])))
@@ -53,8 +53,8 @@ class SlackRoundPresenter:
             await self.client.chat_update(
                 channel=message.channel,
                 ts=message.ts,
-                text=round_blocks.announcement_text(announcement),
-                blocks=round_blocks.announcement_blocks(announcement, None),
+                text=round_render.announcement_text(announcement),
+                blocks=round_render.announcement_blocks(announcement, None),
             )
         except Exception:  # deleted by someone, a network hiccup: the summary still stands
             log.warning("could not take the Play button off round %s", closed.round.id, exc_info=True)
@@ -62,4 +62,4 @@ class SlackRoundPresenter:
     async def _closes(self, round_: Round) -> str:
         """When the round closes, in the channel's schedule's time zone (UTC if it was removed)."""
         schedule = await self.rounds.schedule_at(round_.venue)
-        return round_blocks.when(round_.closes_at, schedule.spec.timing.zone if schedule else "UTC")
+        return round_render.when(round_.closes_at, schedule.spec.timing.zone if schedule else "UTC")

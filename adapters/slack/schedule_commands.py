@@ -12,12 +12,12 @@ from datetime import time
 from slack_bolt.async_app import AsyncRespond
 
 from bot.identity import Venue
-from bot.round_summary import Period
-from bot.rounds import RoundError
-from bot.schedule import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
+from bot.rounds.service import RoundError
+from bot.rounds.summary import Period
+from bot.rounds.timing import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
 from bot.store.schedules import Schedule, ScheduleSpec
 
-from . import blocks, round_blocks
+from . import render, round_render
 from .context import PLATFORM, SlackGames, SlashRequest
 
 SCHEDULE_USAGE = (
@@ -66,10 +66,10 @@ def describe(schedule: Schedule) -> str:
         f"Rounds posted so far: {schedule.rounds_posted}.",
         "Paused: `/debate schedule resume` starts it again."
         if schedule.paused
-        else f"Next round: {round_blocks.when(schedule.next_run_at, zone)}.",
+        else f"Next round: {round_render.when(schedule.next_run_at, zone)}.",
     ]
     # escape() leaves *bold* and `code` alone; it defuses a teacher-typed debate id.
-    return "\n".join(blocks.escape(line) for line in lines)
+    return "\n".join(render.escape(line) for line in lines)
 
 
 async def schedule_command(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:
@@ -89,7 +89,7 @@ async def schedule_command(games: SlackGames, request: SlashRequest, respond: As
             reply = "Daily rounds here are paused. `/debate schedule resume` starts them again."
         elif action == "resume":
             resumed = await rounds.set_paused(venue, False)
-            next_run = round_blocks.when(resumed.next_run_at, resumed.spec.timing.zone)
+            next_run = round_render.when(resumed.next_run_at, resumed.spec.timing.zone)
             reply = f"Daily rounds here are back on; missed ones are not posted. Next round: {next_run}."
         elif action == "remove":
             await rounds.remove_schedule(venue)
@@ -98,7 +98,7 @@ async def schedule_command(games: SlackGames, request: SlashRequest, respond: As
             saved = await rounds.set_schedule(venue, parse_schedule(request.args), request.user)
             reply = f"{describe(saved)}\nPrivate channel? Invite me first with `/invite @Rebuttal`."
     except (ScheduleError, RoundError) as error:
-        return f"That didn't work: {blocks.escape(str(error).rstrip('.'))}.\nUse {SCHEDULE_USAGE}."
+        return f"That didn't work: {render.escape(str(error).rstrip('.'))}.\nUse {SCHEDULE_USAGE}."
     games.scheduler.poke()  # the next wake-up may have moved
     return reply
 
@@ -118,9 +118,9 @@ async def leaderboard_command(games: SlackGames, request: SlashRequest, respond:
     try:
         period = Period(choice)
     except ValueError:
-        return f"`{blocks.escape(choice)}` is not a period. Use {LEADERBOARD_USAGE}."
+        return f"`{render.escape(choice)}` is not a period. Use {LEADERBOARD_USAGE}."
     board = await games.leaderboards.leaderboard(request.workspace_id, period, request.channel)
-    return round_blocks.leaderboard_text(board)
+    return round_render.leaderboard_text(board)
 
 
 async def season_command(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:

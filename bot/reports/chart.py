@@ -12,7 +12,7 @@ import textwrap
 
 from matplotlib.figure import Figure
 
-from bot.presentation import PUBLIC_MIN_RESPONDENTS
+from bot.games.presentation import PUBLIC_MIN_RESPONDENTS
 from bot.reports.game_report import GameReport
 
 CAMP_STYLE = (("Yes", "#E69F00", ""), ("Unsure", "#999999", "//"), ("No", "#009E73", ".."))

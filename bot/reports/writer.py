@@ -7,11 +7,11 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.games.service import GameService
 from bot.reports.catalog import GameListing
 from bot.reports.chart import chart_png
 from bot.reports.exports import gradebook_csv, stances_csv, summary_json
 from bot.reports.game_report import GameReport, build_report
-from bot.service import GameService
 from bot.store.database import Database
 from bot.store.games import GameRef
 

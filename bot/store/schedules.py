@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time
 import aiosqlite
 
 from bot.identity import Venue
-from bot.schedule import Timing
+from bot.rounds.timing import Timing
 
 
 def utc_text(moment: datetime) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bot.engine.commands import PlayerAnswered
 from bot.engine.state import GameSettings
+from bot.games.service import GameService
 from bot.identity import Player, Venue
-from bot.service import GameService
 from bot.store.database import Database
 from tests.engine.helpers import sample_pack
 

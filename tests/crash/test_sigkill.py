@@ -12,7 +12,7 @@ import pytest
 
 from bot.engine.commands import Advanced
 from bot.engine.effects import RevealStep
-from bot.service import GameService
+from bot.games.service import GameService
 from bot.store.database import Database
 from bot.store.games import GameRef
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.slack.buttons import ANSWER_ACTION, HOST_ACTION
 from adapters.slack.entry import EVENTS_PATH
-from adapters.slack.routing import ANSWER_ACTION, HOST_ACTION
 from bot.store.database import Database
 from tests.slack.test_entry import free_port, listening
 from tests.standins.slack_drivers import HttpDriver

@@ -13,7 +13,7 @@ from adapters.discord.context import RebuttalBot
 from bot.content.card_parser import parse_card
 from bot.content.library import Library
 from bot.content.model import Pack
-from bot.service import utc_now
+from bot.games.service import utc_now
 from bot.store.database import Database
 from bot.store.games import GameRef
 from tests.standins.discord_server import DiscordStandIn, FakeChannel, InteractionRecord, RecordedMessage

@@ -11,7 +11,7 @@ from adapters.discord.replies import safe
 from bot.content.library import load_library
 from bot.content.model import Pack
 from bot.engine.script import option_letter
-from bot.presentation import scoreboard_lines, shift_line, thread_title
+from bot.games.presentation import scoreboard_lines, shift_line, thread_title
 from tests.discord.harness import (
     answer_ids,
     closes,

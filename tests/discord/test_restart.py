@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.service import utc_now
+from bot.games.service import utc_now
 from tests.discord.harness import answer_ids, host_id, is_closed, running_bot, start_debate, step_messages, the_game
 from tests.standins.discord_server import DiscordStandIn
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from adapters.discord.results import SHARE_LABEL, SHARED, STILL_OPEN
 from bot.engine.script import STANCE_SCALE
-from bot.presentation import shift_line, thread_title
+from bot.games.presentation import shift_line, thread_title
 from bot.reports.chart import chart_png
 from bot.reports.writer import game_report
 from tests.discord.harness import (

@@ -8,9 +8,9 @@ from pathlib import Path
 from bot.engine.commands import Advanced, PlayerAnswered, PlayerJoined
 from bot.engine.effects import UpdateAnswerCount
 from bot.engine.state import GameSettings, Mode, Phase, Status
+from bot.games.runner import GameRunner
+from bot.games.service import GameService
 from bot.identity import Player, Venue
-from bot.runner import GameRunner
-from bot.service import GameService
 from bot.store.database import Database
 from bot.store.games import GameRef
 from tests.engine.helpers import ManualClock, sample_pack

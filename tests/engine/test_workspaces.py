@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.content.library import load_library
 from bot.engine.commands import Advanced, PlayerAnswered
-from bot.service import GameService
+from bot.games.service import GameService
 from bot.store.database import Database
 from bot.store.workspaces import TeacherSettings
 from bot.workspaces import WorkspaceService

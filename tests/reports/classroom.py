@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from bot.engine.commands import Advanced, PlayerAnswered
 from bot.engine.script import StepKind
 from bot.engine.state import GameSettings, Phase, Status
+from bot.games.service import GameService
 from bot.identity import Player, Venue
-from bot.service import GameService
 from bot.store.games import GameRef
 from tests.engine.helpers import ManualClock, sample_pack
 

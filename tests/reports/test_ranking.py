@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.games.service import GameService
 from bot.reports.ranking import bradley_terry, strongest_arguments
-from bot.service import GameService
 from bot.store.database import Database
 from tests.engine.helpers import ManualClock, sample_pack
 from tests.reports.classroom import DEFAULT_PLAN, Plan, play_classroom

@@ -13,12 +13,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from bot.cli import main
+from bot.games.service import GameService
 from bot.reports.catalog import list_games, purge_games
 from bot.reports.chart import chart_figure, chart_png
 from bot.reports.exports import gradebook_csv, stances_csv, summary_json
 from bot.reports.game_report import build_report
 from bot.reports.shifts import Camp
-from bot.service import GameService
 from bot.store.database import Database
 from tests.engine.helpers import ManualClock, sample_pack
 from tests.reports.classroom import play_classroom
@@ -158,7 +158,7 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_public_shift_lines_and_charts_hide_groups_too_small_to_stay_anonymous() -> None:
-    from bot.presentation import shift_line
+    from bot.games.presentation import shift_line
 
     two = {"a": (0, 4), "b": (2, 2)}
     assert shift_line("T", two) == "T: fewer than 3 gave both stances (not shown, to keep stances private)"

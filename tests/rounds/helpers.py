@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.content.library import Library, load_library
 from bot.identity import Player, Venue
-from bot.rounds import Announcement, ClosedRound, RoundService
-from bot.schedule import Timing
-from bot.scheduler import Scheduler
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import Announcement, ClosedRound, RoundService
+from bot.rounds.timing import Timing
 from bot.store.database import Database
 from bot.store.schedules import ScheduleSpec
 from tests.engine.helpers import ManualClock

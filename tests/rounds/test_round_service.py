@@ -11,15 +11,15 @@ import pytest
 from bot.engine.commands import Advanced
 from bot.engine.script import StepKind
 from bot.engine.state import Phase
+from bot.games.service import GameService
 from bot.identity import Player
-from bot.leaderboards import LeaderboardService
 from bot.reports.game_report import build_report
-from bot.round_presentation import Action, leaderboard_lines, private_card, summary_lines
-from bot.round_summary import Period, is_milestone
-from bot.rounds import PrivateView, RoundError, RoundService
-from bot.schedule import ScheduleError
-from bot.scheduler import Scheduler
-from bot.service import GameService
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.presentation import Action, leaderboard_lines, private_card, summary_lines
+from bot.rounds.scheduler import Scheduler
+from bot.rounds.service import PrivateView, RoundError, RoundService
+from bot.rounds.summary import Period, is_milestone
+from bot.rounds.timing import ScheduleError
 from bot.store import places
 from bot.store.database import Database
 from bot.store.games import running_games

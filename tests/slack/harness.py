@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackBot, build_app
-from adapters.slack.routing import AnswerButton, Control, HostButton, ThreadRef
+from adapters.slack.buttons import AnswerButton, Control, HostButton, ThreadRef
 from bot.content.card_parser import parse_card
 from bot.content.library import Library
 from bot.content.model import Pack

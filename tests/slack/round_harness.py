@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack.app import SlackBot
-from adapters.slack.routing import ROUND_CALLBACK, RoundButton
+from adapters.slack.buttons import ROUND_CALLBACK, RoundButton
 from bot.store import rounds as round_store
 from bot.store.rounds import Round
 from tests.slack.harness import CHANNEL, settle

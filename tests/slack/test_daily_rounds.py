@@ -8,10 +8,10 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.slack.round_blocks import CLOSED_NOTE
-from adapters.slack.routing import RoundButton
+from adapters.slack.buttons import RoundButton
+from adapters.slack.round_render import CLOSED_NOTE
 from bot.engine.script import option_letter
-from bot.round_presentation import PLAY_LABEL
+from bot.rounds.presentation import PLAY_LABEL
 from tests.engine.helpers import ManualClock
 from tests.slack.harness import TEACHER, running_bot, settle, small_pack, visible_markup
 from tests.slack.round_harness import (

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.slack.app import SlackBot
-from adapters.slack.blocks import escape
-from adapters.slack.routing import Control
+from adapters.slack.buttons import Control
+from adapters.slack.render import escape
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase, Status
-from bot.presentation import scoreboard_lines, shift_line, thread_title
+from bot.games.presentation import scoreboard_lines, shift_line, thread_title
 from bot.store.games import GameRef
 from tests.slack.harness import (
     CHANNEL,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.routing import (
+from adapters.slack.buttons import (
     FORGET_ACTION,
     IMPORT_BLOCK,
     IMPORT_CALLBACK,

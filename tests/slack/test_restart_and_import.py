@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.slack.app import SlackBot
-from adapters.slack.routing import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
+from adapters.slack.buttons import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
 from bot.content.pack_files import dump_pack_yaml
 from bot.engine.state import Phase
 from bot.store.games import GameRef

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from adapters.slack.app import SlackBot
-from adapters.slack.blocks import class_summary_blocks, escape
+from adapters.slack.buttons import ShareButton
+from adapters.slack.render import class_summary_blocks, escape
 from adapters.slack.results import USAGE, ResultsChoice, parse_results
-from adapters.slack.routing import ShareButton
 from bot.engine.commands import Advanced, PlayerAnswered
 from bot.engine.state import GameSettings, Phase, Status
+from bot.games.presentation import shift_line, thread_title
 from bot.identity import Player, Venue
-from bot.presentation import shift_line, thread_title
 from bot.store.games import GameRef
 from tests.content.cards import VALID_CARD_LINES
 from tests.slack.harness import (

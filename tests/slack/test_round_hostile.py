@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from adapters.slack.round_actions import NOT_RECOGNISED
-from adapters.slack.routing import ROUND_CALLBACK, RoundButton
+from adapters.slack.buttons import ROUND_CALLBACK, RoundButton
+from adapters.slack.round_interactions import NOT_RECOGNISED
 from tests.engine.helpers import ManualClock
 from tests.slack.harness import CHANNEL, TEACHER, running_bot, settle
 from tests.slack.round_harness import (

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.app import SlackBot
-from adapters.slack.routing import FORGET_ACTION, Control
+from adapters.slack.buttons import FORGET_ACTION, Control
 from bot.engine.state import Phase
 from bot.store.games import GameRef
 from tests.content.cards import VALID_CARD_LINES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.slack.routing import Control
+from adapters.slack.buttons import Control
 from bot.engine.state import Status
 from tests.slack.harness import (
     CHANNEL,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import (
+from bot.rounds.timing import (
     ScheduleError,
     Timing,
     daily_streak,

@@ -19,10 +19,10 @@ from typing import Any
 
 import discord
 
-from adapters.discord import plays
+from adapters.discord import interactions
 from adapters.discord.replies import tell
 from adapters.discord.results import SHARE_ID, ShareButton
-from adapters.discord.round_components import ROUND_IDS, ROUND_ITEMS
+from adapters.discord.round_interactions import ROUND_IDS, ROUND_ITEMS
 from bot.engine.script import Step
 from bot.engine.state import Phase
 
@@ -56,7 +56,7 @@ class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_ID):
         return cls(int(match["game"]), int(match["step"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await plays.answer(interaction, self.game, self.step, self.option)
+        await interactions.answer(interaction, self.game, self.step, self.option)
 
 
 class HostButton(discord.ui.DynamicItem[Button], template=HOST_ID):
@@ -72,7 +72,7 @@ class HostButton(discord.ui.DynamicItem[Button], template=HOST_ID):
         return cls(int(match["game"]), int(match["step"]), PHASES[match["phase"]], match["action"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await plays.control_game(interaction, self.game, self.action, drawn_for=(self.step, self.phase))
+        await interactions.control_game(interaction, self.game, self.action, drawn_for=(self.step, self.phase))
 
 
 class ForgetButton(discord.ui.DynamicItem[Button], template=FORGET_ID):
@@ -91,7 +91,7 @@ class ForgetButton(discord.ui.DynamicItem[Button], template=FORGET_ID):
         return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await plays.forget(interaction, self.user)
+        await interactions.forget(interaction, self.user)
 
 
 class UnrecognisedButton(discord.ui.DynamicItem[Button], template=r"rebuttal:(?P<rest>.*)"):

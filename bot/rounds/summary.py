@@ -8,9 +8,9 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.presentation import PUBLIC_MIN_RESPONDENTS  # as for class charts
+from bot.games.presentation import PUBLIC_MIN_RESPONDENTS  # as for class charts
 from bot.reports.shifts import measure_shift
-from bot.schedule import daily_streak
+from bot.rounds.timing import daily_streak
 from bot.store.round_results import PlayerResult, QuestionResult
 
 TOP_SCORES = 5

@@ -1,6 +1,6 @@
 """Daily rounds as Block Kit: the public announcement and summary, the private round view
 (a modal) and the leaderboard. Only layout lives here: every word comes from
-``bot.round_presentation``, and text from people or packs goes through ``blocks.escape``.
+``bot.rounds.presentation``, and text from people or packs goes through ``render.escape``.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.engine.script import option_letter
-from bot.leaderboards import Leaderboard
-from bot.presentation import StepCard
-from bot.round_presentation import (
+from bot.games.presentation import StepCard
+from bot.rounds.leaderboards import Leaderboard
+from bot.rounds.presentation import (
     CONTINUE_LABEL,
     PLAY_LABEL,
     Action,
@@ -20,10 +20,10 @@ from bot.round_presentation import (
     leaderboard_lines,
     summary_lines,
 )
-from bot.rounds import Announcement, ClosedRound
+from bot.rounds.service import Announcement, ClosedRound
 
-from .blocks import Block, card_body, context, escape, options_fit_buttons, plain, sections
-from .routing import ROUND_CALLBACK, RoundButton
+from .buttons import ROUND_CALLBACK, RoundButton
+from .render import Block, card_body, context, escape, options_fit_buttons, plain, sections
 
 MODAL_BLOCKS = 100  # Slack's ceiling for a modal
 MODAL_TITLE = 24  # characters in a modal's title, submit and close labels

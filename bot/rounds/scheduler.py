@@ -17,8 +17,8 @@ import logging
 from datetime import timedelta
 from typing import Protocol
 
-from bot.rounds import Announcement, ClosedRound, RoundService
-from bot.schedule import GRACE
+from bot.rounds.service import Announcement, ClosedRound, RoundService
+from bot.rounds.timing import GRACE
 
 log = logging.getLogger(__name__)
 

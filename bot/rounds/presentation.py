@@ -1,7 +1,7 @@
 """What daily rounds say, as platform-neutral text: the announcement, each player's private
 view, the public summary and leaderboards. Adapters lay it out and add the buttons.
 
-The same neutrality rules as ``bot.presentation``: only predictions are right or wrong;
+The same neutrality rules as ``bot.games.presentation``: only predictions are right or wrong;
 stances and stronger-point votes are never scored, and a public summary never shows an
 average stance computed over fewer than three people.
 """
@@ -13,10 +13,10 @@ from enum import StrEnum
 
 from bot.engine.script import STANCE_VALUES, StepKind, option_letter
 from bot.engine.state import Phase
-from bot.leaderboards import Leaderboard
-from bot.presentation import PUBLIC_MIN_RESPONDENTS, Section, shift_direction, step_card, thread_title
-from bot.round_summary import Period, RoundSummary
-from bot.rounds import Announcement, ClosedRound, PrivateView
+from bot.games.presentation import PUBLIC_MIN_RESPONDENTS, Section, shift_direction, step_card, thread_title
+from bot.rounds.leaderboards import Leaderboard
+from bot.rounds.service import Announcement, ClosedRound, PrivateView
+from bot.rounds.summary import Period, RoundSummary
 
 PLAY_LABEL = "Play today's round"
 CONTINUE_LABEL = "Continue"

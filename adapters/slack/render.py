@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.engine.script import option_letter
-from bot.presentation import StepCard
+from bot.games.presentation import StepCard
 
-from .routing import (
+from .buttons import (
     FORGET_ACTION,
     IMPORT_CALLBACK,
     IMPORT_INPUT,

@@ -7,7 +7,7 @@ posts, and a round takes more clicks than that.) The Play click opens the modal 
 with the click's ``trigger_id``, which Slack honours for only three seconds, and fills it
 in as soon as the round service has answered; every click inside it updates it by view id.
 
-Each button names its round, step and option (``routing.RoundButton``); where the player
+Each button names its round, step and option (``buttons.RoundButton``); where the player
 is lives in the database. A redelivered click (the same ``action_ts``) is dropped, so a
 retry cannot turn "Right!" into "You've already answered that one".
 """
@@ -21,14 +21,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.identity import Player
-from bot.round_presentation import PLAY_LABEL, private_card
-from bot.rounds import PrivateView, RoundError
+from bot.rounds.presentation import PLAY_LABEL, private_card
+from bot.rounds.service import PrivateView, RoundError
 
-from . import blocks, round_blocks
+from . import render, round_render
+from .buttons import ANY_ROUND_ACTION, PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION, RoundButton
 from .context import PLATFORM, SlackGames, after_ack
 from .interactions import click_event_id, clicked_in
 from .results import first_claim
-from .routing import ANY_ROUND_ACTION, PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION, RoundButton
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ async def _play(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) 
     if button is None:  # the pattern matched, so this cannot happen
         return
     try:
-        opened = await games.client.views_open(trigger_id=body["trigger_id"], view=round_blocks.notice_modal(OPENING))
+        opened = await games.client.views_open(trigger_id=body["trigger_id"], view=round_render.notice_modal(OPENING))
     except SlackApiError as error:  # an expired trigger (a very slow moment): say so, privately
         log.warning("opening a round view failed: %s", error.response.get("error"))
         await _refuse(games, body, respond, f"I couldn't open your round; press “{PLAY_LABEL}” again.")
@@ -84,7 +84,7 @@ async def _play(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) 
     try:
         view = await games.rounds.play(button.round_id, player, name)
     except RoundError:
-        await _update(games, view_id, round_blocks.notice_modal(NOT_RECOGNISED))
+        await _update(games, view_id, round_render.notice_modal(NOT_RECOGNISED))
         return
     await _update(games, view_id, _drawn(view))
 
@@ -112,7 +112,7 @@ async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond |
 
 
 def _drawn(view: PrivateView) -> dict[str, Any]:
-    return round_blocks.round_modal(private_card(view), view.round.id, view.round.number)
+    return round_render.round_modal(private_card(view), view.round.id, view.round.number)
 
 
 async def _update(games: SlackGames, view_id: str, view: dict[str, Any]) -> None:
@@ -128,10 +128,10 @@ async def _refuse(games: SlackGames, body: dict[str, Any], respond: AsyncRespond
     """A private refusal: on top of the round view if the click came from one (closing it
     returns to the round), else an ephemeral message where the button was."""
     if (body.get("container") or {}).get("type") == "view":
-        await games.client.views_push(trigger_id=body["trigger_id"], view=round_blocks.notice_modal(text))
+        await games.client.views_push(trigger_id=body["trigger_id"], view=round_render.notice_modal(text))
         return
     channel, thread_ts = clicked_in(body)
     if not channel:
         log.info("a round button with nowhere to answer: %s", text)
         return
-    await games.ephemeral(channel, body["user"]["id"], thread_ts, respond)(blocks.escape(text))
+    await games.ephemeral(channel, body["user"]["id"], thread_ts, respond)(render.escape(text))

@@ -17,7 +17,7 @@ from typing import Protocol
 from bot.engine.commands import Command, DeadlinePassed
 from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline
 from bot.engine.state import GameState, Phase
-from bot.service import GameService, Outcome
+from bot.games.service import GameService, Outcome
 from bot.store.games import GameRef
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.engine.commands import Ended
 from bot.engine.state import LIVE_MODES, GameSettings, Mode
 from bot.identity import Player, Venue
 
-from . import blocks
+from . import render
 from .context import PLATFORM, SlackGames, SlashRequest
 
 MODES = {mode.value: mode for mode in LIVE_MODES}
@@ -43,10 +43,10 @@ def parse_start(args: tuple[str, ...], library: Library) -> StartChoice | str:
         elif pack_id is None and not word.isdigit() and word.lower() not in MODES:
             pack_id = word
         else:
-            return f"`{blocks.escape(word)}` is one argument too many."
+            return f"`{render.escape(word)}` is one argument too many."
     pack_id = pack_id or DEFAULT_PACK_ID
     if pack_id not in library.packs:
-        return f"There is no debate `{blocks.escape(pack_id)}` here; `/debate library` lists them."
+        return f"There is no debate `{render.escape(pack_id)}` here; `/debate library` lists them."
     try:
         settings = GameSettings(mode=mode or Mode.CLASSROOM, question_seconds=timer)
     except ValueError as error:
@@ -79,7 +79,7 @@ async def start_game(games: SlackGames, request: SlashRequest, usage: str) -> st
         except SlackApiError as error:
             # Most often a private channel the bot is not in: end the game nobody can see.
             await games.service.handle(ref, Ended(user, True, games.service.clock()))
-            reason = blocks.escape(str(error.response.get("error") or "error"))
+            reason = render.escape(str(error.response.get("error") or "error"))
             return f"I can't post in this channel ({reason}). Invite me with `/invite @Rebuttal`, then start again."
     await games.runner.present(ref, outcome)
-    return blocks.escape(outcome.reply or "The debate has started.")
+    return render.escape(outcome.reply or "The debate has started.")

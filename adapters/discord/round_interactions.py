@@ -22,8 +22,8 @@ from adapters.discord.access import NotInServer, caller_of
 from adapters.discord.context import Services, serving
 from adapters.discord.replies import NO_MENTIONS, safe, tell
 from adapters.discord.round_render import option_labels, private_embed
-from bot.round_presentation import CONTINUE_LABEL, PLAY_LABEL, Action, PrivateCard, private_card
-from bot.rounds import PrivateView, RoundError
+from bot.rounds.presentation import CONTINUE_LABEL, PLAY_LABEL, Action, PrivateCard, private_card
+from bot.rounds.service import PrivateView, RoundError
 
 Button = discord.ui.Button[discord.ui.View]
 OPTIONS_PER_ROW = 5

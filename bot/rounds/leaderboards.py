@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.round_summary import Period, week_start
-from bot.service import utc_now
+from bot.games.service import utc_now
+from bot.rounds.summary import Period, week_start
 from bot.store import leaderboards, rounds, schedules
 from bot.store.database import Database
 from bot.store.leaderboards import Season, Standing

@@ -8,13 +8,13 @@ from datetime import time
 
 import pytest
 
-from adapters.slack import round_blocks
-from adapters.slack.routing import RoundButton
+from adapters.slack import round_render
+from adapters.slack.buttons import RoundButton
 from adapters.slack.schedule_commands import parse_schedule
 from bot.content.model import Side
-from bot.presentation import Section
-from bot.round_presentation import Action, PrivateCard
-from bot.schedule import ScheduleError
+from bot.games.presentation import Section
+from bot.rounds.presentation import Action, PrivateCard
+from bot.rounds.timing import ScheduleError
 
 
 def test_round_buttons_round_trip_and_refuse_anything_else() -> None:
@@ -61,7 +61,7 @@ def test_the_private_view_fits_slack_and_draws_both_sides_alike() -> None:
         step=2,
         note="Noted.",
     )
-    modal = round_blocks.round_modal(card, 5, 123456)
+    modal = round_render.round_modal(card, 5, 123456)
     assert len(modal["title"]["text"]) <= 24 and modal["type"] == "modal"
     shown = json.dumps(modal)
     assert "<!here>" not in shown and "&lt;!here&gt;" in shown and "A &amp; B" in shown
@@ -72,8 +72,8 @@ def test_the_private_view_fits_slack_and_draws_both_sides_alike() -> None:
     assert [b["action_id"] for b in buttons] == ["round-answer:5:2:0", "round-answer:5:2:1"]
     assert f"*A.* {long_option}" in texts
 
-    go = round_blocks.round_modal(PrivateCard("t", (), None, (), Action.CONTINUE, 4), 5, 1)
+    go = round_render.round_modal(PrivateCard("t", (), None, (), Action.CONTINUE, 4), 5, 1)
     [[button]] = [b["elements"] for b in go["blocks"] if b["type"] == "actions"]
     assert button["action_id"] == "round-continue:5:4" and button["text"]["text"] == "Continue"
-    done = round_blocks.round_modal(PrivateCard("t", (), None, (), Action.NONE, 9), 5, 1)
+    done = round_render.round_modal(PrivateCard("t", (), None, (), Action.NONE, 9), 5, 1)
     assert not [b for b in done["blocks"] if b["type"] == "actions"]

@@ -2,7 +2,7 @@
 
 Like ``GameService`` it keeps no state of its own: every call is one transaction, and what a
 player is told they did is committed before the adapter tells them. Adapters call the
-player- and admin-facing methods; ``bot.scheduler`` calls ``open_due`` and ``close_due``.
+player- and admin-facing methods; ``bot.rounds.scheduler`` calls ``open_due`` and ``close_due``.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from bot.engine.commands import PlayerAnswered
 from bot.engine.engine import IllegalCommand
 from bot.engine.script import Script
 from bot.engine.solo import Continued, Progress, SoloTransition, apply_solo, begin, build_round_script
+from bot.games.service import utc_now
 from bot.identity import Player, Venue
-from bot.round_summary import RoundSummary, streaks_at, summarise
-from bot.schedule import GRACE, ScheduleError, Timing, decide_due_run, next_run_after
-from bot.service import utc_now
+from bot.rounds.summary import RoundSummary, streaks_at, summarise
+from bot.rounds.timing import GRACE, ScheduleError, Timing, decide_due_run, next_run_after
 from bot.store import games, leaderboards, round_results, rounds, schedules
 from bot.store.database import Database
 from bot.store.rounds import Round

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adapters.slack import blocks
-from adapters.slack.routing import AnswerButton, Control, HostButton, ThreadRef
+from adapters.slack import render
+from adapters.slack.buttons import AnswerButton, Control, HostButton, ThreadRef
 from bot.content.model import Side
 from bot.engine.script import StepKind, build_script
-from bot.presentation import Section, StepCard, step_card
+from bot.games.presentation import Section, StepCard, step_card
 from tests.slack.harness import small_pack
 
 
 def test_escape_defuses_mentions_and_links() -> None:
-    assert blocks.escape("<!channel> & <@U1> <https://x|y>") == "&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://x|y&gt;"
+    assert render.escape("<!channel> & <@U1> <https://x|y>") == "&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://x|y&gt;"
 
 
 def test_both_sides_are_drawn_the_same_way() -> None:
@@ -25,7 +25,7 @@ def test_both_sides_are_drawn_the_same_way() -> None:
     for card in turns + [step_card(pack, s) for s in script.steps if s.kind is StepKind.CLOSING]:
         for section in card.sections:
             if section.side is not None:
-                drawn.setdefault(section.side, blocks.sections(f"*{section.heading}*\n{section.text}")[0])
+                drawn.setdefault(section.side, render.sections(f"*{section.heading}*\n{section.text}")[0])
     shapes = {
         side: (block["type"], block["text"]["type"], block["text"]["text"].split("\n")[0].count("*"))
         for side, block in drawn.items()
@@ -33,13 +33,13 @@ def test_both_sides_are_drawn_the_same_way() -> None:
     assert set(shapes) == {Side.CONSERVATIVE, Side.LIBERAL}
     assert shapes[Side.CONSERVATIVE] == shapes[Side.LIBERAL] == ("section", "mrkdwn", 2)
     card = StepCard("T", (Section("Conservative", "c", Side.CONSERVATIVE), Section("Liberal", "l", Side.LIBERAL)))
-    conservative, liberal = blocks.open_step_blocks(1, 0, card, 0)[1:]
+    conservative, liberal = render.open_step_blocks(1, 0, card, 0)[1:]
     assert conservative["text"]["text"] == "*Conservative*\nc" and liberal["text"]["text"] == "*Liberal*\nl"
 
 
 def test_questions_carry_routable_buttons_and_a_count() -> None:
     card = StepCard("Q", prompt="Pick", options=("x" * 200, "short"), is_question=True)
-    drawn = blocks.open_step_blocks(7, 4, card, 2)
+    drawn = render.open_step_blocks(7, 4, card, 2)
     actions = next(b for b in drawn if b["type"] == "actions")
     assert [e["action_id"] for e in actions["elements"]] == ["answer:7:4:0", "answer:7:4:1"]
     assert [e["text"]["text"] for e in actions["elements"]] == ["A", "B"]  # long options are listed above
@@ -53,9 +53,9 @@ def test_questions_carry_routable_buttons_and_a_count() -> None:
 
 def test_a_revealed_question_has_no_buttons_and_long_text_is_split() -> None:
     card = StepCard("Q", sections=(Section("Context", "w" * 7000),), options=("a", "b"), is_question=True)
-    drawn = blocks.revealed_step_blocks(card, "A: 1 (100%)")
+    drawn = render.revealed_step_blocks(card, "A: 1 (100%)")
     assert not any(b["type"] == "actions" for b in drawn)
-    assert all(len(b["text"]["text"]) <= blocks.SECTION_LIMIT for b in drawn if b["type"] == "section")
+    assert all(len(b["text"]["text"]) <= render.SECTION_LIMIT for b in drawn if b["type"] == "section")
     assert "*Results*\nA: 1 (100%)" in json.dumps(drawn, ensure_ascii=False).replace("\\n", "\n")
 
 
@@ -67,18 +67,18 @@ def test_every_step_of_every_shipped_debate_fits_slack_limits() -> None:
         for step in script.steps:
             card = step_card(pack, step)
             for drawn in (
-                blocks.open_step_blocks(10**6, step.index, card, 999),
-                blocks.revealed_step_blocks(card, "x"),
+                render.open_step_blocks(10**6, step.index, card, 999),
+                render.revealed_step_blocks(card, "x"),
             ):
-                assert len(drawn) <= blocks.MAX_BLOCKS, (pack.id, step.index)
+                assert len(drawn) <= render.MAX_BLOCKS, (pack.id, step.index)
                 for block in drawn:
                     if block["type"] == "section":
-                        assert 0 < len(block["text"]["text"]) <= blocks.SECTION_LIMIT
+                        assert 0 < len(block["text"]["text"]) <= render.SECTION_LIMIT
                     if block["type"] == "actions":
                         assert len(block["elements"]) <= 25
                         for element in block["elements"]:
-                            assert len(element["text"]["text"]) <= blocks.BUTTON_LIMIT
+                            assert len(element["text"]["text"]) <= render.BUTTON_LIMIT
                             assert len(element["action_id"]) <= 255 and len(element["value"]) <= 2000
-            assert len(blocks.step_text(card)) <= 4000
-        parent = blocks.parent_blocks(1, pack.question, "U1", "running")
-        assert all(len(b["text"]["text"]) <= blocks.SECTION_LIMIT for b in parent if b["type"] == "section")
+            assert len(render.step_text(card)) <= 4000
+        parent = render.parent_blocks(1, pack.question, "U1", "running")
+        assert all(len(b["text"]["text"]) <= render.SECTION_LIMIT for b in parent if b["type"] == "section")

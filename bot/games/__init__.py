@@ -1,0 +1,2 @@
+"""Live games: the service that applies commands, the runner that presents effects and arms
+timers, and what each step says."""

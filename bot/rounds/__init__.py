@@ -1,0 +1,1 @@
+"""Daily rounds: timing, the round service, the scheduler, leaderboards, summaries and wording."""
