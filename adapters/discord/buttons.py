@@ -23,19 +23,18 @@ from adapters.discord import interactions
 from adapters.discord.replies import tell
 from adapters.discord.results import SHARE_ID, ShareButton
 from adapters.discord.round_interactions import ROUND_IDS, ROUND_ITEMS
+from bot.engine.commands import DrawnFor
 from bot.engine.script import Step
-from bot.engine.state import Phase
+from bot.engine.state import Phase, Status
+from bot.games.controls import PHASE_CODES, PHASES_BY_CODE, Control, controls_shown
 
 Button = discord.ui.Button[discord.ui.View]
-HOST_ACTIONS = ("next", "pause", "resume", "skip", "end")
-PHASE_CODES = {Phase.SHOWN: "s", Phase.OPEN: "o", Phase.REVEALED: "r"}
-PHASES = {code: phase for phase, code in PHASE_CODES.items()}
 OPTIONS_PER_ROW = 5
 
 
 ANSWER_ID = re.compile(r"rebuttal:answer:(?P<game>[0-9]{1,18}):(?P<step>[0-9]{1,6}):(?P<option>[0-9]{1,3})")
 HOST_ID = re.compile(
-    rf"rebuttal:host:(?P<game>[0-9]{{1,18}}):(?P<step>[0-9]{{1,6}}):(?P<phase>[sor]):(?P<action>{'|'.join(HOST_ACTIONS)})"
+    rf"rebuttal:host:(?P<game>[0-9]{{1,18}}):(?P<step>[0-9]{{1,6}}):(?P<phase>[sor]):(?P<action>{'|'.join(Control)})"
 )
 FORGET_ID = re.compile(r"rebuttal:forget:(?P<user>[0-9]{1,20})")
 
@@ -60,19 +59,20 @@ class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_ID):
 
 
 class HostButton(discord.ui.DynamicItem[Button], template=HOST_ID):
-    def __init__(self, game: int, step: int, phase: Phase, action: str, *, row: int | None = None) -> None:
-        custom_id = f"rebuttal:host:{game}:{step}:{PHASE_CODES[phase]}:{action}"
-        super().__init__(discord.ui.Button(label=action.title(), custom_id=custom_id, row=row))
-        self.game, self.step, self.phase, self.action = game, step, phase, action
+    def __init__(self, game: int, step: int, phase: Phase, control: Control, *, row: int | None = None) -> None:
+        custom_id = f"rebuttal:host:{game}:{step}:{PHASE_CODES[phase]}:{control.value}"
+        super().__init__(discord.ui.Button(label=control.value.title(), custom_id=custom_id, row=row))
+        self.game, self.step, self.phase, self.control = game, step, phase, control
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> HostButton:
-        return cls(int(match["game"]), int(match["step"]), PHASES[match["phase"]], match["action"])
+        return cls(int(match["game"]), int(match["step"]), PHASES_BY_CODE[match["phase"]], Control(match["action"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interactions.control_game(interaction, self.game, self.action, drawn_for=(self.step, self.phase))
+        drawn_for = DrawnFor(self.step, self.phase)
+        await interactions.control_game(interaction, self.game, self.control, drawn_for=drawn_for)
 
 
 class ForgetButton(discord.ui.DynamicItem[Button], template=FORGET_ID):
@@ -135,15 +135,15 @@ def step_view(
         row = index // OPTIONS_PER_ROW
         view.add_item(AnswerButton(game, step.index, index, label=label, row=row, disabled=closed, style=style))
     control_row = (len(labels) + OPTIONS_PER_ROW - 1) // OPTIONS_PER_ROW
-    for action in ("next", "pause", "skip", "end"):
-        view.add_item(HostButton(game, step.index, phase, action, row=control_row))
+    for control in controls_shown(Status.RUNNING):
+        view.add_item(HostButton(game, step.index, phase, control, row=control_row))
     return view
 
 
 def paused_view(game: int, step: int, phase: Phase) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for action in ("resume", "end"):
-        view.add_item(HostButton(game, step, phase, action))
+    for control in controls_shown(Status.PAUSED):
+        view.add_item(HostButton(game, step, phase, control))
     return view
 
 

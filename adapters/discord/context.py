@@ -10,13 +10,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 
-from adapters.discord.locks import KeyedLocks
 from adapters.discord.replies import NO_MENTIONS
 from bot.games.runner import GameRunner
 from bot.games.service import GameService
@@ -43,7 +42,6 @@ class Services:
     rounds: RoundService
     scheduler: Scheduler  # posts and closes daily rounds; tests poke() it after moving the clock
     leaderboards: LeaderboardService
-    controls: KeyedLocks = field(default_factory=KeyedLocks)  # one host control at a time per game
 
 
 def intents() -> discord.Intents:

@@ -14,6 +14,7 @@ from adapters.discord.access import PLATFORM, TEACHERS_ONLY, NotInServer, caller
 from adapters.discord.context import Services, serving
 from adapters.discord.replies import safe, tell
 from bot.engine.state import GameSettings, Mode
+from bot.games.controls import Control
 from bot.identity import Venue
 
 THREAD_NAME_LIMIT = 100
@@ -121,23 +122,23 @@ async def _start(
 
 
 async def next_step(interaction: discord.Interaction) -> None:
-    await interactions.control_game(interaction, None, "next")
+    await interactions.control_game(interaction, None, Control.NEXT)
 
 
 async def pause(interaction: discord.Interaction) -> None:
-    await interactions.control_game(interaction, None, "pause")
+    await interactions.control_game(interaction, None, Control.PAUSE)
 
 
 async def resume(interaction: discord.Interaction) -> None:
-    await interactions.control_game(interaction, None, "resume")
+    await interactions.control_game(interaction, None, Control.RESUME)
 
 
 async def skip(interaction: discord.Interaction) -> None:
-    await interactions.control_game(interaction, None, "skip")
+    await interactions.control_game(interaction, None, Control.SKIP)
 
 
 async def end(interaction: discord.Interaction) -> None:
-    await interactions.control_game(interaction, None, "end")
+    await interactions.control_game(interaction, None, Control.END)
 
 
 def game_commands() -> list[app_commands.Command[app_commands.Group, ..., None]]:

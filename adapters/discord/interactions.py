@@ -11,15 +11,11 @@ import discord
 from adapters.discord.access import NotInServer, caller_of, teacher_check
 from adapters.discord.context import Services, serving
 from adapters.discord.replies import NO_MENTIONS, tell
-from bot.engine.commands import Advanced, Ended, Paused, PlayerAnswered, Resumed, Skipped
-from bot.engine.state import Phase, Status
+from bot.engine.commands import DrawnFor, PlayerAnswered
+from bot.games.controls import Control, control_command
 from bot.store.games import GameNotFound, GameRef
 
-CONTROLS: dict[str, type[Advanced | Paused | Resumed | Skipped | Ended]] = {
-    "next": Advanced, "pause": Paused, "resume": Resumed, "skip": Skipped, "end": Ended,
-}
 NO_GAME = "This debate no longer exists."
-STALE = "That button belongs to an earlier step; use the newest message in the thread."
 
 
 async def answer(interaction: discord.Interaction, game: int, step: int, option: int) -> None:
@@ -45,16 +41,16 @@ async def _answer(services: Services, interaction: discord.Interaction, game: in
 
 
 async def control_game(
-    interaction: discord.Interaction, game: int | None, action: str, *, drawn_for: tuple[int, Phase] | None = None
+    interaction: discord.Interaction, game: int | None, control: Control, *, drawn_for: DrawnFor | None = None
 ) -> None:
     """Next/pause/resume/skip/end for ``game`` (``None``: the game running where it was typed)."""
     async with serving(interaction) as services:
-        await _control_game(services, interaction, game, action, drawn_for)
+        await _control_game(services, interaction, game, control, drawn_for)
 
 
 async def _control_game(
-    services: Services, interaction: discord.Interaction, game: int | None, action: str,
-    drawn_for: tuple[int, Phase] | None,
+    services: Services, interaction: discord.Interaction, game: int | None, control: Control,
+    drawn_for: DrawnFor | None,
 ) -> None:
     try:
         caller = await caller_of(services, interaction)
@@ -69,20 +65,16 @@ async def _control_game(
     else:
         ref = GameRef(caller.workspace_id, game)
     teacher = await teacher_check(services, interaction, caller)
-    async with services.controls.hold(ref):
-        try:
-            state = await services.games.load(ref)
-        except GameNotFound:
-            await tell(interaction, NO_GAME)
-            return
-        stale = drawn_for is not None and drawn_for != (state.step, state.phase)
-        if stale and action in ("next", "skip") and state.status is Status.RUNNING:
-            await tell(interaction, STALE)  # a second "Next" must not skip what others just reached
-            return
-        command = CONTROLS[action](caller.player.key, teacher, services.games.clock())
+    # A stale button (drawn for a step the game has left) is refused by the engine, inside
+    # the transaction that would otherwise move the game.
+    command = control_command(control, caller.player.key, teacher, services.games.clock(), drawn_for)
+    try:
         outcome = await services.games.handle(ref, command, event_id=str(interaction.id))
-        await tell(interaction, outcome.reply or "Done.")
-        await services.runner.present(ref, outcome)
+    except GameNotFound:
+        await tell(interaction, NO_GAME)
+        return
+    await tell(interaction, outcome.reply or "Done.")
+    await services.runner.present(ref, outcome)
 
 
 async def forget(interaction: discord.Interaction, user: int) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
+
+from bot.engine.commands import DrawnFor
+from bot.games.controls import PHASE_CODES, PHASES_BY_CODE, Control
 
 ANSWER_PREFIX = "answer"
 HOST_PREFIX = "host"
@@ -27,16 +29,10 @@ def import_block(part: int) -> str:
 
 
 ANSWER_ACTION = re.compile(rf"^{ANSWER_PREFIX}:\d+:\d+:\d+$")
-HOST_ACTION = re.compile(rf"^{HOST_PREFIX}:\d+:[a-z]+$")
+# host:<game>:<step>:<phase>:<control>; buttons posted before controls carried their step
+# (host:<game>:<control>) still work, as typed controls do.
+HOST_ACTION = re.compile(rf"^{HOST_PREFIX}:\d+(:\d+:[sor])?:[a-z]+$")
 SHARE_ACTION = re.compile(rf"^{SHARE_PREFIX}:\d{{1,18}}$")  # 18 digits fit SQLite's integers
-
-
-class Control(StrEnum):
-    NEXT = "next"
-    PAUSE = "pause"
-    RESUME = "resume"
-    SKIP = "skip"
-    END = "end"
 
 
 @dataclass(frozen=True)
@@ -64,22 +60,30 @@ class AnswerButton:
 
 @dataclass(frozen=True)
 class HostButton:
+    """A host control drawn for one step and phase of a game (see ``bot.games.controls``)."""
+
     game_id: int
     control: Control
+    drawn_for: DrawnFor | None
 
     @property
     def action_id(self) -> str:
-        return f"{HOST_PREFIX}:{self.game_id}:{self.control.value}"
+        if self.drawn_for is None:
+            return f"{HOST_PREFIX}:{self.game_id}:{self.control.value}"
+        step, phase = self.drawn_for.step, PHASE_CODES[self.drawn_for.phase]
+        return f"{HOST_PREFIX}:{self.game_id}:{step}:{phase}:{self.control.value}"
 
     @classmethod
     def parse(cls, action_id: str) -> HostButton | None:
         if not HOST_ACTION.match(action_id):
             return None
-        _, game, control = action_id.split(":")
+        parts = action_id.split(":")
         try:
-            return cls(int(game), Control(control))
+            control = Control(parts[-1])
         except ValueError:
             return None
+        drawn_for = DrawnFor(int(parts[2]), PHASES_BY_CODE[parts[3]]) if len(parts) == 5 else None
+        return cls(int(parts[1]), control, drawn_for)
 
 
 @dataclass(frozen=True)

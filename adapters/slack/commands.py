@@ -13,10 +13,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.games.controls import Control
 from bot.store.workspaces import TeacherSettings
 
 from . import render
-from .buttons import Control
 from .context import USER_ID, SlackGames, SlashRequest, after_ack
 from .game_commands import start_game
 from .results import send_results

@@ -18,7 +18,8 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.engine.commands import Advanced, Command, Ended, Paused, Resumed, Skipped
+from bot.engine.commands import Command, DrawnFor
+from bot.games.controls import Control, control_command
 from bot.games.runner import GameRunner
 from bot.games.service import GameService, Outcome
 from bot.rounds.leaderboards import LeaderboardService
@@ -28,7 +29,6 @@ from bot.store.games import GameRef
 from bot.workspaces import WorkspaceService
 
 from . import render
-from .buttons import Control
 from .presenter import SlackPresenter
 
 log = logging.getLogger(__name__)
@@ -37,15 +37,6 @@ PLATFORM = "slack"
 USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 Reply = Callable[[str], Awaitable[None]]
-
-HostCommandType = type[Advanced] | type[Paused] | type[Resumed] | type[Skipped] | type[Ended]
-HOST_COMMANDS: dict[Control, HostCommandType] = {
-    Control.NEXT: Advanced,
-    Control.PAUSE: Paused,
-    Control.RESUME: Resumed,
-    Control.SKIP: Skipped,
-    Control.END: Ended,
-}
 
 
 @asynccontextmanager
@@ -106,8 +97,10 @@ class SlackGames:
         user = info.get("user") or {}
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
-    def host_command(self, control: Control, user_id: str, is_teacher: bool) -> Command:
-        return HOST_COMMANDS[control](user_id, is_teacher, self.service.clock())
+    def host_command(
+        self, control: Control, user_id: str, is_teacher: bool, drawn_for: DrawnFor | None = None
+    ) -> Command:
+        return control_command(control, user_id, is_teacher, self.service.clock(), drawn_for)
 
     async def submit(self, ref: GameRef, command: Command, event_id: str, reply: Reply) -> Outcome:
         """Handle a command, tell its sender first, then draw its effects for everyone.

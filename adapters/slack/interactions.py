@@ -83,7 +83,8 @@ async def _host_control(games: SlackGames, body: dict[str, Any], respond: AsyncR
     channel, thread_ts = clicked_in(body)
     reply = games.ephemeral(channel, user, thread_ts, respond)
     workspace_id = await games.workspace(body["team"]["id"])
-    command = games.host_command(button.control, user, await games.is_teacher(workspace_id, user))
+    teacher = await games.is_teacher(workspace_id, user)
+    command = games.host_command(button.control, user, teacher, button.drawn_for)
     try:
         await games.submit(GameRef(workspace_id, button.game_id), command, click_event_id(body), reply)
     except GameNotFound:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.model import Pack
+from bot.engine.commands import DrawnFor
 from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase, Status
@@ -30,6 +31,11 @@ from .counter import CountThrottle
 log = logging.getLogger(__name__)
 
 NOTES = {GamePaused: "The host paused the game.", GameResumed: "The game goes on."}
+MOVES_THE_CONTROLS = (ShowStep, RevealStep, GamePaused, GameResumed, GameOver)
+
+
+def _drawn_for(state: GameState) -> DrawnFor:
+    return DrawnFor(state.step, state.phase)
 
 
 class SlackPresenter:
@@ -39,12 +45,12 @@ class SlackPresenter:
         self.counts = CountThrottle(self._redraw_count, count_interval)
         self._edit_locks: dict[GameRef, asyncio.Lock] = {}
 
-    async def open_thread(self, ref: GameRef, channel: str, question: str, host: str) -> ThreadRef:
+    async def open_thread(self, ref: GameRef, channel: str, question: str, state: GameState) -> ThreadRef:
         """Post the game's parent message and store it as the game's thread."""
         posted = await self.client.chat_postMessage(
             channel=channel,
             text=render.escape(f"Rebuttal debate: {question}"),
-            blocks=render.parent_blocks(ref.game_id, question, host, "running"),
+            blocks=render.parent_blocks(ref.game_id, question, state.host, state.status, _drawn_for(state)),
         )
         thread = ThreadRef(channel, str(posted["ts"]))
         await self.service.set_thread(ref, str(thread))
@@ -67,9 +73,11 @@ class SlackPresenter:
                     await self._reveal(ref, thread, pack, state, effect)
                 elif isinstance(effect, GamePaused | GameResumed):
                     await self._note(thread, NOTES[type(effect)])
-                    await self._redraw_parent(ref, thread, pack, state)
                 elif isinstance(effect, GameOver):
                     await self._game_over(ref, thread, pack, state)
+            if any(isinstance(effect, MOVES_THE_CONTROLS) for effect in effects):
+                # The host controls name the step and phase they were drawn for.
+                await self._redraw_parent(ref, thread, pack, state)
         for step in counted:
             await self.counts.answered(ref, step)
         if state.status is Status.ENDED:
@@ -128,12 +136,11 @@ class SlackPresenter:
         await self.client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=render.escape(text))
 
     async def _redraw_parent(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
-        status = {Status.RUNNING: "running", Status.PAUSED: "paused", Status.ENDED: "ended"}[state.status]
         await self.client.chat_update(
             channel=thread.channel,
             ts=thread.ts,
             text=render.escape(f"Rebuttal debate: {pack.question}"),
-            blocks=render.parent_blocks(ref.game_id, pack.question, state.host, status),
+            blocks=render.parent_blocks(ref.game_id, pack.question, state.host, state.status, _drawn_for(state)),
         )
 
     async def _game_over(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
@@ -145,4 +152,3 @@ class SlackPresenter:
             text="Final scoreboard",
             blocks=render.scoreboard_blocks(scoreboard_lines(state.players), shifts),
         )
-        await self._redraw_parent(ref, thread, pack, state)

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.engine.commands import DrawnFor
 from bot.engine.script import option_letter
+from bot.engine.state import Status
+from bot.games.controls import Control, controls_shown
 from bot.games.presentation import StepCard
 
 from .buttons import (
@@ -20,7 +23,6 @@ from .buttons import (
     IMPORT_INPUT,
     IMPORT_PARTS,
     AnswerButton,
-    Control,
     HostButton,
     ShareButton,
     import_block,
@@ -109,16 +111,17 @@ def step_text(card: StepCard) -> str:
     return escape(card.title or (card.sections[0].heading if card.sections else "Rebuttal"))
 
 
-def parent_blocks(game_id: int, question: str, host_id: str, status: str) -> list[Block]:
-    """The game's parent message; its thread holds the steps; host controls live here."""
+def parent_blocks(game_id: int, question: str, host_id: str, status: Status, drawn_for: DrawnFor | None) -> list[Block]:
+    """The game's parent message; its thread holds the steps; host controls live here, each
+    naming the step and phase they were drawn for (``drawn_for``), so a press that arrives
+    after the game moved on is refused rather than moving it again."""
     # host_id comes from Slack itself (a user id), so the mention is intended.
     blocks = [
         *sections(f"*Rebuttal debate:* {escape(question)}"),
-        context(f"Hosted by <@{host_id}> · the game is played in this thread · {escape(status)}"),
+        context(f"Hosted by <@{host_id}> · the game is played in this thread · {escape(status.value)}"),
     ]
-    if status != "ended":
-        middle = Control.RESUME if status == "paused" else Control.PAUSE
-        controls = [Control.NEXT, middle, Control.SKIP, Control.END]
+    controls = controls_shown(status)
+    if controls:
         blocks.append(
             {
                 "type": "actions",
@@ -126,7 +129,7 @@ def parent_blocks(game_id: int, question: str, host_id: str, status: str) -> lis
                 "elements": [
                     {
                         "type": "button",
-                        "action_id": HostButton(game_id, control).action_id,
+                        "action_id": HostButton(game_id, control, drawn_for).action_id,
                         "value": str(game_id),
                         "text": plain(control.value.title()),
                         **({"style": "danger"} if control is Control.END else {}),

@@ -25,12 +25,25 @@ class PlayerAnswered:
 
 
 @dataclass(frozen=True)
+class DrawnFor:
+    """The step and phase a control was drawn for: a button on a step's message, pressed
+    after the game has moved on, must not move the game again (two quick "Next" clicks
+    would otherwise skip the step everyone else just reached)."""
+
+    step: int
+    phase: Phase
+
+
+@dataclass(frozen=True)
 class HostCommand:
-    """A control only the game's host or a teacher may give."""
+    """A control only the game's host or a teacher may give. ``drawn_for`` is set when the
+    control came from a button drawn for one step; a typed command (``/debate next``)
+    means "whatever is current" and leaves it ``None``."""
 
     actor: str
     actor_is_teacher: bool
     at: datetime
+    drawn_for: DrawnFor | None = None
 
 
 @dataclass(frozen=True)
@@ -67,4 +80,5 @@ class DeadlinePassed:
     at: datetime
 
 
+ControlCommand = Advanced | Skipped | Paused | Resumed | Ended
 Command = PlayerJoined | PlayerAnswered | Advanced | Skipped | Paused | Resumed | Ended | DeadlinePassed

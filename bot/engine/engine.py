@@ -55,6 +55,7 @@ LEGAL: Mapping[Status, Mapping[Phase, frozenset[type]]] = {
     Status.ENDED: {phase: frozenset() for phase in Phase},
 }
 
+STALE_CONTROL = "That button was drawn for an earlier step and the game has moved on; use the current controls."
 READING_WORDS_PER_SECOND = 4
 MIN_READING_SECONDS, MAX_READING_SECONDS = 8, 60
 
@@ -100,6 +101,8 @@ def apply(state: GameState, command: Command) -> Transition:
         raise IllegalCommand(_why_not(state, command))
     if isinstance(command, HostCommand) and not (command.actor == state.host or command.actor_is_teacher):
         raise IllegalCommand("Only the host or a teacher can control the game.")
+    if isinstance(command, Advanced | Skipped) and _is_stale(state, command):
+        raise IllegalCommand(STALE_CONTROL)
     match command:
         case PlayerJoined():
             return Transition(_with_player(state, command.player, command.name), reply="You're in.")
@@ -118,6 +121,11 @@ def apply(state: GameState, command: Command) -> Transition:
         case Ended():
             return _end(state, command.at)
     raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+
+def _is_stale(state: GameState, command: HostCommand) -> bool:
+    drawn = command.drawn_for
+    return drawn is not None and (drawn.step, drawn.phase) != (state.step, state.phase)
 
 
 def _why_not(state: GameState, command: Command) -> str:

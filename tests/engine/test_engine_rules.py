@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bot.engine import engine
-from bot.engine.commands import Advanced, DeadlinePassed, Ended, Paused, PlayerAnswered, Resumed, Skipped
+from bot.engine.commands import Advanced, DeadlinePassed, DrawnFor, Ended, Paused, PlayerAnswered, Resumed, Skipped
 from bot.engine.effects import GameOver, RevealStep, ScheduleDeadline, ShowStep, UpdateAnswerCount
 from bot.engine.scoring import prediction_points
 from bot.engine.script import StepKind, build_script
@@ -160,3 +160,29 @@ def test_answer_to_a_past_question_while_a_turn_is_shown_says_closed() -> None:
         shown = engine.apply(shown, Advanced("host", False, T0)).state
     with pytest.raises(engine.IllegalCommand, match=r"This question is closed\."):
         engine.apply(shown, PlayerAnswered("s1", "Sam", state.step, 0, T0))
+
+
+@pytest.mark.parametrize("control", [Advanced, Skipped])
+def test_a_control_drawn_for_an_earlier_step_changes_nothing(control: type[Advanced | Skipped]) -> None:
+    state = advance_to(new_game(), StepKind.PREDICT)
+    drawn = DrawnFor(state.step, state.phase)
+    closed = engine.apply(state, control("host", False, T0, drawn)).state  # the first click counts
+    with pytest.raises(engine.IllegalCommand, match="drawn for an earlier step"):
+        engine.apply(closed, control("host", False, T0, drawn))  # a second click from the same message
+    current = DrawnFor(closed.step, closed.phase)
+    assert engine.apply(closed, control("host", False, T0, current)).state.step == closed.step + 1
+
+
+def test_a_typed_control_means_the_current_step() -> None:
+    state = advance_to(new_game(), StepKind.PREDICT)
+    once = engine.apply(state, Advanced("host", False, T0)).state
+    assert engine.apply(once, Advanced("host", False, T0)).state.step == state.step + 1  # no drawn_for: no guard
+
+
+def test_pause_and_end_from_an_old_message_still_work() -> None:
+    """Only Next and Skip move the game along a step; pausing or ending from any message is safe."""
+    state = advance_to(new_game(), StepKind.PREDICT)
+    old = DrawnFor(0, Phase.SHOWN)
+    paused = engine.apply(state, Paused("host", False, T0, old)).state
+    assert paused.status is Status.PAUSED
+    assert engine.apply(paused, Ended("host", False, T0, old)).state.status is Status.ENDED

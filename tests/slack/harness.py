@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,15 +13,18 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackBot, build_app
-from adapters.slack.buttons import AnswerButton, Control, HostButton, ThreadRef
+from adapters.slack.buttons import AnswerButton, HostButton, ThreadRef
 from bot.content.card_parser import parse_card
 from bot.content.library import Library
 from bot.content.model import Pack
+from bot.engine.commands import DrawnFor
+from bot.games.controls import Control
 from bot.store.database import Database
 from bot.store.games import GameRef
 from tests.content.cards import VALID_CARD_LINES, card
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport, drive_bolt_app
+from tests.standins.slack_records import iter_elements
 from tests.standins.slack_server import MessageRecord, SlackStandIn
 
 CHANNEL = "C0GENERAL"
@@ -129,8 +133,27 @@ def answer_action(ref: GameRef, step: int, option: int) -> str:
     return AnswerButton(ref.game_id, step, option).action_id
 
 
-def host_action(ref: GameRef, control: Control) -> str:
-    return HostButton(ref.game_id, control).action_id
+def host_action(s: SlackStandIn, ref: GameRef, control: Control) -> str:
+    """The action id of ``control`` as the game's parent message shows it now (controls name
+    the step they were drawn for); a control not shown gets an id that no message shows."""
+    drawn = re.compile(rf"host:{ref.game_id}:(\d+:[sor]:)?{control.value}")
+    shown = [
+        element["action_id"]
+        for message in s.messages
+        if not message.deleted
+        for _, element in iter_elements(message.blocks)
+        if drawn.fullmatch(str(element.get("action_id", "")))
+    ]
+    return shown[-1] if shown else HostButton(ref.game_id, control, None).action_id
+
+
+async def current_host_action(s: SlackStandIn, bot: SlackBot, ref: GameRef, control: Control) -> str:
+    """``control`` once the parent message shows it drawn for the game's current step and
+    phase (the parent is redrawn just after a move is committed), as a host would see it."""
+    state = await bot.games.service.load(ref)
+    wanted = HostButton(ref.game_id, control, DrawnFor(state.step, state.phase)).action_id
+    await s.wait_for(lambda: host_action(s, ref, control) == wanted)
+    return wanted
 
 
 def visible_markup(standin: SlackStandIn) -> list[str]:

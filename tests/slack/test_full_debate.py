@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.slack.app import SlackBot
-from adapters.slack.buttons import Control
 from adapters.slack.render import escape
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase, Status
+from bot.games.controls import Control
 from bot.games.presentation import scoreboard_lines, shift_line, thread_title
 from bot.store.games import GameRef
 from tests.slack.harness import (
@@ -16,6 +16,7 @@ from tests.slack.harness import (
     PACK_ID,
     TEACHER,
     answer_action,
+    current_host_action,
     eventually,
     game_in,
     has_buttons,
@@ -67,11 +68,11 @@ async def test_a_complete_debate(slack_standin: SlackStandIn, slack_transport: T
                     await s.wait_for(lambda: len(s.ephemerals_for(player)) > before)  # noqa: B023 (awaited at once)
                     assert s.ephemerals_for(player)[-1].text.startswith("Locked in")
                 if not refused_control:  # a student pressing the host's Next is turned away
-                    await slack.click(host_action(ref, Control.NEXT), user="U1")
+                    await slack.click(host_action(s, ref, Control.NEXT), user="U1")
                     await s.wait_for(lambda: "Only the host" in s.ephemerals_for("U1")[-1].text)
                     refused_control = True
                 await eventually(lambda: _shows_count(bot, s, ref, step.index, len(PLAYERS)))  # noqa: B023 (awaited at once)
-            await slack.click(host_action(ref, Control.NEXT), user=TEACHER)
+            await slack.click(await current_host_action(s, bot, ref, Control.NEXT), user=TEACHER)
             await eventually(lambda: _moved_on(bot, s, ref, state))
 
         final = await service.load(ref)

@@ -6,15 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.buttons import (
-    FORGET_ACTION,
-    IMPORT_BLOCK,
-    IMPORT_CALLBACK,
-    IMPORT_INPUT,
-    Control,
-    RoundButton,
-    ShareButton,
-)
+from adapters.slack.buttons import FORGET_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, RoundButton, ShareButton
+from bot.games.controls import Control
 from tests.content.cards import VALID_CARD_LINES, card
 from tests.engine.helpers import ManualClock
 from tests.slack.harness import TEACHER, answer_action, host_action, running_bot, settle, start_game
@@ -71,7 +64,7 @@ async def test_the_bot_calls_only_methods_its_scopes_allow(
         await s.wait_for(lambda: len(top_level(s)) == 3)
         ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 0), user="U1")
-        await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
+        await slack.click(host_action(s, ref, Control.PAUSE), user=TEACHER)
         await slack.slash("/debate", "end", user=TEACHER)
         await slack.slash("/debate", "results", user=TEACHER)  # files by direct message
         await s.wait_for(lambda: s.find_action(ShareButton(ref.game_id).action_id, user=TEACHER))

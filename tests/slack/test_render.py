@@ -6,9 +6,12 @@ import json
 from typing import Any
 
 from adapters.slack import render
-from adapters.slack.buttons import AnswerButton, Control, HostButton, ThreadRef
+from adapters.slack.buttons import AnswerButton, HostButton, ThreadRef
 from bot.content.model import Side
+from bot.engine.commands import DrawnFor
 from bot.engine.script import StepKind, build_script
+from bot.engine.state import Phase, Status
+from bot.games.controls import Control
 from bot.games.presentation import Section, StepCard, step_card
 from tests.slack.harness import small_pack
 
@@ -46,7 +49,9 @@ def test_questions_carry_routable_buttons_and_a_count() -> None:
     assert drawn[-1]["elements"][0]["text"] == "*2* answered"
     assert AnswerButton.parse("answer:7:4:1") == AnswerButton(7, 4, 1)
     assert AnswerButton.parse("answer:7:x:1") is None and AnswerButton.parse("host:7:next") is None
-    assert HostButton.parse("host:7:pause") == HostButton(7, Control.PAUSE)
+    assert HostButton.parse("host:7:pause") == HostButton(7, Control.PAUSE, None)  # posted before steps were named
+    assert HostButton.parse("host:7:4:o:next") == HostButton(7, Control.NEXT, DrawnFor(4, Phase.OPEN))
+    assert HostButton.parse("host:7:4:x:next") is None
     assert HostButton.parse("host:7:explode") is None
     assert ThreadRef.parse("C1/1.2") == ThreadRef("C1", "1.2") and ThreadRef.parse(None) is None
 
@@ -80,5 +85,5 @@ def test_every_step_of_every_shipped_debate_fits_slack_limits() -> None:
                             assert len(element["text"]["text"]) <= render.BUTTON_LIMIT
                             assert len(element["action_id"]) <= 255 and len(element["value"]) <= 2000
             assert len(render.step_text(card)) <= 4000
-        parent = render.parent_blocks(1, pack.question, "U1", "running")
+        parent = render.parent_blocks(1, pack.question, "U1", Status.RUNNING, DrawnFor(0, Phase.SHOWN))
         assert all(len(b["text"]["text"]) <= render.SECTION_LIMIT for b in parent if b["type"] == "section")

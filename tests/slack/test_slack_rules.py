@@ -13,8 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.app import SlackBot
-from adapters.slack.buttons import FORGET_ACTION, Control
+from adapters.slack.buttons import FORGET_ACTION
 from bot.engine.state import Phase
+from bot.games.controls import Control
 from bot.store.games import GameRef
 from tests.content.cards import VALID_CARD_LINES
 from tests.slack.harness import (
@@ -22,10 +23,10 @@ from tests.slack.harness import (
     PACK_ID,
     TEACHER,
     answer_action,
+    current_host_action,
     eventually,
     game_in,
     has_buttons,
-    host_action,
     library_of,
     open_bot,
     running_bot,
@@ -70,7 +71,7 @@ async def test_a_retried_delivery_makes_one_answer_and_one_post(
         await slack.send("slash_commands", advance.request, RETRY)
         await settle(bot, s)
         assert (await bot.games.service.load(ref)).phase is Phase.REVEALED
-        nxt = await slack.click(host_action(ref, Control.NEXT), user=TEACHER)
+        nxt = await slack.click(await current_host_action(s, bot, ref, Control.NEXT), user=TEACHER)
         await slack.send("interactive", nxt.request, RETRY)
         await settle(bot, s)
         assert (await bot.games.service.load(ref)).step == 1
@@ -138,7 +139,7 @@ async def test_double_click_and_click_after_close(
         await eventually(lambda: _count_shown(bot, s, ref, 1))
 
         question = await step_message(bot, s, ref, 0)
-        await slack.click(host_action(ref, Control.NEXT), user=TEACHER)  # closes the question
+        await slack.click(await current_host_action(s, bot, ref, Control.NEXT), user=TEACHER)  # closes the question
         await eventually(lambda: _closed(bot, s, ref))
         late = await slack.click(answer_action(ref, 0, 0), user="U2", message=question)
         assert late.acked
@@ -295,4 +296,28 @@ async def test_a_confirmation_slack_refuses_goes_through_the_response_url(
         await slack.click(answer_action(ref, 0, 4), user="U2")
         [confirmation] = await s.wait_for(lambda: s.responses_for("U2"))
         assert confirmation.text.startswith("Locked in: Strongly no") and confirmation.effect == "ephemeral"
+    s.assert_clean()
+
+
+async def test_a_stale_next_does_not_skip_a_step(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+) -> None:
+    """The host's Next drawn for an open question, pressed again after it closed (a double
+    click, or a client that had not yet seen the redraw), changes nothing."""
+    s = slack_standin
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+        ref = await start_game(bot, s, slack)
+        first_next = await current_host_action(s, bot, ref, Control.NEXT)
+        await slack.click(first_next, user=TEACHER)
+        await s.wait_for(lambda: s.ephemerals_for(TEACHER) and s.ephemerals_for(TEACHER)[-1].text == "Question closed.")
+        told = len(s.ephemerals_for(TEACHER))
+        parent = s.messages_in(CHANNEL)[0]  # redrawn meanwhile: a client that had not yet seen that
+        again = await slack.click(first_next, user=TEACHER, message=parent)
+        assert again.acked
+        await s.wait_for(lambda: len(s.ephemerals_for(TEACHER)) == told + 1)
+        assert s.ephemerals_for(TEACHER)[-1].text == (
+            "That button was drawn for an earlier step and the game has moved on; use the current controls."
+        )
+        state = await bot.games.service.load(ref)
+        assert (state.step, state.phase) == (0, Phase.REVEALED)
     s.assert_clean()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.slack.buttons import Control
 from bot.engine.state import Status
+from bot.games.controls import Control
 from tests.slack.harness import (
     CHANNEL,
     PACK_ID,
     TEACHER,
     answer_action,
+    current_host_action,
     game_in,
     host_action,
     running_bot,
@@ -39,8 +40,9 @@ async def test_settings_name_extra_teachers(
         await slack.slash("/debate", f"start {PACK_ID}", user="U1")  # now allowed
         ref = await game_in(bot, s)
         assert (await bot.games.service.load(ref)).host == "U1"
-        await slack.click(host_action(ref, Control.SKIP), user=TEACHER)  # a teacher who is not the host
-        await s.wait_for(lambda: s.ephemerals_for(TEACHER))
+        told = len(s.ephemerals_for(TEACHER))
+        await slack.click(await current_host_action(s, bot, ref, Control.SKIP), user=TEACHER)  # a teacher who is not the host
+        await s.wait_for(lambda: len(s.ephemerals_for(TEACHER)) > told)
         assert s.ephemerals_for(TEACHER)[-1].text == "Moved on."
         assert (await bot.games.service.load(ref)).step == 1
     s.assert_clean()
@@ -54,15 +56,15 @@ async def test_pause_resume_skip_end_and_results(
         ref = await start_game(bot, s, slack)
         service = bot.games.service
 
-        await slack.click(host_action(ref, Control.PAUSE), user=TEACHER)
-        await s.wait_for(lambda: s.find_action(host_action(ref, Control.RESUME)))  # the parent now offers Resume
+        await slack.click(host_action(s, ref, Control.PAUSE), user=TEACHER)
+        await s.wait_for(lambda: s.find_action(host_action(s, ref, Control.RESUME)))  # the parent now offers Resume
         assert (await service.load(ref)).status is Status.PAUSED
         await slack.click(answer_action(ref, 0, 0), user="U1")
         await s.wait_for(lambda: s.ephemerals_for("U1"))
         assert "paused" in s.ephemerals_for("U1")[-1].text
 
         await slack.slash("/debate", "resume", user=TEACHER)
-        await s.wait_for(lambda: s.find_action(host_action(ref, Control.PAUSE)))
+        await s.wait_for(lambda: s.find_action(host_action(s, ref, Control.PAUSE)))
         await slack.slash("/debate", "skip", user=TEACHER)  # closes the question and moves on
         await settle(bot, s)
         assert (await service.load(ref)).step == 1
@@ -73,7 +75,7 @@ async def test_pause_resume_skip_end_and_results(
         await settle(bot, s)
         assert s.responses_for("U2")[0].text.startswith("Only teachers can get a debate's results")
         assert (await service.load(ref)).status is Status.ENDED
-        assert s.find_action(host_action(ref, Control.NEXT)) is None  # the controls are gone
+        assert s.find_action(host_action(s, ref, Control.NEXT)) is None  # the controls are gone
 
         for count, text in enumerate(("leaderboard", "library", "results"), start=2):
             await slack.slash("/debate", text, user="U2")
