@@ -13,12 +13,12 @@ from collections.abc import Sequence
 import discord
 
 from adapters.discord.buttons import paused_view, step_view
-from adapters.discord.counter import AnswerCounter, answered_text
 from adapters.discord.render import option_labels, results_embed, scoreboard_embed, step_embed
 from adapters.discord.replies import NO_MENTIONS
 from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase
+from bot.games.answer_counter import AnsweredCounter, answered_text
 from bot.games.presentation import step_card
 from bot.games.service import GameService
 from bot.store.games import GameRef
@@ -30,7 +30,7 @@ class DiscordPresenter:
     def __init__(self, client: discord.Client, service: GameService, counter_interval: float = 2.0) -> None:
         self.client = client
         self.service = service
-        self.counter = AnswerCounter(service, self._edit_count, counter_interval)
+        self.counter = AnsweredCounter(service, self._edit_count, counter_interval)
 
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
         thread = await self._thread(ref)
@@ -41,7 +41,7 @@ class DiscordPresenter:
             if isinstance(effect, ShowStep):
                 await self._show(ref, state, thread, effect.step)
             elif isinstance(effect, UpdateAnswerCount):
-                await self.counter.note(ref)
+                await self.counter.answered(ref, effect.step)
             elif isinstance(effect, RevealStep):
                 await self._reveal(ref, state, thread, effect)
             elif isinstance(effect, GamePaused):
@@ -78,6 +78,7 @@ class DiscordPresenter:
     async def _reveal(
         self, ref: GameRef, state: GameState, thread: discord.PartialMessageable, effect: RevealStep
     ) -> None:
+        self.counter.closed(ref, effect.step)
         step = state.script.steps[effect.step]
         message_ref = await self.service.message_of(ref, effect.step)
         if message_ref is None:
@@ -106,9 +107,11 @@ class DiscordPresenter:
         await thread.send("🏁 The debate is over.", embed=embed, allowed_mentions=NO_MENTIONS)
         self.counter.forget(ref)
 
-    async def _edit_count(self, ref: GameRef, step: int, text: str) -> None:
+    async def _edit_count(self, ref: GameRef, step: int, answered: int) -> None:
         thread = await self._thread(ref)
         message_ref = await self.service.message_of(ref, step)
         if thread is None or message_ref is None:
             return
-        await thread.get_partial_message(int(message_ref)).edit(content=text, allowed_mentions=NO_MENTIONS)
+        await thread.get_partial_message(int(message_ref)).edit(
+            content=answered_text(answered), allowed_mentions=NO_MENTIONS
+        )

@@ -9,7 +9,6 @@ a question that has just been revealed.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -19,14 +18,14 @@ from bot.content.model import Pack
 from bot.engine.commands import DrawnFor
 from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
 from bot.engine.script import StepKind
-from bot.engine.state import GameState, Phase, Status
+from bot.engine.state import GameState, Status
+from bot.games.answer_counter import AnsweredCounter
 from bot.games.presentation import reveal_text, scoreboard_lines, shift_line, step_card, thread_title
 from bot.games.service import GameService
 from bot.store.games import GameRef
 
 from . import render
 from .buttons import ThreadRef
-from .counter import CountThrottle
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +41,7 @@ class SlackPresenter:
     def __init__(self, service: GameService, client: AsyncWebClient, count_interval: float = 2.0) -> None:
         self.service = service
         self.client = client
-        self.counts = CountThrottle(self._redraw_count, count_interval)
-        self._edit_locks: dict[GameRef, asyncio.Lock] = {}
+        self.counts = AnsweredCounter(service, self._redraw_count, count_interval)
 
     async def open_thread(self, ref: GameRef, channel: str, question: str, state: GameState) -> ThreadRef:
         """Post the game's parent message and store it as the game's thread."""
@@ -63,7 +61,7 @@ class SlackPresenter:
             return
         pack = await self.service.pack_of(ref)
         counted: list[int] = []
-        async with self._lock(ref):
+        async with self.counts.lock(ref):
             for effect in effects:
                 if isinstance(effect, ShowStep):
                     await self._show(ref, thread, pack, state, effect.step)
@@ -81,13 +79,10 @@ class SlackPresenter:
         for step in counted:
             await self.counts.answered(ref, step)
         if state.status is Status.ENDED:
-            self._edit_locks.pop(ref, None)
+            self.counts.forget(ref)
 
     async def close(self) -> None:
         await self.counts.close()
-
-    def _lock(self, ref: GameRef) -> asyncio.Lock:
-        return self._edit_locks.setdefault(ref, asyncio.Lock())
 
     async def _show(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState, index: int) -> None:
         step = state.script.steps[index]
@@ -115,22 +110,19 @@ class SlackPresenter:
             return
         await self.client.chat_update(channel=thread.channel, ts=ts, text=render.step_text(card), blocks=shown)
 
-    async def _redraw_count(self, ref: GameRef, index: int) -> None:
-        async with self._lock(ref):
-            state = await self.service.load(ref)
-            if state.step != index or state.phase is not Phase.OPEN or state.status is Status.ENDED:
-                return  # closed meanwhile: the reveal has drawn this message for good
-            thread = ThreadRef.parse(await self.service.thread_of(ref))
-            ts = await self.service.message_of(ref, index)
-            if thread is None or ts is None:
-                return
-            card = step_card(await self.service.pack_of(ref), state.current)
-            await self.client.chat_update(
-                channel=thread.channel,
-                ts=ts,
-                text=render.step_text(card),
-                blocks=render.open_step_blocks(ref.game_id, index, card, answered=len(state.answers)),
-            )
+    async def _redraw_count(self, ref: GameRef, index: int, answered: int) -> None:
+        thread = ThreadRef.parse(await self.service.thread_of(ref))
+        ts = await self.service.message_of(ref, index)
+        if thread is None or ts is None:
+            return
+        state = await self.service.load(ref)
+        card = step_card(await self.service.pack_of(ref), state.script.steps[index])
+        await self.client.chat_update(
+            channel=thread.channel,
+            ts=ts,
+            text=render.step_text(card),
+            blocks=render.open_step_blocks(ref.game_id, index, card, answered=answered),
+        )
 
     async def _note(self, thread: ThreadRef, text: str) -> None:
         await self.client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=render.escape(text))

@@ -1,0 +1,96 @@
+"""The "N answered" counter every platform uses: bounded redraws that only show the truth."""
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.engine.commands import Advanced, PlayerAnswered
+from bot.engine.state import GameSettings
+from bot.games.answer_counter import AnsweredCounter
+from bot.games.service import GameService
+from bot.identity import Player, Venue
+from bot.store.database import Database
+from bot.store.games import GameRef
+from tests.engine.helpers import ManualClock, sample_pack
+
+VENUE = Venue("test", "school-1", "room-7")
+HOST = Player("test", "school-1", "teacher")
+
+
+class Ticks:
+    """A monotonic clock the test moves by hand, and a sleep that ends when the test says."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.wake = asyncio.Event()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        await self.wake.wait()
+        self.now += seconds
+
+
+async def answer(service: GameService, clock: ManualClock, ref: GameRef, student: str) -> int:
+    state = await service.load(ref)
+    await service.handle(ref, PlayerAnswered(student, student, state.step, 0, clock.tick()))
+    return state.step
+
+
+async def test_a_burst_is_drawn_once_now_and_once_after_the_interval(tmp_path: Path) -> None:
+    clock, ticks = ManualClock(), Ticks()
+    drawn: list[tuple[int, int]] = []
+    async with Database.open(tmp_path / "g.db") as database:
+        service = GameService(database, clock)
+        ref, _ = await service.start_game(VENUE, HOST, "T", sample_pack(), _settings(), 5)
+
+        async def redraw(game: GameRef, step: int, answered: int) -> None:
+            drawn.append((step, answered))
+
+        counter = AnsweredCounter(service, redraw, interval=2.0, clock=ticks, sleep=ticks.sleep)
+        step = await answer(service, clock, ref, "s0")
+        await counter.answered(ref, step)
+        assert drawn == [(step, 1)]  # the first answer is drawn at once
+        for n in range(1, 30):
+            await answer(service, clock, ref, f"s{n}")
+            await counter.answered(ref, step)
+        assert drawn == [(step, 1)] and counter.pending() == 1  # folded into one pending redraw
+        ticks.wake.set()  # the interval passes
+        await _until(lambda: counter.pending() == 0)
+        assert drawn == [(step, 1), (step, 30)]  # which reads the count as stored when it runs
+        await counter.close()
+
+
+async def test_a_redraw_due_after_the_question_closed_draws_nothing(tmp_path: Path) -> None:
+    clock, ticks = ManualClock(), Ticks()
+    drawn: list[tuple[int, int]] = []
+    async with Database.open(tmp_path / "g.db") as database:
+        service = GameService(database, clock)
+        ref, _ = await service.start_game(VENUE, HOST, "T", sample_pack(), _settings(), 5)
+
+        async def redraw(game: GameRef, step: int, answered: int) -> None:
+            drawn.append((step, answered))
+
+        counter = AnsweredCounter(service, redraw, interval=2.0, clock=ticks, sleep=ticks.sleep)
+        step = await answer(service, clock, ref, "s0")
+        await counter.answered(ref, step)
+        await answer(service, clock, ref, "s1")
+        await counter.answered(ref, step)  # a trailing redraw is pending
+        await service.handle(ref, Advanced("teacher", False, clock.tick()))  # the question closes first
+        ticks.wake.set()
+        await _until(lambda: counter.pending() == 0)
+        await counter.close()
+        assert drawn == [(step, 1)]  # nothing was drawn over the reveal
+
+
+def _settings() -> GameSettings:
+    return GameSettings()
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.005)
