@@ -19,7 +19,7 @@ from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, Reveal
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase
 from bot.games.answer_counter import AnsweredCounter, answered_text
-from bot.games.presentation import step_card
+from bot.games.presentation import final_scoreboard, step_card
 from bot.games.service import GameService
 from bot.store.games import GameRef
 
@@ -103,7 +103,7 @@ class DiscordPresenter:
     async def _game_over(self, ref: GameRef, state: GameState, thread: discord.PartialMessageable) -> None:
         pack = await self.service.pack_of(ref)
         pairs = await self.service.stance_pairs(ref)
-        embed = scoreboard_embed(pack, state.players, state.host, pairs)
+        embed = scoreboard_embed(final_scoreboard(pack, state, pairs))
         await thread.send("🏁 The debate is over.", embed=embed, allowed_mentions=NO_MENTIONS)
         self.counter.forget(ref)
 

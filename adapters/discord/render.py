@@ -3,16 +3,21 @@ neither side looks more prominent than the other; sides are named in words by th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 
 import discord
 
 from adapters.discord.replies import cut, safe
-from bot.content.model import Pack
 from bot.engine.script import Step, StepKind, option_letter
-from bot.engine.state import PlayerRecord
-from bot.games.presentation import Section, StepCard, reveal_text, scoreboard_lines, shift_line, thread_title
+from bot.games.presentation import (
+    NO_ONE_PLAYED,
+    SCOREBOARD_TITLE,
+    SHIFTS_HEADING,
+    FinalScoreboard,
+    Section,
+    StepCard,
+    reveal_text,
+)
 
 COLOUR = discord.Colour(0x5865F2)  # the same for both sides: colour must not signal a side
 TITLE_LIMIT, DESCRIPTION_LIMIT = 256, 4096
@@ -78,18 +83,11 @@ def results_embed(step: Step, tally: Sequence[int], correct_option: int | None) 
     )
 
 
-def scoreboard_embed(
-    pack: Pack, players: Mapping[str, PlayerRecord], host: str, pairs: Mapping[str, Mapping[str, tuple[int, int]]]
-) -> discord.Embed:
-    """Final scores (a host who never answered is running the game, not playing) and each
-    thread's stance shift; names are escaped, so a display name cannot format or ping."""
-    playing = {key: replace(p, name=safe(p.name)) for key, p in players.items() if key != host or p.answered}
-    scores = "\n".join(scoreboard_lines(playing)) or "No one played."
-    shifts = [shift_line(safe(thread_title(pack, t.id)), pairs.get(t.id, {})) for t in pack.all_threads()]
-    embed = discord.Embed(title="Final scoreboard", description=cut(scores, DESCRIPTION_LIMIT), colour=COLOUR)
-    embed.add_field(
-        name="Stance shifts by thread (+ towards yes, − towards no; never scored)",
-        value=fit_blocks(shifts, 1024, "\n") or "—",
-        inline=False,
-    )
+def scoreboard_embed(board: FinalScoreboard) -> discord.Embed:
+    """The final scoreboard (``bot.games.presentation.final_scoreboard``); names are escaped,
+    so a display name cannot format or ping."""
+    scores = "\n".join(safe(line) for line in board.score_lines) or NO_ONE_PLAYED
+    embed = discord.Embed(title=SCOREBOARD_TITLE, description=cut(scores, DESCRIPTION_LIMIT), colour=COLOUR)
+    shifts = [safe(line) for line in board.shift_lines]
+    embed.add_field(name=SHIFTS_HEADING, value=fit_blocks(shifts, 1024, "\n") or "—", inline=False)
     return embed

@@ -29,8 +29,7 @@ from adapters.discord.context import Services, serving
 from adapters.discord.interactions import NO_GAME
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
-from bot.engine.state import Phase, Status
-from bot.games.presentation import shift_line, thread_title
+from bot.games.results import class_summary_lines, share_refusal
 from bot.reports.chart import chart_png
 from bot.reports.game_report import GameReport
 from bot.reports.writer import chart_file_name, game_report, report_files
@@ -47,10 +46,6 @@ SUMMARY_NOTE = (
 NOTHING_HERE = (
     "No debate has been played here yet. Use /debate results in a debate's thread or the channel "
     "it was started from, or give the game number."
-)
-STILL_OPEN = (
-    "A question is still open in this debate: results are shown only once it closes. "
-    "Close it (Next) and press the button again."
 )
 SHARED = "Posted the anonymous summary (the chart and each thread's average shift) for the class."
 
@@ -185,10 +180,9 @@ async def _share(services: Services, interaction: discord.Interaction, game: int
     if ref is None:
         await tell(interaction, NO_GAME)
         return
-    state = await services.games.load(ref)
-    if state.status is not Status.ENDED and state.phase is Phase.OPEN:
-        # Players see a question's results only when it closes; a share must not show them sooner.
-        await tell(interaction, STILL_OPEN)
+    refusal = share_refusal(await services.games.load(ref))
+    if refusal is not None:
+        await tell(interaction, refusal)
         return
     # Take the button away at once, so a double click cannot post the summary twice.
     await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
@@ -209,13 +203,7 @@ async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed
     png = await asyncio.get_running_loop().run_in_executor(_renderer, partial(chart_png, report, public=True))
     state = await services.games.load(ref)
     pairs = await services.games.stance_pairs(ref)
-    lines = [
-        shift_line(
-            safe(thread_title(report.pack, t.id)),
-            {user: pair for user, pair in pairs.get(t.id, {}).items() if user != state.host},
-        )
-        for t in report.pack.all_threads()
-    ]
+    lines = [safe(line) for line in class_summary_lines(report.pack, state, pairs)]
     body = SUMMARY_NOTE + "\n\n" + (fit_blocks(lines, DESCRIPTION_LIMIT - len(SUMMARY_NOTE) - 2, "\n") or "—")
     embed = discord.Embed(title=cut(safe(report.pack.question), TITLE_LIMIT), description=body, colour=COLOUR)
     embed.set_image(url=f"attachment://{name}")

@@ -20,7 +20,7 @@ from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, Reveal
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Status
 from bot.games.answer_counter import AnsweredCounter
-from bot.games.presentation import reveal_text, scoreboard_lines, shift_line, step_card, thread_title
+from bot.games.presentation import SCOREBOARD_TITLE, final_scoreboard, reveal_text, step_card
 from bot.games.service import GameService
 from bot.store.games import GameRef
 
@@ -137,10 +137,9 @@ class SlackPresenter:
 
     async def _game_over(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:
         pairs = await self.service.stance_pairs(ref)
-        shifts = [shift_line(thread_title(pack, t.id), pairs.get(t.id, {})) for t in pack.all_threads()]
         await self.client.chat_postMessage(
             channel=thread.channel,
             thread_ts=thread.ts,
-            text="Final scoreboard",
-            blocks=render.scoreboard_blocks(scoreboard_lines(state.players), shifts),
+            text=SCOREBOARD_TITLE,
+            blocks=render.scoreboard_blocks(final_scoreboard(pack, state, pairs)),
         )

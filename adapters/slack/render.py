@@ -15,7 +15,7 @@ from bot.engine.commands import DrawnFor
 from bot.engine.script import option_letter
 from bot.engine.state import Status
 from bot.games.controls import Control, controls_shown
-from bot.games.presentation import StepCard
+from bot.games.presentation import NO_ONE_PLAYED, SCOREBOARD_TITLE, SHIFTS_HEADING, FinalScoreboard, StepCard
 
 from .buttons import (
     FORGET_ACTION,
@@ -141,15 +141,11 @@ def parent_blocks(game_id: int, question: str, host_id: str, status: Status, dra
     return blocks
 
 
-def scoreboard_blocks(score_lines: Sequence[str], shift_lines: Sequence[str]) -> list[Block]:
-    scores = "\n".join(escape(line) for line in score_lines) or "No one scored."
-    shifts = "\n".join(escape(line) for line in shift_lines)
-    return _fit(
-        [
-            *sections("*Final scoreboard*\n" + scores),
-            *sections("*Stance shifts, thread by thread* (+ towards yes, − towards no; never scored)\n" + shifts),
-        ]
-    )
+def scoreboard_blocks(board: FinalScoreboard) -> list[Block]:
+    """The final scoreboard (``bot.games.presentation.final_scoreboard``), escaped."""
+    scores = "\n".join(escape(line) for line in board.score_lines) or NO_ONE_PLAYED
+    shifts = "\n".join(escape(line) for line in board.shift_lines)
+    return _fit([*sections(f"*{SCOREBOARD_TITLE}*\n" + scores), *sections(f"*{SHIFTS_HEADING}*\n" + shifts)])
 
 
 def import_modal(channel_id: str) -> Block:
@@ -235,7 +231,7 @@ def class_summary_blocks(question: str, shift_lines: Sequence[str]) -> list[Bloc
     return _fit(
         [
             *sections(f"*How opinions moved:* {escape(question)}"),
-            *sections("*Stance shifts, thread by thread* (+ towards yes, − towards no; never scored)\n" + shifts),
+            *sections(f"*{SHIFTS_HEADING}*\n" + shifts),
             context("Class totals only; the chart follows."),
         ]
     )

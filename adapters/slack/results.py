@@ -22,7 +22,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.games.presentation import shift_line, thread_title
+from bot.games.results import class_summary_lines, share_refusal
 from bot.reports.chart import chart_png
 from bot.reports.game_report import GameReport
 from bot.reports.writer import game_report, report_files
@@ -171,12 +171,16 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
     if ref is None:
         await respond(text="This debate no longer exists.", replace_original=False)
         return
+    service = games.service
+    state = await service.load(ref)
+    refusal = share_refusal(state)
+    if refusal is not None:
+        await respond(text=refusal, replace_original=False)
+        return
     if not await first_claim(games, workspace_id, f"share:{click_event_id(body)}"):
         return
-    service = games.service
     pack = await service.pack_of(ref)
-    pairs = await service.stance_pairs(ref)
-    shifts = [shift_line(thread_title(pack, t.id), pairs.get(t.id, {})) for t in pack.all_threads()]
+    shifts = class_summary_lines(pack, state, await service.stance_pairs(ref))
     # The chart is drawn from the pseudonymous report; it shows only per-thread totals.
     chart = await asyncio.to_thread(_draw_chart, await game_report(service.database, ref, names=False))
     thread = ThreadRef.parse(await service.thread_of(ref))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.content.model import Pack, Side
 from bot.engine.script import STANCE_SCALE, STANCE_VALUES, Step, StepKind, option_letter
-from bot.engine.state import PlayerRecord
+from bot.engine.state import GameState, PlayerRecord
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,35 @@ def shift_line(title: str, pairs: Mapping[str, tuple[int, int]], min_respondents
     mean = sum(shifts) / len(shifts)
     direction = shift_direction(mean)
     return f"{title}: {mean:+.2f} ({direction}; {len(shifts)} player{'s' if len(shifts) != 1 else ''})"
+
+
+SHIFTS_HEADING = "Stance shifts by thread (+ towards yes, − towards no; never scored)"
+SCOREBOARD_TITLE = "Final scoreboard"
+NO_ONE_PLAYED = "No one played."
+
+
+@dataclass(frozen=True)
+class FinalScoreboard:
+    """What every platform posts when a game ends: the ranked scores, then each thread's
+    public stance shift. Plain text; adapters escape and lay it out."""
+
+    score_lines: tuple[str, ...]
+    shift_lines: tuple[str, ...]
+
+
+def public_shift_lines(pack: Pack, host: str, pairs: Mapping[str, Mapping[str, tuple[int, int]]]) -> tuple[str, ...]:
+    """Each thread's shift for the class to see: students only (the host runs the game and is
+    left out, as in the teacher's files), and only with enough respondents to stay anonymous."""
+    return tuple(
+        shift_line(thread_title(pack, thread.id), {u: p for u, p in pairs.get(thread.id, {}).items() if u != host})
+        for thread in pack.all_threads()
+    )
+
+
+def final_scoreboard(
+    pack: Pack, state: GameState, pairs: Mapping[str, Mapping[str, tuple[int, int]]]
+) -> FinalScoreboard:
+    return FinalScoreboard(tuple(scoreboard_lines(state.players)), public_shift_lines(pack, state.host, pairs))
 
 
 def shift_direction(mean: float) -> str:

@@ -8,9 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from adapters.discord.results import SHARE_LABEL, SHARED, STILL_OPEN
+from adapters.discord.results import SHARE_LABEL, SHARED
 from bot.engine.script import STANCE_SCALE
 from bot.games.presentation import shift_line, thread_title
+from bot.games.results import STILL_OPEN
 from bot.reports.chart import chart_png
 from bot.reports.writer import game_report
 from tests.discord.harness import (
