@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.play import LineReader
-from adapters.console.presenter import WIDTH, wrap
+from adapters.console.presenter import WIDTH, ConsolePresenter, wrap
+from adapters.console.round_presenter import ConsoleRoundPresenter
+from bot.composition import build_core
 from bot.content.library import Library
 from bot.content.model import Pack
 from bot.games.service import utc_now
 from bot.identity import Player, Venue
-from bot.rounds.presentation import Action, PrivateCard, announcement_lines, private_card, summary_lines
+from bot.rounds.presentation import Action, PrivateCard, private_card
 from bot.rounds.scheduler import Scheduler
-from bot.rounds.service import Announcement, ClosedRound, RoundService
+from bot.rounds.service import RoundService
 from bot.rounds.timing import Timing
 from bot.store.database import Database
 from bot.store.schedules import ScheduleSpec
@@ -39,24 +41,6 @@ class DailyOptions:
     pack: Pack
     shipped: Library
     database: Path
-
-
-class ConsoleRoundPresenter:
-    """Prints what a chat server would show in the channel."""
-
-    def __init__(self, write: Callable[[str], None]) -> None:
-        self.write = write
-
-    async def announce(self, announcement: Announcement) -> str:
-        self._box(*announcement_lines(announcement))
-        return "terminal"
-
-    async def post_summary(self, closed: ClosedRound) -> str:
-        self._box(*summary_lines(closed))
-        return "terminal"
-
-    def _box(self, title: str, lines: list[str]) -> None:
-        self.write("\n".join(["", "#" * WIDTH, wrap(title), "#" * WIDTH, *(wrap(line, "  ") for line in lines)]))
 
 
 def render_private(card: PrivateCard) -> str:
@@ -82,38 +66,50 @@ async def play_daily(
     write: Callable[[str], None] = print,
     clock: Callable[[], datetime] = utc_now,
 ) -> int:
-    async def library_for(workspace_id: int) -> Library:
-        return Library({**options.shipped.packs, options.pack.id: options.pack})
-
     async with Database.open(options.database) as database:
-        rounds = RoundService(database, library_for, clock)
-        scheduler = Scheduler(rounds, ConsoleRoundPresenter(write), PLATFORM)
-        schedule = await rounds.schedule_at(DAILY_VENUE)
-        if schedule is None or schedule.spec.packs != (options.pack.id,):
-            spec = ScheduleSpec(Timing(time(0, 0), "UTC", EVERY_DAY), packs=(options.pack.id,))
-            await rounds.set_schedule(DAILY_VENUE, spec, DAILY_PLAYER.key)
-        await scheduler.tick()  # closes a round whose day is over, printing its summary
-        await rounds.start_now(DAILY_VENUE)
-        await scheduler.tick()  # opens today's round, if it was not open already
-        today = await rounds.open_round_at(DAILY_VENUE)
-        assert today is not None  # start_now made one due, or one was open
-        view = await rounds.play(today.id, DAILY_PLAYER, "You")
-        reader = LineReader(stdin)
-        while True:
-            card = private_card(view)
-            write(render_private(card))
-            if card.action is Action.NONE:
-                break
-            choice = await _ask(reader, card, write)
-            if choice is None:
-                write("\nStopped here; your place is saved. Run `rebuttal play --daily` again to go on.")
-                return 1
-            if card.action is Action.CONTINUE:
-                view = await rounds.carry_on(today.id, DAILY_PLAYER, "You", card.step)
-            else:
-                view = await rounds.answer(today.id, DAILY_PLAYER, "You", card.step, choice)
-        write(f"\nThe round closes at {today.closes_at:%Y-%m-%d %H:%M} UTC; run this again after that for the next.")
-        return 0
+        core = build_core(
+            database,
+            Library({**options.shipped.packs, options.pack.id: options.pack}),
+            platform=PLATFORM,
+            game_presenter=lambda games: ConsolePresenter(games, write),
+            round_presenter=lambda rounds: ConsoleRoundPresenter(write),
+            clock=clock,
+        )
+        try:
+            return await _play_round(core.rounds, core.scheduler, options, stdin, write)
+        finally:
+            await core.close()
+
+
+async def _play_round(
+    rounds: RoundService, scheduler: Scheduler, options: DailyOptions, stdin: TextIO, write: Callable[[str], None]
+) -> int:
+    schedule = await rounds.schedule_at(DAILY_VENUE)
+    if schedule is None or schedule.spec.packs != (options.pack.id,):
+        spec = ScheduleSpec(Timing(time(0, 0), "UTC", EVERY_DAY), packs=(options.pack.id,))
+        await rounds.set_schedule(DAILY_VENUE, spec, DAILY_PLAYER.key)
+    await scheduler.tick()  # closes a round whose day is over, printing its summary
+    await rounds.start_now(DAILY_VENUE)
+    await scheduler.tick()  # opens today's round, if it was not open already
+    today = await rounds.open_round_at(DAILY_VENUE)
+    assert today is not None  # start_now made one due, or one was open
+    view = await rounds.play(today.id, DAILY_PLAYER, "You")
+    reader = LineReader(stdin)
+    while True:
+        card = private_card(view)
+        write(render_private(card))
+        if card.action is Action.NONE:
+            break
+        choice = await _ask(reader, card, write)
+        if choice is None:
+            write("\nStopped here; your place is saved. Run `rebuttal play --daily` again to go on.")
+            return 1
+        if card.action is Action.CONTINUE:
+            view = await rounds.carry_on(today.id, DAILY_PLAYER, "You", card.step)
+        else:
+            view = await rounds.answer(today.id, DAILY_PLAYER, "You", card.step, choice)
+    write(f"\nThe round closes at {today.closes_at:%Y-%m-%d %H:%M} UTC; run this again after that for the next.")
+    return 0
 
 
 async def _ask(reader: LineReader, card: PrivateCard, write: Callable[[str], None]) -> int | None:

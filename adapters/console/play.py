@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.presenter import ConsolePresenter
+from adapters.console.round_presenter import ConsoleRoundPresenter
+from bot.composition import build_core
+from bot.content.library import Library
 from bot.content.model import Pack
 from bot.engine.commands import Advanced, Ended, PlayerAnswered
 from bot.engine.script import StepKind
@@ -54,12 +57,17 @@ class LineReader:
 
 async def play(options: PlayOptions, stdin: TextIO = sys.stdin, write: Callable[[str], None] = print) -> int:
     async with Database.open(options.database) as database:
-        service = GameService(database)
-        runner = GameRunner(service, ConsolePresenter(service, write))
+        core = build_core(
+            database,
+            Library({options.pack.id: options.pack}),
+            platform=CONSOLE_VENUE.platform,
+            game_presenter=lambda games: ConsolePresenter(games, write),
+            round_presenter=lambda rounds: ConsoleRoundPresenter(write),
+        )
         try:
-            return await _play(service, runner, options, LineReader(stdin), write)
+            return await _play(core.games, core.runner, options, LineReader(stdin), write)
         finally:
-            await runner.close()
+            await core.close()
 
 
 async def _play(

@@ -43,6 +43,9 @@ class ConsolePresenter:
         self.service = service
         self.write = write
 
+    async def close(self) -> None:
+        """Nothing pending: the terminal is drawn as effects arrive."""
+
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
         pack: Pack = await self.service.pack_of(ref)
         for effect in effects:

@@ -10,7 +10,7 @@ from discord import app_commands
 
 from adapters.discord.access import PLATFORM
 from adapters.discord.buttons import DYNAMIC_ITEMS
-from adapters.discord.context import RebuttalBot, Services
+from adapters.discord.context import RebuttalBot
 from adapters.discord.game_commands import game_commands
 from adapters.discord.leaderboard_commands import leaderboard_groups
 from adapters.discord.presenter import DiscordPresenter
@@ -18,14 +18,10 @@ from adapters.discord.results import results_commands
 from adapters.discord.round_presenter import DiscordRoundPresenter
 from adapters.discord.schedule_commands import schedule_group
 from adapters.discord.workspace_commands import workspace_commands
+from bot.composition import build_core
 from bot.content.library import Library, load_library
-from bot.games.runner import GameRunner
-from bot.games.service import GameService, utc_now
-from bot.rounds.leaderboards import LeaderboardService
-from bot.rounds.scheduler import Scheduler
-from bot.rounds.service import RoundService
+from bot.games.service import utc_now
 from bot.store.database import Database
-from bot.workspaces import WorkspaceService
 
 
 def debate_group() -> app_commands.Group:
@@ -45,16 +41,16 @@ def build_bot(
     counter_interval: float = 2.0,
     **client_options: Any,
 ) -> RebuttalBot:
-    """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits.
-    Games and daily rounds share ``clock``, so a test moves both with one hand."""
+    """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits."""
     bot = RebuttalBot(DYNAMIC_ITEMS, **client_options)
-    games = GameService(database, clock)
-    workspaces = WorkspaceService(database, library or load_library(), clock)
-    presenter = DiscordPresenter(bot, games, counter_interval)
-    rounds = RoundService(database, workspaces.library, clock)
-    # Only this platform's schedules: a Slack bot on the same database posts its own.
-    scheduler = Scheduler(rounds, DiscordRoundPresenter(bot), PLATFORM)
-    runner = GameRunner(games, presenter)
-    bot.attach(Services(games, workspaces, runner, presenter, rounds, scheduler, LeaderboardService(database, clock)))
+    core = build_core(
+        database,
+        library or load_library(),
+        platform=PLATFORM,
+        game_presenter=lambda games: DiscordPresenter(bot, games, counter_interval),
+        round_presenter=lambda rounds: DiscordRoundPresenter(bot),
+        clock=clock,
+    )
+    bot.attach(core)
     bot.tree.add_command(debate_group())
     return bot

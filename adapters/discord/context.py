@@ -10,38 +10,21 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord.replies import NO_MENTIONS
-from bot.games.runner import GameRunner
-from bot.games.service import GameService
+from bot.composition import Core, GamePresenter
 from bot.health import heartbeat, record_heartbeat
-from bot.rounds.leaderboards import LeaderboardService
-from bot.rounds.scheduler import Scheduler
-from bot.rounds.service import RoundService
-from bot.workspaces import WorkspaceService
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10
 
 
-class Closeable(Protocol):
-    async def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Services:
-    games: GameService
-    workspaces: WorkspaceService
-    runner: GameRunner
-    presenter: Closeable
-    rounds: RoundService
-    scheduler: Scheduler  # posts and closes daily rounds; tests poke() it after moving the clock
-    leaderboards: LeaderboardService
+# What callbacks reach through the client: the core, built once by ``bot.composition``.
+Services = Core[GamePresenter]
 
 
 def intents() -> discord.Intents:
@@ -82,10 +65,9 @@ class RebuttalBot(discord.Client):
         # Re-arm stored deadlines; nothing is reposted (the messages are still there). Counted
         # as in flight, so a close right after connecting waits for it before the database goes.
         async with self.serving():
-            resumed = await self.services.runner.resume_all()
             # Daily rounds start once the gateway is up, so the first tick can post; a second
-            # READY (a fresh session after a long disconnect) finds it already running.
-            self.services.scheduler.start()
+            # READY (a fresh session after a long disconnect) finds the scheduler running.
+            resumed = await self.services.start()
             await self._mark_connected(True)
         log.info("ready as %s; %d running game(s) resumed", self.user, resumed)
 
@@ -124,8 +106,7 @@ class RebuttalBot(discord.Client):
         self._connected = False
         await self._lifetime.aclose()
         if self._services is not None:
-            await self._services.runner.close()
-            await self._services.presenter.close()
+            await self._services.close()  # timers and pending redraws, before the database closes
         await super().close()
 
 

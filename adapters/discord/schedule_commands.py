@@ -103,7 +103,6 @@ async def schedule_set(
         except ScheduleError as error:
             await tell(interaction, safe(sentence(str(error))))  # it quotes what was typed
             return
-        services.scheduler.poke()
         await tell(interaction, "Daily round set for " + describe(saved))
 
 
@@ -141,7 +140,6 @@ async def _change(interaction: discord.Interaction, channel: discord.TextChannel
         except RoundError as refusal:
             await tell(interaction, str(refusal))
             return
-        services.scheduler.poke()
         await tell(interaction, reply)
 
 

@@ -16,14 +16,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.composition import build_core
 from bot.content.library import Library, load_library
-from bot.games.runner import GameRunner
-from bot.games.service import GameService, utc_now
-from bot.rounds.leaderboards import LeaderboardService
-from bot.rounds.scheduler import Scheduler
-from bot.rounds.service import RoundService
+from bot.games.service import utc_now
 from bot.store.database import Database
-from bot.workspaces import WorkspaceService
 
 from . import commands, importing, interactions, results, round_interactions
 from .context import PLATFORM, SlackGames, random_seed
@@ -39,18 +35,12 @@ class SlackBot:
     games: SlackGames
 
     async def resume(self) -> int:
-        """Re-arm the timers of games left running by an earlier process and start the daily
-        rounds' scheduler (its first tick posts what a restart left unposted); returns how
-        many games."""
-        resumed = await self.games.runner.resume_all()
-        self.games.scheduler.start()  # after anything that can fail, so a failed start leaves no task behind
-        return resumed
+        """Re-arm running games' timers and start the daily rounds (``Core.start``)."""
+        return await self.games.core.start()
 
     async def close(self) -> None:
-        # The scheduler first: its tick uses the database, which the caller closes next.
-        await self.games.scheduler.close()
-        await self.games.runner.close()
-        await self.games.presenter.close()
+        """Stop the scheduler, timers and redraws; the caller closes the database next."""
+        await self.games.core.close()
 
 
 def build_app(
@@ -67,22 +57,15 @@ def build_app(
 
     ``signing_secret`` verifies HTTP requests; Socket Mode needs none (bolt skips the check).
     """
-    service = GameService(database, clock)
-    presenter = SlackPresenter(service, client, count_interval)
-    workspaces = WorkspaceService(database, shipped if shipped is not None else load_library(), clock)
-    # Daily rounds use the same clock as games, and the workspace's library (shipped plus imported).
-    rounds = RoundService(database, workspaces.library, clock)
-    games = SlackGames(
-        service=service,
-        workspaces=workspaces,
-        runner=GameRunner(service, presenter),
-        presenter=presenter,
-        client=client,
-        rounds=rounds,
-        scheduler=Scheduler(rounds, SlackRoundPresenter(rounds, client), PLATFORM),
-        leaderboards=LeaderboardService(database, clock),
-        seed=seed,
+    core = build_core(
+        database,
+        shipped if shipped is not None else load_library(),
+        platform=PLATFORM,
+        game_presenter=lambda games: SlackPresenter(games, client, count_interval),
+        round_presenter=lambda rounds: SlackRoundPresenter(rounds, client),
+        clock=clock,
     )
+    games = SlackGames(core=core, client=client, seed=seed)
     app = AsyncApp(client=client, signing_secret=signing_secret)
     commands.register(app, games)
     interactions.register(app, games)

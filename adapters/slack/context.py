@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.composition import Core
 from bot.engine.commands import Command, DrawnFor
 from bot.games.controls import Control, control_command
 from bot.games.runner import GameRunner
@@ -73,17 +74,42 @@ def random_seed() -> int:
 
 @dataclass
 class SlackGames:
-    service: GameService
-    workspaces: WorkspaceService
-    runner: GameRunner
-    presenter: SlackPresenter
+    """What every listener reaches: the core (built once by ``bot.composition``), Slack's Web
+    API client, and the Slack-side helpers below."""
+
+    core: Core[SlackPresenter]
     client: AsyncWebClient
-    rounds: RoundService
-    scheduler: Scheduler  # posts and closes daily rounds; poke() it after a schedule changes
-    leaderboards: LeaderboardService
     seed: Callable[[], int] = random_seed
     # Serialises "is a game running here? then start one" so two starts cannot both pass.
     start_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def presenter(self) -> SlackPresenter:
+        return self.core.presenter
+
+    @property
+    def service(self) -> GameService:
+        return self.core.games
+
+    @property
+    def workspaces(self) -> WorkspaceService:
+        return self.core.workspaces
+
+    @property
+    def runner(self) -> GameRunner:
+        return self.core.runner
+
+    @property
+    def rounds(self) -> RoundService:
+        return self.core.rounds
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self.core.scheduler
+
+    @property
+    def leaderboards(self) -> LeaderboardService:
+        return self.core.leaderboards
 
     async def workspace(self, team_id: str) -> int:
         return await self.service.workspace_id(PLATFORM, team_id)

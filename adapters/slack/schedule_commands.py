@@ -99,7 +99,6 @@ async def schedule_command(games: SlackGames, request: SlashRequest, respond: As
             reply = f"{describe(saved)}\nPrivate channel? Invite me first with `/invite @Rebuttal`."
     except (ScheduleError, RoundError) as error:
         return f"That didn't work: {render.escape(str(error).rstrip('.'))}.\nUse {SCHEDULE_USAGE}."
-    games.scheduler.poke()  # the next wake-up may have moved
     return reply
 
 

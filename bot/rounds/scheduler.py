@@ -44,9 +44,13 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._ticking = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
+        rounds.on_schedule_change(self.poke)  # a changed schedule may move the next wake-up
 
     def start(self) -> None:
-        if self._task is None:
+        # Once closed it stays closed: a late "connected" event during shutdown (Discord's
+        # READY) must not start a loop that would tick after the database has closed.
+        if self._task is None and not self._closed:
             self._task = asyncio.create_task(self._run(), name=f"rebuttal-scheduler-{self.platform}")
 
     def poke(self) -> None:
@@ -54,6 +58,7 @@ class Scheduler:
         self._wake.set()
 
     async def close(self) -> None:
+        self._closed = True
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)

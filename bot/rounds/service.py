@@ -84,6 +84,16 @@ class RoundService:
         self.library_for = library_for  # the debates a workspace may use (shipped plus imported)
         self.clock = clock
         self._packs = games.PackSnapshots(database)
+        self._schedule_listeners: list[Callable[[], None]] = []
+
+    def on_schedule_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every committed schedule change (the scheduler looks again
+        at once instead of sleeping until a wake-up that may have moved)."""
+        self._schedule_listeners.append(listener)
+
+    def _schedules_changed(self) -> None:
+        for listener in self._schedule_listeners:
+            listener()
 
     # --- schedules (teachers and admins) ---------------------------------------------------
 
@@ -102,6 +112,7 @@ class RoundService:
             schedule_id = await schedules.save_schedule(db, workspace, channel, spec, next_run, by, now)
             saved = await schedules.schedule_by_id(db, schedule_id)
         assert saved is not None
+        self._schedules_changed()
         return saved
 
     async def schedule_at(self, venue: Venue) -> Schedule | None:
@@ -121,6 +132,7 @@ class RoundService:
             await schedules.set_paused(db, found.id, paused, next_run)
             saved = await schedules.schedule_by_id(db, found.id)
         assert saved is not None
+        self._schedules_changed()
         return saved
 
     async def start_now(self, venue: Venue) -> bool:
@@ -131,6 +143,7 @@ class RoundService:
             if found.paused or await rounds.open_rounds_of(db, found.id):
                 return False
             await schedules.set_next_run(db, found.id, self.clock(), found.rounds_posted)
+        self._schedules_changed()
         return True
 
     async def open_round_at(self, venue: Venue) -> Round | None:
@@ -145,6 +158,7 @@ class RoundService:
         async with self.database.transaction() as db:
             found = await self._schedule_or_refuse(db, venue)
             await schedules.remove(db, found.id)
+        self._schedules_changed()
         return found
 
     async def _schedule_or_refuse(self, db: aiosqlite.Connection, venue: Venue) -> Schedule:

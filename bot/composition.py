@@ -1,0 +1,87 @@
+"""The one composition root: every service built from (database, library, clock, presenters).
+
+Every entry point (``rebuttal run discord``, ``rebuttal run slack``, ``rebuttal play``) and
+every test harness builds the core here, so the services and their wiring exist once; the
+adapters add only their platform's presenters and routing.
+
+Lifetime. ``start`` re-arms the timers of games an earlier process left running and starts
+the daily-round scheduler; ``close`` stops, in order, the scheduler, the game timers and the
+presenters (whose answer counters may hold pending redraws). All of them read the database,
+so ``close`` runs before the database itself closes, never after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from bot.content.library import Library
+from bot.games.runner import GameRunner, Presenter
+from bot.games.service import GameService, utc_now
+from bot.rounds.leaderboards import LeaderboardService
+from bot.rounds.scheduler import RoundPresenter, Scheduler
+from bot.rounds.service import RoundService
+from bot.store.database import Database
+from bot.workspaces import WorkspaceService
+
+
+class GamePresenter(Presenter, Protocol):
+    async def close(self) -> None:
+        """Stop pending work (answer-count redraws); called before the database closes."""
+
+
+P = TypeVar("P", bound=GamePresenter, covariant=True)  # Core[DiscordPresenter] is a Core[GamePresenter]
+
+
+@dataclass(frozen=True)
+class Core(Generic[P]):
+    games: GameService
+    workspaces: WorkspaceService
+    runner: GameRunner
+    presenter: P  # the platform's own type, so its adapter can use what only it has
+    rounds: RoundService
+    scheduler: Scheduler  # posts and closes daily rounds; tests poke() it after moving the clock
+    leaderboards: LeaderboardService
+
+    async def start(self) -> int:
+        """Re-arm the timers of games left running and start the scheduler (its first tick
+        posts what a restart left unposted); returns how many games were resumed."""
+        resumed = await self.runner.resume_all()
+        self.scheduler.start()  # after anything that can fail, so a failed start leaves no task behind
+        return resumed
+
+    async def close(self) -> None:
+        await self.scheduler.close()
+        await self.runner.close()
+        await self.presenter.close()
+
+
+def build_core(
+    database: Database,
+    library: Library,
+    *,
+    platform: str,
+    game_presenter: Callable[[GameService], P],
+    round_presenter: Callable[[RoundService], RoundPresenter],
+    clock: Callable[[], datetime] = utc_now,
+) -> Core[P]:
+    """Every service on ``database``. Games and daily rounds share ``clock``, so a test moves
+    both with one hand; the scheduler runs only ``platform``'s schedules (a bot of another
+    platform on the same database posts its own)."""
+    games = GameService(database, clock)
+    workspaces = WorkspaceService(database, library, clock)
+    # Daily rounds use the workspace's library: shipped debates plus those imported there.
+    rounds = RoundService(database, workspaces.library, clock)
+    presenter = game_presenter(games)
+    scheduler = Scheduler(rounds, round_presenter(rounds), platform)
+    return Core(
+        games=games,
+        workspaces=workspaces,
+        runner=GameRunner(games, presenter),
+        presenter=presenter,
+        rounds=rounds,
+        scheduler=scheduler,
+        leaderboards=LeaderboardService(database, clock),
+    )
