@@ -13,12 +13,9 @@ open the share is refused: players see a question's results only once it closes.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from typing import Any
 
 import discord
@@ -29,15 +26,12 @@ from adapters.discord.context import Services, serving
 from adapters.discord.interactions import NO_GAME
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
-from bot.games.results import class_summary_lines, share_refusal
-from bot.reports.chart import chart_png
-from bot.reports.game_report import GameReport
-from bot.reports.writer import chart_file_name, game_report, report_files
+from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
+from bot.reports.writer import chart_file_name, game_report
 from bot.store.database import Database
 from bot.store.games import GameNotFound, GameRef
 
 Button = discord.ui.Button[discord.ui.View]
-PRIVATE_FORMATS = ("csv", "png")  # students CSV, stances CSV, chart
 SHARE_LABEL = "Share the anonymous summary with the class"
 SUMMARY_NOTE = (
     "Anonymous class summary: how opinion moved in each thread (+ towards yes, − towards no), "
@@ -49,9 +43,6 @@ NOTHING_HERE = (
 )
 SHARED = "Posted the anonymous summary (the chart and each thread's average shift) for the class."
 
-# Charts are drawn with matplotlib, which is CPU-bound and not thread-safe: one worker
-# thread draws them one at a time, off the event loop, so the gateway keeps its heartbeat.
-_renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuttal-report")
 
 
 async def newest_game_at(database: Database, workspace_id: int, place: str) -> GameRef | None:
@@ -70,11 +61,6 @@ async def game_here(database: Database, workspace_id: int, game: int) -> GameRef
     """Game ``game`` if it belongs to this workspace (a game of another server is not found)."""
     rows = await database.read("SELECT id FROM games WHERE id = ? AND workspace_id = ?", (game, workspace_id))
     return GameRef(workspace_id, game) if rows else None
-
-
-async def _files(report: GameReport, formats: tuple[str, ...]) -> dict[str, str | bytes]:
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_renderer, report_files, report, formats)
 
 
 def _attachments(files: Mapping[str, str | bytes]) -> list[discord.File]:
@@ -148,7 +134,7 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
     except GameNotFound:  # purged between the check and now
         await tell(interaction, NO_GAME)
         return
-    files = await _files(report, PRIVATE_FORMATS)
+    files = await teacher_files(report)
     who = "under their display names" if names else "as pseudonyms (Student 01, …); add names:True for display names"
     text = (
         f"Results of game {ref.game_id}, “{safe(report.pack.question)}” ({report.status}, "
@@ -200,7 +186,7 @@ async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed
     of students only (the host is left out, as in the teacher's files), never from names."""
     report = await game_report(services.games.database, ref, names=False)
     name = chart_file_name(report.game_id)
-    png = await asyncio.get_running_loop().run_in_executor(_renderer, partial(chart_png, report, public=True))
+    png = await class_chart(report)
     state = await services.games.load(ref)
     pairs = await services.games.stance_pairs(ref)
     lines = [safe(line) for line in class_summary_lines(report.pack, state, pairs)]

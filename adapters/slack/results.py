@@ -14,18 +14,14 @@ drawn in a worker thread so the chart never holds up other requests' acks.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.games.results import class_summary_lines, share_refusal
-from bot.reports.chart import chart_png
-from bot.reports.game_report import GameReport
-from bot.reports.writer import game_report, report_files
+from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
+from bot.reports.writer import game_report
 from bot.store.database import Database
 from bot.store.games import GameRef, claim_event
 
@@ -34,12 +30,9 @@ from .buttons import SHARE_ACTION, ShareButton, ThreadRef
 from .context import SlackGames, SlashRequest, after_ack
 from .interactions import click_event_id
 
-PRIVATE_FORMATS = ("csv", "png")
 NAMES_WORDS = {"names", "--names"}
 MAX_ID_DIGITS = 18  # SQLite integers are 64-bit; a longer "id" is no game of ours
 USAGE = "Use `/debate results [game id] [names]`, e.g. `/debate results`, `/debate results 12 names`."
-# matplotlib is not thread-safe; one chart is drawn at a time, off the event loop.
-_DRAWING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -87,16 +80,6 @@ async def first_claim(games: SlackGames, workspace_id: int, event_id: str) -> bo
     return claim.is_new
 
 
-def _draw_files(report: GameReport) -> dict[str, str | bytes]:
-    with _DRAWING:
-        return report_files(report, PRIVATE_FORMATS)
-
-
-def _draw_chart(report: GameReport) -> bytes:
-    with _DRAWING:
-        return chart_png(report, public=True)  # this one is posted to the class
-
-
 def _as_bytes(data: str | bytes) -> bytes:
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
@@ -127,7 +110,7 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
     if not await first_claim(games, request.workspace_id, f"results:{request.trigger_id}"):
         return None
     report = await game_report(database, ref, names=choice.names)
-    files = await asyncio.to_thread(_draw_files, report)
+    files = await teacher_files(report)
     who = "display names" if choice.names else "pseudonyms (Student 01, …)"
     try:
         opened = await games.client.conversations_open(users=request.user)
@@ -182,7 +165,7 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
     pack = await service.pack_of(ref)
     shifts = class_summary_lines(pack, state, await service.stance_pairs(ref))
     # The chart is drawn from the pseudonymous report; it shows only per-thread totals.
-    chart = await asyncio.to_thread(_draw_chart, await game_report(service.database, ref, names=False))
+    chart = await class_chart(await game_report(service.database, ref, names=False))
     thread = ThreadRef.parse(await service.thread_of(ref))
     channel = thread.channel if thread else str((body.get("channel") or {}).get("id") or "")
     thread_ts = thread.ts if thread else None

@@ -4,11 +4,17 @@ shared, and what it says. Adapters only deliver (files to the teacher, a post to
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from bot.content.model import Pack
 from bot.engine.state import GameState, Phase, Status
 from bot.games.presentation import public_shift_lines
+from bot.reports.chart import chart_png
+from bot.reports.game_report import GameReport
+from bot.reports.writer import report_files
 
 STILL_OPEN = (
     "A question is still open in this debate: results are shown only once it closes. "
@@ -30,3 +36,19 @@ def class_summary_lines(
 ) -> tuple[str, ...]:
     """The shift lines the class may see: students only, with the public minimum applied."""
     return public_shift_lines(pack, state.host, pairs)
+
+
+# Charts are drawn with matplotlib, which is CPU-bound and not thread-safe: one worker thread
+# draws them one at a time, off the event loop, so no platform's heartbeat or acks wait on it.
+_drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuttal-report")
+TEACHER_FORMATS = ("csv", "png")  # what a teacher gets in chat: students CSV, stances CSV, chart
+
+
+async def teacher_files(report: GameReport, formats: tuple[str, ...] = TEACHER_FORMATS) -> dict[str, str | bytes]:
+    """The report's files for the teacher (file name to content), drawn off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_drawing, report_files, report, formats)
+
+
+async def class_chart(report: GameReport) -> bytes:
+    """The chart the class may see (per-thread totals only), drawn off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_drawing, partial(chart_png, report, public=True))
