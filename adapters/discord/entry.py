@@ -23,8 +23,8 @@ import discord.http
 import yarl
 
 from adapters.discord.app import build_bot
-from bot.cli.game_commands import default_database
 from bot.store.database import Database
+from bot.store.location import default_database
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
 CLIENT_ID_VARIABLE = "DISCORD_CLIENT_ID"

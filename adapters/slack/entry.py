@@ -67,7 +67,7 @@ def read_settings(environ: Mapping[str, str], http: bool) -> SlackSettings | str
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from bot.cli.game_commands import default_database
+    from bot.store.location import default_database
 
     settings = read_settings(os.environ, bool(args.http))
     if isinstance(settings, str):

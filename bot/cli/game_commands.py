@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import platformdirs
 
 from bot.cli.content_commands import load_or_report, report
 from bot.content.errors import ContentError
@@ -19,19 +16,11 @@ from bot.content.model import Pack
 from bot.content.pack_files import PACK_SUFFIXES
 from bot.engine.script import StepKind, build_script, option_letter
 from bot.engine.state import LIVE_MODES, GameSettings, Mode
+from bot.store.location import DATABASE_VARIABLE, default_database
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-DATABASE_VARIABLE = "REBUTTAL_DB"
-
-
-def default_database() -> Path:
-    """``$REBUTTAL_DB``, else ``rebuttal.sqlite3`` in the user's data directory."""
-    override = os.environ.get(DATABASE_VARIABLE)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir("rebuttal", appauthor=False)) / "rebuttal.sqlite3"
 
 
 def register(commands: Subcommands) -> None:

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.game_commands import default_database
 from bot.reports.catalog import GameListing, find_game, list_games, purge_games
 from bot.store.database import Database
+from bot.store.location import default_database
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]

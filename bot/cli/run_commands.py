@@ -1,13 +1,13 @@
 """``rebuttal run discord|slack`` and ``rebuttal discord invite-url``: the chat bots' entry points.
 
-Each platform's adapter is imported only when its command runs, so the terminal game never
-loads discord.py or slack-bolt.
+Each platform's adapter is imported only when its command runs (inside the handler), so the
+terminal game never loads discord.py or slack-bolt. The command line is the outermost layer:
+it imports adapters, and nothing imports it back (``.importlinter``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,12 +15,22 @@ if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def _call(module: str, function: str) -> object:
-    def handler(args: argparse.Namespace) -> int:
-        result: int = getattr(importlib.import_module(module), function)(args)
-        return result
+def _run_discord(args: argparse.Namespace) -> int:
+    from adapters.discord import entry
 
-    return handler
+    return entry.run(args)
+
+
+def _discord_invite_url(args: argparse.Namespace) -> int:
+    from adapters.discord import entry
+
+    return entry.invite_url(args)
+
+
+def _run_slack(args: argparse.Namespace) -> int:
+    from adapters.slack import entry
+
+    return entry.run(args)
 
 
 def register(commands: Subcommands) -> None:
@@ -28,15 +38,15 @@ def register(commands: Subcommands) -> None:
     platforms = run.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
     discord = platforms.add_parser("discord", help="the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
-    discord.set_defaults(handler=_call("adapters.discord.entry", "run"))
+    discord.set_defaults(handler=_run_discord)
     slack = platforms.add_parser("slack", help="the Slack bot (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN or --http)")
     slack.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
     slack.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP port with --http (default 3000)")
-    slack.set_defaults(handler=_call("adapters.slack.entry", "run"))
+    slack.set_defaults(handler=_run_slack)
 
     discord_tools = commands.add_parser("discord", help="Discord set-up helpers")
     tools = discord_tools.add_subparsers(dest="tool", required=True, metavar="TOOL")
     invite = tools.add_parser("invite-url", help="print the URL that adds the bot to a server")
     invite.add_argument("--client-id", help="the application id (default: $DISCORD_CLIENT_ID)")
-    invite.set_defaults(handler=_call("adapters.discord.entry", "invite_url"))
+    invite.set_defaults(handler=_discord_invite_url)

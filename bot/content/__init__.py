@@ -1,0 +1,1 @@
+"""Debate content: the pack model, the card format (parser and writer), pack files and the library."""
