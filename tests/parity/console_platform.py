@@ -45,4 +45,3 @@ class ConsolePlatform:
 
     def mention_permissions(self) -> list[object]:
         return []
-

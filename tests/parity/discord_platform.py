@@ -13,8 +13,8 @@ from adapters.discord.context import RebuttalBot
 from bot.engine.state import GameState
 from bot.store.games import GameRef
 from tests.discord.harness import PACK_ID, answer_ids, running_bot, step_messages
-from tests.slack.harness import small_pack  # the same debate on every platform
 from tests.parity.drivers import Control, DrawnControls, as_json, quiet, until
+from tests.slack.harness import small_pack  # the same debate on every platform
 from tests.standins.discord_fixtures import DiscordErrorCollector
 from tests.standins.discord_server import DiscordStandIn, FakeChannel, InteractionRecord, RecordedMessage
 
@@ -28,9 +28,9 @@ def _host_ids(message: RecordedMessage) -> list[str]:
 
 
 class DiscordPlatform:
-    name = "discord"
-    host = HOST
-    students = STUDENTS
+    name: str = "discord"
+    host: str = HOST
+    students: tuple[str, ...] = STUDENTS
 
     def __init__(self, standin: DiscordStandIn, bot: RebuttalBot) -> None:
         self.standin = standin
@@ -50,6 +50,9 @@ class DiscordPlatform:
             assert running, "no game in the channel"
             self._ref = running[-1].ref
         return self._ref
+
+    async def stance_pairs(self) -> dict[str, dict[str, tuple[int, int]]]:
+        return await self.bot.services.games.stance_pairs(await self.ref())
 
     async def state(self) -> GameState:
         return await self.bot.services.games.load(await self.ref())
@@ -81,7 +84,9 @@ class DiscordPlatform:
         rec = await self.standin.slash("debate", {"debate": PACK_ID}, subcommand="start", user=user or HOST)
         text = await self._reply(rec)
         if len(self.standin.threads) > before or await self.games_in_channel() > 0:
-            await self.standin.wait_for(lambda: len(self.standin.threads) > 0 and step_messages(self.standin, self.thread))
+            await self.standin.wait_for(
+                lambda: len(self.standin.threads) > 0 and step_messages(self.standin, self.thread)
+            )
         return text
 
     async def start_at_once(self, count: int) -> list[str]:
@@ -144,7 +149,9 @@ class DiscordPlatform:
         [custom_id] = [c for c in _host_ids(message) if c.endswith(":" + control)]
         # A client still showing the older message sends its components as they were then.
         stale_ids = [
-            c["custom_id"] for row in as_shown.get("components", []) for c in row.get("components", [])
+            c["custom_id"]
+            for row in as_shown.get("components", [])
+            for c in row.get("components", [])
             if str(c.get("custom_id", "")).endswith(":" + control) and "host" in str(c.get("custom_id"))
         ]
         custom_id = stale_ids[0] if stale_ids else custom_id
@@ -161,8 +168,10 @@ class DiscordPlatform:
 
     def _share_note(self, user: str) -> RecordedMessage | None:
         notes = [
-            m for m in self.standin.messages
-            if m.ephemeral and m.visible_to == self.standin.user(user).id
+            m
+            for m in self.standin.messages
+            if m.ephemeral
+            and m.visible_to == self.standin.user(user).id
             and any(c.startswith("rebuttal:share:") for c in m.custom_ids())
         ]
         return notes[-1] if notes else None
@@ -214,7 +223,8 @@ class DiscordPlatform:
 
     def shared_shift_lines(self) -> list[str]:
         posts = [
-            m for m in self.standin.messages
+            m
+            for m in self.standin.messages
             if not m.ephemeral and m.embeds and any(a.filename.endswith("-chart.png") for a in m.attachments)
         ]
         assert posts, "no class summary shared"

@@ -70,6 +70,10 @@ class Platform(Protocol):
         """The stored state of the game in the class channel."""
         ...
 
+    async def stance_pairs(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """The stored (before, after) stances by thread and player: what public shifts are made from."""
+        ...
+
     async def answer(self, player: str, option: int) -> str:
         """``player`` clicks option ``option`` of the current question; their private reply."""
         ...

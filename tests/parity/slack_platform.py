@@ -45,9 +45,9 @@ def _section_texts(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 class SlackPlatform:
-    name = "slack"
-    host = TEACHER
-    students = STUDENTS
+    name: str = "slack"
+    host: str = TEACHER
+    students: tuple[str, ...] = STUDENTS
 
     def __init__(self, standin: SlackStandIn, bot: SlackBot, slack: SlackDriver) -> None:
         self.standin = standin
@@ -63,6 +63,9 @@ class SlackPlatform:
             self._ref = await self.bot.games.service.live_game_at(workspace, CHANNEL)
             assert self._ref is not None, "no game in the channel"
         return self._ref
+
+    async def stance_pairs(self) -> dict[str, dict[str, tuple[int, int]]]:
+        return await self.bot.games.service.stance_pairs(await self.ref())
 
     async def state(self) -> GameState:
         return await self.bot.games.service.load(await self.ref())
@@ -127,7 +130,8 @@ class SlackPlatform:
 
     def _controls_message(self) -> MessageRecord:
         shown = [
-            m for m in self.standin.messages
+            m
+            for m in self.standin.messages
             if not m.deleted and any(a.startswith("host") for a in _action_ids(m.blocks))
         ]
         assert shown, "no message shows the host controls"
@@ -155,7 +159,8 @@ class SlackPlatform:
 
     async def share(self, user: str) -> str:
         notes = [
-            e for e in self.standin.ephemerals_for(user)
+            e
+            for e in self.standin.ephemerals_for(user)
             if any(a.startswith("results-share") for a in _action_ids(e.blocks))
         ]
         assert notes, f"{user} has no results note with a share button"
@@ -177,9 +182,7 @@ class SlackPlatform:
                 continue
             for version in [*message.history, message.snapshot()]:
                 seen.append(f"{message.ts}:{as_json(version)}")
-        seen += [
-            f"file:{f.id}" for f in self.standin.files.values() if any(not c.startswith("D") for c in f.channels)
-        ]
+        seen += [f"file:{f.id}" for f in self.standin.files.values() if any(not c.startswith("D") for c in f.channels)]
         return seen
 
     def private_files_to(self, user: str) -> int:

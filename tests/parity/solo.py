@@ -11,8 +11,9 @@ from tests.parity.drivers import Platform, until
 Choose = Callable[[Step], int]
 
 
-async def play_through(platform: Platform, players: tuple[str, ...], choose: Callable[[str, Step], int],
-                       host_answers: Choose | None = None) -> None:
+async def play_through(
+    platform: Platform, players: tuple[str, ...], choose: Callable[[str, Step], int], host_answers: Choose | None = None
+) -> None:
     """Every player (and, if ``host_answers``, the host) answers every question; the host presses Next
     until the game is over. Waits on the stored state after each press."""
     while (state := await platform.state()).status is not Status.ENDED:

@@ -138,7 +138,7 @@ async def test_no_share_while_a_prediction_is_open(platform: Platform) -> None:
     await platform.start()
     while (state := await platform.state()).current.kind is not StepKind.PREDICT or state.phase is not Phase.OPEN:
         await platform.press(platform.host, "next")
-        await until(lambda: _moved(platform, state.step, state.phase))  # noqa: B023 (awaited at once)
+        await until(lambda: _moved(platform, state.step, state.phase))
     for student in platform.students[:3]:
         await platform.answer(student, 0)
     await platform.results(platform.host)
@@ -174,19 +174,11 @@ async def _student_shift_lines(platform: Platform) -> list[str]:
     """Each thread's public shift line, from the stored stances of students only (the core's words)."""
     state = await platform.state()
     pack = small_pack()
-    pairs = await _stance_pairs(platform)
+    pairs = await platform.stance_pairs()
     return [
         shift_line(thread_title(pack, t.id), {u: p for u, p in pairs.get(t.id, {}).items() if u != state.host})
         for t in pack.all_threads()
     ]
-
-
-async def _stance_pairs(platform: Platform) -> dict[str, dict[str, tuple[int, int]]]:
-    bot = getattr(platform, "bot")
-    ref = await getattr(platform, "ref")()
-    service = bot.services.games if platform.name == "discord" else bot.games.service
-    pairs: dict[str, dict[str, tuple[int, int]]] = await service.stance_pairs(ref)
-    return pairs
 
 
 # -- mentions ------------------------------------------------------------------------------------------
@@ -209,8 +201,13 @@ async def test_nothing_the_bot_sends_can_ping(platform: Platform) -> None:
     found = [(ping, text[:200]) for text in texts for ping in pings_in(text)]
     assert found == [], found
     for allowed in platform.mention_permissions():
-        assert allowed is not None and not allowed.get("parse") and not allowed.get("users") \
-            and not allowed.get("roles") and not allowed.get("replied_user"), allowed
+        assert (
+            allowed is not None
+            and not allowed.get("parse")
+            and not allowed.get("users")
+            and not allowed.get("roles")
+            and not allowed.get("replied_user")
+        ), allowed
 
 
 # -- the answer counter ------------------------------------------------------------------------------
