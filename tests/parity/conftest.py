@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.parity.console_platform import ConsolePlatform
 from tests.parity.discord_platform import DiscordPlatform, discord_platform
 from tests.parity.drivers import Platform
 from tests.parity.slack_platform import SlackPlatform, slack_platform
@@ -29,12 +28,16 @@ async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
             yield chosen
 
 
-@pytest.fixture(params=("console", *CHAT_PLATFORMS))
-def platform_name(request: pytest.FixtureRequest) -> str:
-    """For the solo scenarios, which also run in the terminal."""
-    name: str = request.param
-    return name
+SLOW_COUNTER = 1.0  # seconds between two "N answered" redraws: wide enough that a burst is folded
 
 
-def console(tmp_path: Path) -> ConsolePlatform:
-    return ConsolePlatform(tmp_path / "game.db")
+@pytest_asyncio.fixture(params=CHAT_PLATFORMS)
+async def slow_counter_platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Platform]:
+    """As ``platform``, with answers within a second folded into one later redraw."""
+    chosen: DiscordPlatform | SlackPlatform
+    if request.param == "discord":
+        async with discord_platform(tmp_path / "game.db", counter_interval=SLOW_COUNTER) as chosen:
+            yield chosen
+    else:
+        async with slack_platform(tmp_path / "game.db", counter_interval=SLOW_COUNTER) as chosen:
+            yield chosen
