@@ -142,6 +142,8 @@ class SlackPlatform:
         return DrawnControls(state.step, state.phase, deep_copy(self._controls_message()))
 
     async def press(self, user: str, control: Control, drawn: DrawnControls | None = None) -> str:
+        if drawn is None:
+            await self.settle()  # the controls as drawn for the current step, not the ones before
         message: MessageRecord = drawn.handle if drawn is not None else self._controls_message()
         [action] = [a for a in _action_ids(message.blocks) if a.startswith("host") and a.endswith(":" + control)]
         before = len(self.standin.ephemerals_for(user))
