@@ -63,7 +63,7 @@ class Platform(Protocol):
         ...
 
     async def games_in_channel(self) -> int:
-        """How many live games the class channel has (stored state)."""
+        """How many live games there are (stored state; the scenarios use one channel)."""
         ...
 
     async def state(self) -> GameState:

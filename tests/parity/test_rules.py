@@ -14,9 +14,6 @@ from tests.parity.drivers import Platform, pings_in, until
 from tests.parity.solo import play_through
 from tests.slack.harness import small_pack
 
-# Before and after each thread, a student's stance (options of STANCE_SCALE, 0 = strongly yes).
-STANCES = {"first": 1, "later": 3}
-
 
 def varied(player: str, step: Step) -> int:
     """Answers that differ by player and step, so stances move."""
