@@ -160,6 +160,17 @@ async def test_the_host_is_left_out_of_the_shared_shifts(platform: Platform) -> 
     assert platform.shared_shift_lines() == expected
 
 
+async def test_the_host_does_not_count_towards_the_public_minimum(platform: Platform) -> None:
+    await platform.start()
+    await play_through(platform, platform.students[:2], varied, host_answers=host_choice)
+    await platform.results(platform.host)
+    await platform.share(platform.host)
+    shared = platform.shared_shift_lines()
+    # Two students and the host gave both stances: below the minimum of three, so nothing is shown.
+    assert shared == await _student_shift_lines(platform)
+    assert all("fewer than 3 gave both stances" in line for line in shared), shared
+
+
 async def test_the_host_is_left_out_of_the_scoreboard_shifts(platform: Platform) -> None:
     await platform.start()
     students = platform.students[:3]
