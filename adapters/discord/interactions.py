@@ -13,7 +13,7 @@ from adapters.discord.context import Services, serving
 from adapters.discord.replies import NO_MENTIONS, tell
 from bot.engine.commands import Advanced, Ended, Paused, PlayerAnswered, Resumed, Skipped
 from bot.engine.state import Phase, Status
-from bot.store.games import GameNotFound, GameRef
+from bot.store.records import GameNotFound, GameRef
 
 CONTROLS: dict[str, type[Advanced | Paused | Resumed | Skipped | Ended]] = {
     "next": Advanced, "pause": Paused, "resume": Resumed, "skip": Skipped, "end": Ended,

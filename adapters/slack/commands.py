@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.store.workspaces import TeacherSettings
+from bot.store.records import TeacherSettings
 
 from . import render
 from .buttons import Control

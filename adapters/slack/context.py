@@ -6,13 +6,12 @@ client, never game state (that lives in the database and is read per request).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -24,7 +23,7 @@ from bot.games.service import GameService, Outcome
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import RoundService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from bot.workspaces import WorkspaceService
 
 from . import render
@@ -91,8 +90,6 @@ class SlackGames:
     scheduler: Scheduler  # posts and closes daily rounds; poke() it after a schedule changes
     leaderboards: LeaderboardService
     seed: Callable[[], int] = random_seed
-    # Serialises "is a game running here? then start one" so two starts cannot both pass.
-    start_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def workspace(self, team_id: str) -> int:
         return await self.service.workspace_id(PLATFORM, team_id)

@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase, Status
 from bot.games.presentation import reveal_text, scoreboard_lines, shift_line, step_card, thread_title
 from bot.games.service import GameService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 from . import render
 from .buttons import ThreadRef

@@ -17,7 +17,7 @@ from bot.content.card_parser import parse_card
 from bot.content.library import Library
 from bot.content.model import Pack
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES, card
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport, drive_bolt_app

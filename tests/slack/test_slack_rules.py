@@ -15,7 +15,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.slack.app import SlackBot
 from adapters.slack.buttons import FORGET_ACTION, Control
 from bot.engine.state import Phase
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES
 from tests.slack.harness import (
     CHANNEL,
