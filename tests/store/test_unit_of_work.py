@@ -89,3 +89,29 @@ async def test_reads_run_beside_each_other_and_beside_a_writer(tmp_path: Path) -
 
         found = await asyncio.gather(*(look() for _ in range(20)), *(add(n) for n in range(20)))
         assert found[:20] == [workspace] * 20
+
+
+async def test_a_cancelled_unit_of_work_leaves_no_transaction_behind(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "s.db", readers=1) as store:
+
+        async def read_forever() -> None:
+            async with store.read() as uow:
+                await uow.games.find_workspace("slack", "T1")
+                await asyncio.Event().wait()
+
+        async def write_forever() -> None:
+            async with store.write() as uow:
+                await uow.games.ensure_workspace("slack", "never")
+                await asyncio.Event().wait()
+
+        for body in (read_forever, write_forever, read_forever):
+            for pause in (0.0, 0.05):  # cancelled at its BEGIN, and inside its block
+                task = asyncio.create_task(body())
+                await asyncio.sleep(pause)
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        async with store.write() as uow:  # the writer is free and in no transaction
+            await uow.games.ensure_workspace("slack", "T1")
+        async with store.read() as uow:  # the one reader holds no stale snapshot
+            assert await uow.games.find_workspace("slack", "T1") is not None
+            assert await uow.games.find_workspace("slack", "never") is None

@@ -14,6 +14,8 @@ makes it wait. WAL with ``synchronous=NORMAL``: a commit survives the process be
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -77,11 +79,11 @@ class SqliteStore:
     async def write(self) -> AsyncIterator[SqliteUnitOfWork]:
         """One atomic unit of work: committed if the block returns, rolled back if it raises."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
             try:
+                await self._writer.execute("BEGIN IMMEDIATE")
                 yield SqliteUnitOfWork(self._writer)
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await _rollback(self._writer)
                 raise
             await self._writer.execute("COMMIT")
 
@@ -94,17 +96,25 @@ class SqliteStore:
             return
         connection = await self._readers.get()
         try:
-            await connection.execute("BEGIN DEFERRED")
             try:
+                await connection.execute("BEGIN DEFERRED")
                 yield SqliteUnitOfWork(connection)
             finally:
-                # Ends the snapshot either way; a reader has nothing to roll back.
-                await connection.execute("COMMIT")
+                # Ends the snapshot however the block ended; a reader has nothing to keep.
+                await _rollback(connection)
         finally:
             self._readers.put_nowait(connection)
 
     async def schema_version(self) -> int:
         return await schema_version(self._writer)
+
+
+async def _rollback(connection: aiosqlite.Connection) -> None:
+    """End whatever transaction the connection is in. A statement is queued on the connection's
+    thread before its await can be cancelled, so a BEGIN whose caller was cancelled still runs;
+    this ROLLBACK, queued after it, ends it before anyone else uses the connection."""
+    with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open (BEGIN failed)
+        await connection.execute("ROLLBACK")
 
 
 async def schema_version(connection: aiosqlite.Connection) -> int:
