@@ -34,7 +34,8 @@ from bot.rounds.service import RoundService
 from bot.rounds.summary import Period
 from bot.rounds.timing import Timing
 from bot.store.database import Database
-from bot.store.schedules import ScheduleSpec
+from bot.store.records import ScheduleSpec
+from tests.sqlite_rows import rows
 
 VENUE = Venue("bench", "w", "c")
 
@@ -87,7 +88,7 @@ async def run(folder: Path, players: int, history: int) -> dict[str, float]:
         for _ in range(history + 1):
             clock.now = (await rounds.next_wake("bench")) or clock.now
             await scheduler.tick()
-            (latest,) = await database.read("SELECT MAX(id) AS id FROM rounds")
+            (latest,) = await rows(database, "SELECT MAX(id) AS id FROM rounds")
             if _ < history:
                 await asyncio.gather(*(play(rounds, latest["id"], u, None) for u in range(history_players)))
         clock.now += timedelta(hours=1)

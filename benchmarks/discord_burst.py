@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import discord
 
+from tests import sqlite_rows
 from tests.discord.harness import answer_ids, running_bot, start_debate, step_messages
 from tests.standins.discord_server import DiscordStandIn
 
@@ -69,7 +70,7 @@ async def measure(players: int, window: float) -> tuple[list[float], list[float]
                 _, thread = await start_debate(standin)
                 [question] = step_messages(standin, thread)
                 ours = await burst(standin, question, answer_ids(question), users, window)
-                rows = await bot.services.games.database.read("SELECT COUNT(*) FROM answers")
+                rows = await sqlite_rows.rows(bot.services.games.database, "SELECT COUNT(*) FROM answers")
                 recorded = int(rows[0][0])
         bare_client = BareClient()
         async with standin.run(bare_client):

@@ -74,14 +74,22 @@ async def make_games(path: Path, count: int) -> None:
         ref, _ = await service.start_game(
             Venue("bench", "w", "c"), Player("bench", "w", "host"), "Host", pack, GameSettings(mode=Mode.TIMED), seed=1
         )
-        async with database.transaction() as db:
+        # Bulk seeding, benchmark only: copies of one game, each in a channel of its own (the
+        # store allows one live game per channel), straight through the unit of work's connection.
+        async with database.write() as uow:
+            db = uow.games.db
             columns = (
-                "workspace_id, channel_id, thread_ref, pack_hash, pack_id, seed, settings, script, host, status, step, "
-                "phase, phase_started_at, deadline, paused_remaining, asked, version, started_at, ended_at"
+                "workspace_id, thread_ref, pack_hash, pack_id, seed, settings, script, host, status, step, "
+                "phase, phase_started_at, deadline, paused_remaining, asked, version, started_at, ended_at, kind"
             )
-            for _ in range(count - 1):
+            for number in range(count - 1):
+                channel = await db.execute(
+                    "INSERT INTO channels (workspace_id, external_id) SELECT workspace_id, ? FROM games WHERE id = ?",
+                    (f"c{number}", ref.game_id),
+                )
                 await db.execute(
-                    f"INSERT INTO games ({columns}) SELECT {columns} FROM games WHERE id = ?", (ref.game_id,)
+                    f"INSERT INTO games (channel_id, {columns}) SELECT ?, {columns} FROM games WHERE id = ?",
+                    (channel.lastrowid, ref.game_id),
                 )
             # Each game's own script text, as real games have (seeds differ), so the cache is honest.
             await db.execute("UPDATE games SET script = script || printf('%*s', id % 7, '')")

@@ -37,6 +37,7 @@ from adapters.slack.buttons import ANSWER_ACTION
 from adapters.slack.entry import EVENTS_PATH, serve_http
 from bot.content.library import load_library
 from bot.store.database import Database
+from tests.sqlite_rows import rows
 from tests.standins.slack_drivers import HttpDriver, SlackPayloads, sign
 from tests.standins.slack_server import SlackStandIn, SlackUser
 
@@ -121,7 +122,7 @@ async def main(rates: list[int], seconds: float) -> None:
                     sent_total = sum(int(rate * seconds) for rate in rates)
                     last_sent = time.perf_counter()
                     while time.perf_counter() - last_sent < 120:
-                        recorded = (await database.read("SELECT COUNT(*) FROM answers"))[0][0]
+                        recorded = (await rows(database, "SELECT COUNT(*) FROM answers"))[0][0]
                         if recorded >= sent_total:
                             break
                         await asyncio.sleep(0.1)

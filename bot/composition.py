@@ -23,7 +23,7 @@ from bot.games.service import GameService, utc_now
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import RoundPresenter, Scheduler
 from bot.rounds.service import RoundService
-from bot.store.database import Database
+from bot.store.interface import Store
 from bot.workspaces import WorkspaceService
 
 
@@ -59,7 +59,7 @@ class Core(Generic[P]):
 
 
 def build_core(
-    database: Database,
+    database: Store,
     library: Library,
     *,
     platform: str,

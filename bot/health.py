@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
-
-from bot.store.database import Database
-from bot.store.migrations import MIGRATIONS
+from bot.store.interface import Store
+from bot.store.sqlite.probe import ProbeFailed, probe
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +30,14 @@ class Health:
     detail: str
 
 
-async def record_heartbeat(database: Database, platform: str, at: datetime) -> None:
-    async with database.transaction() as db:
-        await db.execute(
-            "INSERT INTO heartbeats (platform, beat_at) VALUES (?, ?) "
-            "ON CONFLICT (platform) DO UPDATE SET beat_at = excluded.beat_at",
-            (platform, at.isoformat()),
-        )
+async def record_heartbeat(database: Store, platform: str, at: datetime) -> None:
+    async with database.write() as uow:
+        await uow.heartbeats.beat(platform, at)
 
 
 @asynccontextmanager
 async def heartbeat(
-    database: Database,
+    database: Store,
     platform: str,
     connected: Callable[[], bool | Awaitable[bool]],
     every: timedelta = HEARTBEAT_EVERY,
@@ -57,7 +51,7 @@ async def heartbeat(
             if up if isinstance(up, bool) else await up:
                 try:
                     await record_heartbeat(database, platform, datetime.now(UTC))
-                except aiosqlite.Error:
+                except Exception:  # any failure (a locked or full disk, say) waits for the next beat
                     log.warning("could not record the %s heartbeat", platform, exc_info=True)
             await asyncio.sleep(every.total_seconds())
 
@@ -74,21 +68,18 @@ async def check_health(path: Path, platform: str | None, now: datetime) -> Healt
     if not path.exists():
         return Health(False, f"database {path} does not exist (has the bot started?)")
     try:
-        async with aiosqlite.connect(f"file:{path}?mode=ro", uri=True) as db:
-            async with db.execute("PRAGMA user_version") as cursor:
-                row = await cursor.fetchone()
-            version = int(row[0]) if row else 0
-            if version != len(MIGRATIONS):
-                return Health(False, f"database schema is at version {version}, expected {len(MIGRATIONS)}")
-            if platform is None:
-                return Health(True, f"database ok (schema {version})")
-            async with db.execute("SELECT beat_at FROM heartbeats WHERE platform = ?", (platform,)) as cursor:
-                beat = await cursor.fetchone()
-    except aiosqlite.Error as error:
+        found = await probe(path, platform)
+    except ProbeFailed as error:
         return Health(False, f"database {path} cannot be read: {error}")
+    version = found.version
+    if version != found.expected:
+        return Health(False, f"database schema is at version {version}, expected {found.expected}")
+    if platform is None:
+        return Health(True, f"database ok (schema {version})")
+    beat = found.beat_at
     if beat is None:
         return Health(False, f"no {platform} connection has been recorded yet")
-    age = now - datetime.fromisoformat(beat[0])
+    age = now - beat
     if age > STALE_AFTER:
         return Health(False, f"{platform} connection last seen {int(age.total_seconds())} s ago")
     return Health(True, f"database ok (schema {version}); {platform} connected {int(age.total_seconds())} s ago")

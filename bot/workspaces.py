@@ -9,35 +9,34 @@ from datetime import datetime
 from bot.content.library import Library
 from bot.content.model import Pack
 from bot.games.service import utc_now
-from bot.store import workspaces
-from bot.store.database import Database
-from bot.store.workspaces import TeacherSettings
+from bot.store.interface import Store
+from bot.store.records import TeacherSettings
 
 
 class WorkspaceService:
-    def __init__(self, database: Database, shipped: Library, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, database: Store, shipped: Library, clock: Callable[[], datetime] = utc_now) -> None:
         self.database = database
         self.shipped = shipped
         self.clock = clock
 
     async def library(self, workspace_id: int) -> Library:
         """The shipped debates plus those imported into this workspace (which win on a clash)."""
-        async with self.database.transaction() as db:
-            own = await workspaces.workspace_packs(db, workspace_id)
+        async with self.database.read() as uow:
+            own = await uow.workspaces.packs(workspace_id)
         return Library({**self.shipped.packs, **{p.id: p for p in own}})
 
     async def add_pack(self, workspace_id: int, pack: Pack, added_by: str) -> None:
-        async with self.database.transaction() as db:
-            await workspaces.add_pack(db, workspace_id, pack, added_by, self.clock())
+        async with self.database.write() as uow:
+            await uow.workspaces.add_pack(workspace_id, pack, added_by, self.clock())
 
     async def teacher_settings(self, workspace_id: int) -> TeacherSettings:
-        async with self.database.transaction() as db:
-            return await workspaces.teacher_settings(db, workspace_id)
+        async with self.database.read() as uow:
+            return await uow.workspaces.teacher_settings(workspace_id)
 
     async def save_teacher_settings(self, workspace_id: int, settings: TeacherSettings) -> None:
-        async with self.database.transaction() as db:
-            await workspaces.save_teacher_settings(db, workspace_id, settings)
+        async with self.database.write() as uow:
+            await uow.workspaces.save_teacher_settings(workspace_id, settings)
 
     async def forget_player(self, workspace_id: int, user_id: str) -> int:
-        async with self.database.transaction() as db:
-            return await workspaces.forget_player(db, workspace_id, user_id)
+        async with self.database.write() as uow:
+            return await uow.workspaces.forget_player(workspace_id, user_id)

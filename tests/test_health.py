@@ -6,6 +6,7 @@ from pathlib import Path
 from bot.cli import main
 from bot.health import check_health, record_heartbeat
 from bot.store.database import Database
+from tests import sqlite_rows
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -24,7 +25,7 @@ async def test_health_states(tmp_path: Path) -> None:
         stale = await check_health(path, "discord", NOW + timedelta(minutes=5))
         assert not stale.healthy and "last seen 320 s ago" in stale.detail
         assert not (await check_health(path, "slack", NOW)).healthy
-        await database.connection.execute("PRAGMA user_version = 1")
+        await sqlite_rows.set_user_version(database, 1)
         old = await check_health(path, None, NOW)
         assert not old.healthy and "schema is at version 1" in old.detail
 

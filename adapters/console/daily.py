@@ -28,7 +28,7 @@ from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import RoundService
 from bot.rounds.timing import Timing
 from bot.store.database import Database
-from bot.store.schedules import ScheduleSpec
+from bot.store.records import ScheduleSpec
 
 PLATFORM = "console"
 DAILY_VENUE = Venue(PLATFORM, "local", "daily")

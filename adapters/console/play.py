@@ -27,7 +27,7 @@ from bot.games.runner import GameRunner
 from bot.games.service import GameService
 from bot.identity import Player, Venue
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 CONSOLE_PLAYER = Player("console", "local", "you")
 # The console hosts the game as a separate identity, so the player's results appear in

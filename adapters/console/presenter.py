@@ -11,7 +11,7 @@ from bot.engine.script import StepKind, option_letter
 from bot.engine.state import GameState
 from bot.games.presentation import StepCard, reveal_text, scoreboard_lines, step_card
 from bot.games.service import GameService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 WIDTH = 78
 

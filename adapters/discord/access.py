@@ -13,7 +13,7 @@ import discord
 from adapters.discord.context import Services
 from adapters.discord.replies import tell
 from bot.identity import Player
-from bot.store.workspaces import TeacherSettings
+from bot.store.records import TeacherSettings
 
 PLATFORM = "discord"
 

@@ -16,6 +16,7 @@ from adapters.discord.replies import safe, tell
 from bot.engine.state import GameSettings, Mode
 from bot.games.controls import Control
 from bot.identity import Venue
+from bot.store.records import ChannelBusy
 
 THREAD_NAME_LIMIT = 100
 CHOICES_LIMIT = 25
@@ -97,6 +98,8 @@ async def _start(
     if isinstance(settings, str):
         await tell(interaction, settings)
         return
+    # A cheap check first, for a message that links the running game and so that no thread is
+    # opened in vain; correctness comes from the store's constraint in ``start_game``.
     running = await services.games.live_game_at(caller.workspace_id, str(channel.id))
     if running is not None:
         thread_ref = await services.games.thread_of(running)
@@ -113,9 +116,14 @@ async def _start(
         await tell(interaction, NO_THREAD_PERMISSION)
         return
     venue = Venue(PLATFORM, caller.player.workspace_id, str(channel.id), str(thread.id))
-    ref, outcome = await services.games.start_game(
-        venue, caller.player, caller.name, pack, settings, seed=secrets.randbelow(2**31)
-    )
+    try:
+        ref, outcome = await services.games.start_game(
+            venue, caller.player, caller.name, pack, settings, seed=secrets.randbelow(2**31)
+        )
+    except ChannelBusy:
+        # Another start won the race after the check above; the store's constraint decided.
+        await tell(interaction, "A debate is already running here; end it first (/debate end there).")
+        return
     await services.games.set_thread(ref, str(thread.id))
     await tell(interaction, f"Started “{safe(pack.question)}” in {thread.mention}. You are the host.")
     await services.runner.present(ref, outcome)

@@ -13,7 +13,7 @@ from adapters.discord.context import Services, serving
 from adapters.discord.replies import NO_MENTIONS, tell
 from bot.engine.commands import DrawnFor, PlayerAnswered
 from bot.games.controls import Control, control_command
-from bot.store.games import GameNotFound, GameRef
+from bot.store.records import GameNotFound, GameRef
 
 NO_GAME = "This debate no longer exists."
 

@@ -21,7 +21,7 @@ from bot.engine.state import GameState, Phase
 from bot.games.answer_counter import AnsweredCounter, answered_text
 from bot.games.presentation import final_scoreboard, step_card
 from bot.games.service import GameService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)
 

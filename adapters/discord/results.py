@@ -28,8 +28,7 @@ from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
 from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
 from bot.reports.writer import chart_file_name, game_report
-from bot.store.database import Database
-from bot.store.games import GameNotFound, GameRef
+from bot.store.records import GameNotFound, GameRef
 
 Button = discord.ui.Button[discord.ui.View]
 SHARE_LABEL = "Share the anonymous summary with the class"
@@ -45,22 +44,6 @@ SHARED = "Posted the anonymous summary (the chart and each thread's average shif
 
 
 
-async def newest_game_at(database: Database, workspace_id: int, place: str) -> GameRef | None:
-    """The newest game, running or ended, whose thread is ``place`` or that was started in
-    channel ``place`` of this workspace (``places.live_game_at`` skips ended games)."""
-    rows = await database.read(
-        """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
-           WHERE g.workspace_id = ? AND (g.thread_ref = ? OR c.external_id = ?)
-           ORDER BY g.id DESC LIMIT 1""",
-        (workspace_id, place, place),
-    )
-    return GameRef(workspace_id, int(rows[0]["id"])) if rows else None
-
-
-async def game_here(database: Database, workspace_id: int, game: int) -> GameRef | None:
-    """Game ``game`` if it belongs to this workspace (a game of another server is not found)."""
-    rows = await database.read("SELECT id FROM games WHERE id = ? AND workspace_id = ?", (game, workspace_id))
-    return GameRef(workspace_id, game) if rows else None
 
 
 def _attachments(files: Mapping[str, str | bytes]) -> list[discord.File]:
@@ -118,12 +101,12 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
         return
     database = services.games.database
     if game is None:
-        ref = await newest_game_at(database, caller.workspace_id, str(interaction.channel_id))
+        ref = await services.games.newest_game_at(caller.workspace_id, str(interaction.channel_id))
         if ref is None:
             await tell(interaction, NOTHING_HERE)
             return
     else:
-        ref = await game_here(database, caller.workspace_id, game)
+        ref = await services.games.find_game(caller.workspace_id, game)
         if ref is None:
             await tell(interaction, f"There is no game {game} in this server.")
             return
@@ -143,7 +126,10 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
         "The button posts only the chart and each thread's average shift, never anyone's answers."
     )
     await interaction.followup.send(
-        cut(text, 2000), files=_attachments(files), view=share_view(ref.game_id), ephemeral=True,
+        cut(text, 2000),
+        files=_attachments(files),
+        view=share_view(ref.game_id),
+        ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
 
@@ -162,7 +148,7 @@ async def _share(services: Services, interaction: discord.Interaction, game: int
     if not await teacher_check(services, interaction, caller):
         await tell(interaction, TEACHERS_ONLY)
         return
-    ref = await game_here(services.games.database, caller.workspace_id, game)
+    ref = await services.games.find_game(caller.workspace_id, game)
     if ref is None:
         await tell(interaction, NO_GAME)
         return

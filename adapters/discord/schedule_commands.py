@@ -23,7 +23,7 @@ from adapters.discord.round_render import timestamp
 from bot.identity import Venue
 from bot.rounds.service import RoundError
 from bot.rounds.timing import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
-from bot.store.schedules import Schedule, ScheduleSpec
+from bot.store.records import Schedule, ScheduleSpec
 
 ZONE_CHOICES = 25
 NOT_A_TEXT_CHANNEL = "Run this in a text channel, or choose one with channel:."

@@ -14,7 +14,7 @@ from adapters.discord.buttons import forget_view
 from adapters.discord.context import Services, serving
 from adapters.discord.importing import read_upload
 from adapters.discord.replies import listing, safe, tell
-from bot.store.workspaces import TeacherSettings
+from bot.store.records import TeacherSettings
 
 
 async def library(interaction: discord.Interaction) -> None:

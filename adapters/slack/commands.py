@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.games.controls import Control
-from bot.store.workspaces import TeacherSettings
+from bot.store.records import TeacherSettings
 
 from . import render
 from .context import USER_ID, SlackGames, SlashRequest, after_ack

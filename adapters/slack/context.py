@@ -6,13 +6,12 @@ client, never game state (that lives in the database and is read per request).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -26,7 +25,7 @@ from bot.games.service import GameService, Outcome
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import RoundService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from bot.workspaces import WorkspaceService
 
 from . import render
@@ -80,8 +79,6 @@ class SlackGames:
     core: Core[SlackPresenter]
     client: AsyncWebClient
     seed: Callable[[], int] = random_seed
-    # Serialises "is a game running here? then start one" so two starts cannot both pass.
-    start_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def presenter(self) -> SlackPresenter:

@@ -2,8 +2,8 @@
 
 Arguments may come in any order, since each kind is recognisable: a mode name, a number
 of seconds, or a debate id from the workspace's library. One debate runs per channel at a
-time, which is also what makes a redelivered ``start`` harmless: the second one finds the
-first game running and posts nothing.
+time (the store refuses a second live game in a channel), which is also what makes a
+redelivered ``start`` harmless: the second one is refused and posts nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.content.model import Pack
 from bot.engine.commands import Ended
 from bot.engine.state import LIVE_MODES, GameSettings, Mode
 from bot.identity import Player, Venue
+from bot.store.records import ChannelBusy
 
 from . import render
 from .context import PLATFORM, SlackGames, SlashRequest
@@ -62,9 +63,7 @@ async def start_game(games: SlackGames, request: SlashRequest, usage: str) -> st
     choice = parse_start(request.args, await games.workspaces.library(workspace_id))
     if isinstance(choice, str):
         return f"{choice}\n{usage}"
-    async with games.start_lock:
-        if await games.service.live_game_at(workspace_id, channel) is not None:
-            return "A debate is already running in this channel; `/debate end` ends it."
+    try:
         ref, outcome = await games.service.start_game(
             Venue(PLATFORM, team_id, channel),
             Player(PLATFORM, team_id, user),
@@ -73,14 +72,16 @@ async def start_game(games: SlackGames, request: SlashRequest, usage: str) -> st
             choice.settings,
             games.seed(),
         )
-        try:
-            # The thread is stored before the first step is drawn, so every step lands in it.
-            assert outcome.state is not None  # a start always has its first state
-            await games.presenter.open_thread(ref, channel, choice.pack.question, outcome.state)
-        except SlackApiError as error:
-            # Most often a private channel the bot is not in: end the game nobody can see.
-            await games.service.handle(ref, Ended(user, True, games.service.clock()))
-            reason = render.escape(str(error.response.get("error") or "error"))
-            return f"I can't post in this channel ({reason}). Invite me with `/invite @Rebuttal`, then start again."
+    except ChannelBusy:  # the store's constraint: across processes, never a lock here
+        return "A debate is already running in this channel; `/debate end` ends it."
+    try:
+        # The thread is stored before the first step is drawn, so every step lands in it.
+        assert outcome.state is not None  # a start always has its first state
+        await games.presenter.open_thread(ref, channel, choice.pack.question, outcome.state)
+    except SlackApiError as error:
+        # Most often a private channel the bot is not in: end the game nobody can see.
+        await games.service.handle(ref, Ended(user, True, games.service.clock()))
+        reason = render.escape(str(error.response.get("error") or "error"))
+        return f"I can't post in this channel ({reason}). Invite me with `/invite @Rebuttal`, then start again."
     await games.runner.present(ref, outcome)
     return render.escape(outcome.reply or "The debate has started.")

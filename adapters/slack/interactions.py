@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.engine.commands import PlayerAnswered
-from bot.store.games import GameNotFound, GameRef
+from bot.store.records import GameNotFound, GameRef
 
 from . import render
 from .buttons import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, AnswerButton, HostButton

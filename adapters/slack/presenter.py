@@ -22,7 +22,7 @@ from bot.engine.state import GameState, Status
 from bot.games.answer_counter import AnsweredCounter
 from bot.games.presentation import SCOREBOARD_TITLE, final_scoreboard, reveal_text, step_card
 from bot.games.service import GameService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 from . import render
 from .buttons import ThreadRef

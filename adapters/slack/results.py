@@ -22,8 +22,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
 from bot.reports.writer import game_report
-from bot.store.database import Database
-from bot.store.games import GameRef, claim_event
 
 from . import render
 from .buttons import SHARE_ACTION, ShareButton, ThreadRef
@@ -56,28 +54,9 @@ def parse_results(args: tuple[str, ...]) -> ResultsChoice | str:
     return ResultsChoice(game_id, names)
 
 
-async def newest_game_in(database: Database, workspace_id: int, channel: str) -> GameRef | None:
-    """The newest game, running or ended, started in ``channel`` of this workspace."""
-    rows = await database.read(
-        """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
-           WHERE g.workspace_id = ? AND c.external_id = ?
-           ORDER BY g.started_at DESC, g.id DESC LIMIT 1""",
-        (workspace_id, channel),
-    )
-    return GameRef(workspace_id, int(rows[0]["id"])) if rows else None
-
-
-async def game_of_workspace(database: Database, workspace_id: int, game_id: int) -> GameRef | None:
-    """Game ``game_id`` if it belongs to this workspace (another workspace's game is not found)."""
-    rows = await database.read("SELECT id FROM games WHERE id = ? AND workspace_id = ?", (game_id, workspace_id))
-    return GameRef(workspace_id, game_id) if rows else None
-
-
 async def first_claim(games: SlackGames, workspace_id: int, event_id: str) -> bool:
     """True the first time ``event_id`` is seen; a redelivered request is recognised and dropped."""
-    async with games.service.database.transaction() as db:
-        claim = await claim_event(db, workspace_id, event_id, games.service.clock())
-    return claim.is_new
+    return await games.service.claim_event(workspace_id, event_id)
 
 
 def _as_bytes(data: str | bytes) -> bytes:
@@ -99,11 +78,11 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
         return choice
     database = games.service.database
     if choice.game_id is None:
-        ref = await newest_game_in(database, request.workspace_id, request.channel)
+        ref = await games.service.newest_game_in(request.workspace_id, request.channel)
         if ref is None:
             return f"No debate has been played in this channel yet. {USAGE}"
     else:
-        ref = await game_of_workspace(database, request.workspace_id, choice.game_id)
+        ref = await games.service.find_game(request.workspace_id, choice.game_id)
         if ref is None:
             return f"There is no game {choice.game_id} in this workspace."
     # The trigger id is unique per invocation and the same on a redelivery: send the files once.
@@ -150,7 +129,7 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
     if not await games.is_teacher(workspace_id, user):
         await respond(text="Only teachers can share a debate's results.", replace_original=False)
         return
-    ref = await game_of_workspace(games.service.database, workspace_id, button.game_id)
+    ref = await games.service.find_game(workspace_id, button.game_id)
     if ref is None:
         await respond(text="This debate no longer exists.", replace_original=False)
         return

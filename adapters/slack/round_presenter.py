@@ -12,7 +12,7 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rounds.service import Announcement, ClosedRound, RoundService
-from bot.store.rounds import Round
+from bot.store.records import Round
 
 from . import round_render
 from .buttons import ThreadRef

@@ -15,7 +15,7 @@ from bot.identity import Venue
 from bot.rounds.service import RoundError
 from bot.rounds.summary import Period
 from bot.rounds.timing import ScheduleError, Timing, find_zone, parse_time_of_day, parse_weekdays, weekdays_text
-from bot.store.schedules import Schedule, ScheduleSpec
+from bot.store.records import Schedule, ScheduleSpec
 
 from . import render, round_render
 from .context import PLATFORM, SlackGames, SlashRequest

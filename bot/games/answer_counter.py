@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.engine.state import Phase, Status
 from bot.games.service import GameService
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.engine.commands import Command, DeadlinePassed
 from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline
 from bot.engine.state import GameState, Phase
 from bot.games.service import GameService, Outcome
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)
 

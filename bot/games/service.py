@@ -18,9 +18,9 @@ from bot.engine.effects import Effect
 from bot.engine.script import build_script
 from bot.engine.state import GameSettings, GameState
 from bot.identity import Player, Venue
-from bot.store import games, places
-from bot.store.database import Database
-from bot.store.games import GameRef, RunningGame
+from bot.store.cache import PackSnapshots, StateCache
+from bot.store.interface import Store
+from bot.store.records import GameRef, RunningGame
 
 
 def utc_now() -> datetime:
@@ -39,22 +39,21 @@ class Outcome:
 
 
 class GameService:
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, database: Store, clock: Callable[[], datetime] = utc_now) -> None:
         self.database = database
         self.clock = clock
-        self._packs = games.PackSnapshots(database)
-        self._states = games.StateCache()
+        self._packs = PackSnapshots(database)
+        self._states = StateCache()
 
     async def workspace_id(self, platform: str, external_id: str) -> int:
         """The workspace's row id, created on first sight. Every click asks, so the common case
-        is a plain read that takes no write lock."""
-        rows = await self.database.read(
-            "SELECT id FROM workspaces WHERE platform = ? AND external_id = ?", (platform, external_id)
-        )
-        if rows:
-            return int(rows[0]["id"])
-        async with self.database.transaction() as db:
-            return await games.ensure_workspace(db, platform, external_id)
+        is a read that takes no write lock."""
+        async with self.database.read() as uow:
+            found = await uow.games.find_workspace(platform, external_id)
+        if found is not None:
+            return found
+        async with self.database.write() as uow:
+            return await uow.games.ensure_workspace(platform, external_id)
 
     async def start_game(
         self,
@@ -65,80 +64,100 @@ class GameService:
         settings: GameSettings,
         seed: int,
     ) -> tuple[GameRef, Outcome]:
-        """Create a game in ``venue`` and show its first step."""
+        """Create a game in ``venue`` and show its first step. Raises ``ChannelBusy`` (and stores
+        nothing) if a live game already runs in the channel: the store's constraint decides,
+        inside this transaction, so two processes starting at once get one game."""
         at = self.clock()
         script = build_script(pack, seed)
-        async with self.database.transaction() as db:
-            workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
-            channel = await games.ensure_channel(db, workspace, venue.channel_id)
+        async with self.database.write() as uow:
+            workspace = await uow.games.ensure_workspace(venue.platform, venue.workspace_id)
+            channel = await uow.games.ensure_channel(workspace, venue.channel_id)
             transition = engine.start(0, host.key, host_name, settings, script, at)
-            game_id = await games.insert_game(
-                db, workspace_id=workspace, channel_id=channel, pack=pack, transition=transition, at=at
+            game_id = await uow.games.insert(
+                workspace_id=workspace, channel_id=channel, pack=pack, transition=transition, at=at
             )
             ref = GameRef(workspace, game_id)
             state = transition.state.evolve(game_id=game_id)
-            await games.save_transition(db, ref, state.evolve(players={}, step=-1), transition)
+            await uow.games.save_transition(ref, state.evolve(players={}, step=-1), transition)
         return ref, Outcome(transition.reply, transition.effects, state)
 
     async def handle(self, ref: GameRef, command: Command, event_id: str | None = None) -> Outcome:
         """Apply ``command``; a repeated ``event_id`` gets its first reply and no effects."""
-        async with self.database.transaction() as db:
+        async with self.database.write() as uow:
             if event_id is not None:
-                claim = await games.claim_event(db, ref.workspace_id, event_id, self.clock())
+                claim = await uow.events.claim(ref.workspace_id, event_id, self.clock())
                 if not claim.is_new:
                     return Outcome(claim.earlier_reply, accepted=False, duplicate=True)
-            state = await games.load_game(db, ref, self._states)
+            state = await uow.games.load(ref, self._states)
             try:
                 transition = engine.apply(state, command)
             except engine.IllegalCommand as refusal:
                 if event_id is not None:
-                    await games.record_event_reply(db, ref.workspace_id, event_id, refusal.reason)
+                    await uow.events.record_reply(ref.workspace_id, event_id, refusal.reason)
                 return Outcome(refusal.reason, state=state, accepted=False)
-            version = await games.save_transition(db, ref, state, transition)
+            version = await uow.games.save_transition(ref, state, transition)
             if event_id is not None:
-                await games.record_event_reply(db, ref.workspace_id, event_id, transition.reply)
+                await uow.events.record_reply(ref.workspace_id, event_id, transition.reply)
         self._states.put(ref, version, transition.state)  # only once committed
         return Outcome(transition.reply, transition.effects, transition.state)
 
+    async def claim_event(self, workspace_id: int, event_id: str) -> bool:
+        """True the first time ``event_id`` is claimed in this workspace; a redelivery gets False."""
+        async with self.database.write() as uow:
+            claim = await uow.events.claim(workspace_id, event_id, self.clock())
+        return claim.is_new
+
     async def load(self, ref: GameRef) -> GameState:
-        async with self.database.transaction() as db:
-            return await games.load_game(db, ref, self._states)
+        async with self.database.read() as uow:
+            return await uow.games.load(ref, self._states)
 
     async def pack_of(self, ref: GameRef) -> Pack:
         """The copy of the pack the game was started with (cached: copies never change)."""
-        rows = await self.database.read(
-            "SELECT pack_hash FROM games WHERE id = ? AND workspace_id = ?", (ref.game_id, ref.workspace_id)
-        )
-        if not rows:
-            raise games.GameNotFound(f"no game {ref.game_id} in this workspace")
-        return await self._packs.get(rows[0]["pack_hash"])
+        async with self.database.read() as uow:
+            digest = await uow.games.pack_hash(ref)
+        return await self._packs.get(digest)
+
+    async def find_game(self, workspace_id: int, game_id: int) -> GameRef | None:
+        """Game ``game_id`` if it belongs to this workspace (another workspace's game is not found)."""
+        async with self.database.read() as uow:
+            return await uow.games.find(workspace_id, game_id)
+
+    async def newest_game_at(self, workspace_id: int, place: str) -> GameRef | None:
+        """The newest game, running or ended, whose thread is ``place`` or started in channel ``place``."""
+        async with self.database.read() as uow:
+            return await uow.games.newest_at(workspace_id, place)
+
+    async def newest_game_in(self, workspace_id: int, channel: str) -> GameRef | None:
+        """The newest game, running or ended, started in ``channel``."""
+        async with self.database.read() as uow:
+            return await uow.games.newest_in_channel(workspace_id, channel)
 
     async def set_thread(self, ref: GameRef, thread_ref: str) -> None:
-        async with self.database.transaction() as db:
-            await places.set_thread(db, ref, thread_ref)
+        async with self.database.write() as uow:
+            await uow.places.set_thread(ref, thread_ref)
 
     async def thread_of(self, ref: GameRef) -> str | None:
-        async with self.database.transaction() as db:
-            return await places.thread_of(db, ref)
+        async with self.database.read() as uow:
+            return await uow.places.thread_of(ref)
 
     async def live_game_at(self, workspace_id: int, place: str) -> GameRef | None:
         """The running game in thread (or channel) ``place`` of this workspace, if any."""
-        async with self.database.transaction() as db:
-            return await places.live_game_at(db, workspace_id, place)
+        async with self.database.read() as uow:
+            return await uow.places.live_game_at(workspace_id, place)
 
     async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
-        async with self.database.transaction() as db:
-            await places.record_message(db, ref, step, message_ref)
+        async with self.database.write() as uow:
+            await uow.places.record_message(ref, step, message_ref)
 
     async def message_of(self, ref: GameRef, step: int) -> str | None:
-        async with self.database.transaction() as db:
-            return await places.message_of(db, ref, step)
+        async with self.database.read() as uow:
+            return await uow.places.message_of(ref, step)
 
     async def running_games(self) -> list[RunningGame]:
-        async with self.database.transaction() as db:
-            return await games.running_games(db)
+        async with self.database.read() as uow:
+            return await uow.games.running()
 
     async def stance_pairs(self, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
         """Per thread, each player's (before, after) stance option, for those who gave both."""
-        async with self.database.transaction() as db:
-            return await games.stance_pairs(db, ref)
+        async with self.database.read() as uow:
+            return await uow.games.stance_pairs(ref)

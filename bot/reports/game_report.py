@@ -1,4 +1,4 @@
-"""Everything a teacher's report says about one game, read from the database.
+"""Everything a teacher's report says about one game: a pure function of the game's record.
 
 Players appear as pseudonyms ("Student 01", numbered by order of joining) unless names are
 asked for; the host is not a student and is left out. Nothing here is ever posted to a class.
@@ -13,8 +13,7 @@ from datetime import datetime
 from bot.content.model import Pack
 from bot.engine.script import STANCE_SCALE, Script, StepKind, option_letter
 from bot.reports.shifts import Shift, measure_shift
-from bot.store.database import Database
-from bot.store.games import GameRef, load_game
+from bot.store.records import GameRecord
 
 
 @dataclass(frozen=True)
@@ -78,41 +77,29 @@ class GameReport:
     whole_game: Shift  # the first stance against the last one
 
 
-async def build_report(
-    database: Database, ref: GameRef, pack: Pack, *, names: bool, pseudonyms: Mapping[str, str] | None = None
+def build_report(
+    record: GameRecord, pack: Pack, *, names: bool, pseudonyms: Mapping[str, str] | None = None
 ) -> GameReport:
-    """The report of one game. ``pseudonyms`` (user id -> label) keeps labels consistent
-    across the games of a class report; otherwise students are numbered by joining order."""
-    async with database.transaction() as db:
-        state = await load_game(db, ref)
-        async with db.execute(
-            """SELECT c.external_id AS channel, g.started_at, g.status, g.host FROM games g
-               JOIN channels c ON c.id = g.channel_id WHERE g.id = ? AND g.workspace_id = ?""",
-            (ref.game_id, ref.workspace_id),
-        ) as cursor:
-            game = await cursor.fetchone()
-        assert game is not None  # load_game above found it in this workspace
-        async with db.execute(
-            "SELECT step, user_id, option FROM answers WHERE game_id = ? ORDER BY step", (ref.game_id,)
-        ) as cursor:
-            answers = [(r["step"], r["user_id"], r["option"]) async for r in cursor]
-        async with db.execute("SELECT step, closed_at FROM questions WHERE game_id = ?", (ref.game_id,)) as cursor:
-            closed = {r["step"] for r in await cursor.fetchall() if r["closed_at"]}
-        async with db.execute(
-            "SELECT user_id, display_name, score, correct, answered FROM game_players WHERE game_id = ? ORDER BY rowid",
-            (ref.game_id,),
-        ) as cursor:
-            roster = [tuple(r) for r in await cursor.fetchall() if r["user_id"] != game["host"]]
-    script = state.script
+    """The report of one game, from what the store recorded. ``pseudonyms`` (user id -> label)
+    keeps labels consistent across the games of a class report; otherwise students are
+    numbered by joining order."""
+    answers = list(record.answers)
+    closed = set(record.closed_steps)
+    roster = [p for p in record.roster if p.user_id != record.host]
+    script = record.script
     by_player: dict[str, dict[int, int]] = {}
     for step, user, option in answers:
         by_player.setdefault(user, {})[step] = option
     questions = _question_results(script, pack, answers, closed)
     players = []
-    for number, (user, name, score, correct, answered) in enumerate(roster, start=1):
-        label = name if names else (pseudonyms or {}).get(user, f"Student {number:02d}")
-        mine = by_player.get(user, {})
-        players.append(PlayerResult(label, mine, correct, score, answered, state.asked, _stances(script, pack, mine)))
+    for number, entry in enumerate(roster, start=1):
+        label = entry.name if names else (pseudonyms or {}).get(entry.user_id, f"Student {number:02d}")
+        mine = by_player.get(entry.user_id, {})
+        players.append(
+            PlayerResult(
+                label, mine, entry.correct, entry.score, entry.answered, record.asked, _stances(script, pack, mine)
+            )
+        )
     threads = tuple(
         ThreadResult(t.id, t.title, measure_shift(_complete_pairs(p.stances.get(t.id) for p in players)))
         for t in pack.all_threads()
@@ -127,11 +114,11 @@ async def build_report(
         }
     )
     return GameReport(
-        ref.game_id,
+        record.ref.game_id,
         pack,
-        game["channel"],
-        datetime.fromisoformat(game["started_at"]),
-        game["status"],
+        record.channel,
+        record.started_at,
+        record.status,
         questions,
         tuple(players),
         threads,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from bot.content.model import Pack, Side
 from bot.engine.script import StepKind
-from bot.store.database import Database
-from bot.store.games import parse_script
+from bot.store.interface import Store
+from bot.store.records import Vote
 
 PRIOR = 0.5
 
@@ -58,25 +58,22 @@ class RankedTurn:
     votes: int  # comparisons this turn took part in: what its rank rests on
 
 
-async def strongest_arguments(database: Database, workspace_id: int, pack: Pack) -> list[RankedTurn]:
+async def strongest_arguments(database: Store, workspace_id: int, pack: Pack) -> list[RankedTurn]:
     """Turns of ``pack`` ranked across every game of it in the workspace, strongest first."""
-    games = await database.read(
-        "SELECT id, script FROM games WHERE workspace_id = ? AND pack_id = ?", (workspace_id, pack.id)
-    )
+    async with database.read() as uow:
+        votes = await uow.reports.stronger_votes(workspace_id, pack.id)
+    return rank_turns(votes, pack)
+
+
+def rank_turns(cast: Iterable[Vote], pack: Pack) -> list[RankedTurn]:
+    """Turns of ``pack`` ranked by the votes cast, strongest first."""
     comparisons: list[tuple[str, str]] = []
-    for game in games:
-        script = parse_script(game["script"])
-        cast = await database.read(
-            """SELECT a.step, a.option FROM answers a JOIN questions q USING (game_id, step)
-               WHERE a.game_id = ? AND q.kind = 'stronger'""",
-            (game["id"],),
-        )
-        for vote in cast:
-            options = script.steps[vote["step"]].options
-            assert script.steps[vote["step"]].kind is StepKind.STRONGER and len(options) == 2
-            chosen, other = options[vote["option"]], options[1 - vote["option"]]
-            if chosen.turn_id and other.turn_id:
-                comparisons.append((chosen.turn_id, other.turn_id))
+    for vote in cast:
+        step = vote.script.steps[vote.step]
+        assert step.kind is StepKind.STRONGER and len(step.options) == 2
+        chosen, other = step.options[vote.option], step.options[1 - vote.option]
+        if chosen.turn_id and other.turn_id:
+            comparisons.append((chosen.turn_id, other.turn_id))
     strengths = bradley_terry(comparisons)
     wins = Counter(winner for winner, _ in comparisons)
     votes = Counter(turn for pair in comparisons for turn in pair)

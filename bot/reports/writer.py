@@ -12,8 +12,8 @@ from bot.reports.catalog import GameListing
 from bot.reports.chart import chart_png
 from bot.reports.exports import gradebook_csv, stances_csv, summary_json
 from bot.reports.game_report import GameReport, build_report
-from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.interface import Store
+from bot.store.records import GameRef
 
 
 def _write(path: Path, data: str | bytes) -> Path:
@@ -46,21 +46,24 @@ def report_files(report: GameReport, formats: Sequence[str]) -> dict[str, str | 
 
 
 async def game_report(
-    database: Database, ref: GameRef, *, names: bool, pseudonyms: dict[str, str] | None = None
+    database: Store, ref: GameRef, *, names: bool, pseudonyms: dict[str, str] | None = None
 ) -> GameReport:
+    """One game's report, read in one snapshot (students are pseudonyms unless ``names``)."""
     pack = await GameService(database).pack_of(ref)
-    return await build_report(database, ref, pack, names=names, pseudonyms=pseudonyms)
+    async with database.read() as uow:
+        record = await uow.reports.game_record(ref)
+    return build_report(record, pack, names=names, pseudonyms=pseudonyms)
 
 
 async def write_game_report(
-    database: Database, ref: GameRef, folder: Path, formats: Sequence[str], *, names: bool
+    database: Store, ref: GameRef, folder: Path, formats: Sequence[str], *, names: bool
 ) -> list[Path]:
     report = await game_report(database, ref, names=names)
     return [_write(folder / name, data) for name, data in report_files(report, formats).items()]
 
 
 async def write_class_report(
-    database: Database, games: Sequence[GameListing], folder: Path, formats: Sequence[str], *, names: bool
+    database: Store, games: Sequence[GameListing], folder: Path, formats: Sequence[str], *, names: bool
 ) -> list[Path]:
     """Each game's files with the same pseudonym for a student throughout, plus a class CSV."""
     pseudonyms = await _class_pseudonyms(database, games)
@@ -70,16 +73,12 @@ async def write_class_report(
     return written
 
 
-async def _class_pseudonyms(database: Database, games: Sequence[GameListing]) -> dict[str, str]:
+async def _class_pseudonyms(database: Store, games: Sequence[GameListing]) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for game in games:
-        rows = await database.read(
-            """SELECT p.user_id FROM game_players p JOIN games g ON g.id = p.game_id
-               WHERE p.game_id = ? AND g.workspace_id = ? AND p.user_id != g.host ORDER BY p.rowid""",
-            (game.ref.game_id, game.ref.workspace_id),
-        )
-        for row in rows:
-            labels.setdefault(row["user_id"], f"Student {len(labels) + 1:02d}")
+    async with database.read() as uow:
+        for game in games:
+            for user_id in await uow.reports.students(game.ref):
+                labels.setdefault(user_id, f"Student {len(labels) + 1:02d}")
     return labels
 
 

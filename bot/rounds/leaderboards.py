@@ -8,10 +8,8 @@ from datetime import datetime
 
 from bot.games.service import utc_now
 from bot.rounds.summary import Period, week_start
-from bot.store import leaderboards, rounds, schedules
-from bot.store.database import Database
-from bot.store.leaderboards import Season, Standing
-from bot.store.rounds import Round
+from bot.store.interface import Store
+from bot.store.records import Round, Season, Standing
 
 
 @dataclass(frozen=True)
@@ -24,29 +22,29 @@ class Leaderboard:
 
 
 class LeaderboardService:
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, database: Store, clock: Callable[[], datetime] = utc_now) -> None:
         self.database = database
         self.clock = clock
 
     async def leaderboard(self, workspace_id: int, period: Period, channel_ref: str | None) -> Leaderboard:
         """Standings for ``period``, as seen from a channel (its schedule's zone sets the week)."""
         now = self.clock()
-        async with self.database.transaction() as db:
-            season = await leaderboards.current_season(db, workspace_id)
-            here = await schedules.schedule_in(db, workspace_id, channel_ref) if channel_ref else None
+        async with self.database.read() as uow:
+            season = await uow.leaderboards.current_season(workspace_id)
+            here = await uow.schedules.in_channel(workspace_id, channel_ref) if channel_ref else None
             zone = here.spec.timing.zone if here else "UTC"
             if period is Period.ROUND:
-                latest = await rounds.latest_round_in(db, workspace_id, channel_ref if here else None)
-                rows = await leaderboards.standings(db, workspace_id, round_id=latest.id) if latest else []
+                latest = await uow.rounds.latest_in(workspace_id, channel_ref if here else None)
+                rows = await uow.leaderboards.standings(workspace_id, round_id=latest.id) if latest else []
                 return Leaderboard(period, rows, season, latest.scheduled_for if latest else None, latest)
             since = {Period.WEEK: week_start(now, zone), Period.SEASON: season.started_at, Period.ALL: None}[period]
-            rows = await leaderboards.standings(db, workspace_id, since=since)
+            rows = await uow.leaderboards.standings(workspace_id, since=since)
         return Leaderboard(period, rows, season, since)
 
     async def set_opted_out(self, workspace_id: int, user_id: str, opted_out: bool) -> None:
-        async with self.database.transaction() as db:
-            await leaderboards.set_opted_out(db, workspace_id, user_id, opted_out, self.clock())
+        async with self.database.write() as uow:
+            await uow.leaderboards.set_opted_out(workspace_id, user_id, opted_out, self.clock())
 
     async def new_season(self, workspace_id: int, by: str) -> Season:
-        async with self.database.transaction() as db:
-            return await leaderboards.start_season(db, workspace_id, by, self.clock())
+        async with self.database.write() as uow:
+            return await uow.leaderboards.start_season(workspace_id, by, self.clock())

@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.content.library import Library
 from bot.content.model import Pack
 from bot.engine.commands import PlayerAnswered
@@ -25,10 +23,9 @@ from bot.games.service import utc_now
 from bot.identity import Player, Venue
 from bot.rounds.summary import RoundSummary, streaks_at, summarise
 from bot.rounds.timing import GRACE, ScheduleError, Timing, decide_due_run, next_run_after
-from bot.store import games, leaderboards, round_results, rounds, schedules
-from bot.store.database import Database
-from bot.store.rounds import Round
-from bot.store.schedules import Schedule, ScheduleSpec
+from bot.store.cache import PackSnapshots
+from bot.store.interface import Store, UnitOfWork
+from bot.store.records import Round, Schedule, ScheduleSpec
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +73,14 @@ class RoundError(Exception):
 class RoundService:
     def __init__(
         self,
-        database: Database,
+        database: Store,
         library_for: Callable[[int], Awaitable[Library]],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.database = database
         self.library_for = library_for  # the debates a workspace may use (shipped plus imported)
         self.clock = clock
-        self._packs = games.PackSnapshots(database)
+        self._packs = PackSnapshots(database)
         self._schedule_listeners: list[Callable[[], None]] = []
 
     def on_schedule_change(self, listener: Callable[[], None]) -> None:
@@ -99,38 +96,38 @@ class RoundService:
 
     async def set_schedule(self, venue: Venue, spec: ScheduleSpec, by: str) -> Schedule:
         """Create or replace the channel's schedule; raises ``ScheduleError`` on unknown debates."""
-        async with self.database.transaction() as db:
-            workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
+        async with self.database.write() as uow:
+            workspace = await uow.games.ensure_workspace(venue.platform, venue.workspace_id)
         library = await self.library_for(workspace)
         unknown = [pack_id for pack_id in spec.packs if pack_id not in library.packs]
         if unknown:
             raise ScheduleError(f"no debate called {', '.join(unknown)}; see the library for the ids")
         now = self.clock()
-        async with self.database.transaction() as db:
-            channel = await games.ensure_channel(db, workspace, venue.channel_id)
+        async with self.database.write() as uow:
+            channel = await uow.games.ensure_channel(workspace, venue.channel_id)
             next_run = next_run_after(now, spec.timing)
-            schedule_id = await schedules.save_schedule(db, workspace, channel, spec, next_run, by, now)
-            saved = await schedules.schedule_by_id(db, schedule_id)
+            schedule_id = await uow.schedules.save(workspace, channel, spec, next_run, by, now)
+            saved = await uow.schedules.by_id(schedule_id)
         assert saved is not None
         self._schedules_changed()
         return saved
 
     async def schedule_at(self, venue: Venue) -> Schedule | None:
-        async with self.database.transaction() as db:
-            workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
-            return await schedules.schedule_in(db, workspace, venue.channel_id)
+        async with self.database.write() as uow:
+            workspace = await uow.games.ensure_workspace(venue.platform, venue.workspace_id)
+            return await uow.schedules.in_channel(workspace, venue.channel_id)
 
     async def schedules_in_workspace(self, workspace_id: int) -> list[Schedule]:
-        async with self.database.transaction() as db:
-            return await schedules.schedules_of(db, workspace_id)
+        async with self.database.read() as uow:
+            return await uow.schedules.of_workspace(workspace_id)
 
     async def set_paused(self, venue: Venue, paused: bool) -> Schedule:
         """Pause or resume; a resumed schedule posts at its next time from now, never a catch-up."""
-        async with self.database.transaction() as db:
-            found = await self._schedule_or_refuse(db, venue)
+        async with self.database.write() as uow:
+            found = await self._schedule_or_refuse(uow, venue)
             next_run = found.next_run_at if paused else next_run_after(self.clock(), found.spec.timing)
-            await schedules.set_paused(db, found.id, paused, next_run)
-            saved = await schedules.schedule_by_id(db, found.id)
+            await uow.schedules.set_paused(found.id, paused, next_run)
+            saved = await uow.schedules.by_id(found.id)
         assert saved is not None
         self._schedules_changed()
         return saved
@@ -138,32 +135,32 @@ class RoundService:
     async def start_now(self, venue: Venue) -> bool:
         """Make the channel's schedule due now unless a round of it is open (for trying a round
         at once, as ``rebuttal play --daily`` does); the scheduler's next tick opens it."""
-        async with self.database.transaction() as db:
-            found = await self._schedule_or_refuse(db, venue)
-            if found.paused or await rounds.open_rounds_of(db, found.id):
+        async with self.database.write() as uow:
+            found = await self._schedule_or_refuse(uow, venue)
+            if found.paused or await uow.rounds.open_of(found.id):
                 return False
-            await schedules.set_next_run(db, found.id, self.clock(), found.rounds_posted)
+            await uow.schedules.set_next_run(found.id, self.clock(), found.rounds_posted)
         self._schedules_changed()
         return True
 
     async def open_round_at(self, venue: Venue) -> Round | None:
         """The open round of the channel's schedule, if any."""
-        async with self.database.transaction() as db:
-            found = await self._schedule_or_refuse(db, venue)
-            open_now = await rounds.open_rounds_of(db, found.id)
+        async with self.database.write() as uow:
+            found = await self._schedule_or_refuse(uow, venue)
+            open_now = await uow.rounds.open_of(found.id)
         return open_now[-1] if open_now else None
 
     async def remove_schedule(self, venue: Venue) -> Schedule:
         """Stop the channel's rounds; an open round still runs to its close and gets its summary."""
-        async with self.database.transaction() as db:
-            found = await self._schedule_or_refuse(db, venue)
-            await schedules.remove(db, found.id)
+        async with self.database.write() as uow:
+            found = await self._schedule_or_refuse(uow, venue)
+            await uow.schedules.remove(found.id)
         self._schedules_changed()
         return found
 
-    async def _schedule_or_refuse(self, db: aiosqlite.Connection, venue: Venue) -> Schedule:
-        workspace = await games.ensure_workspace(db, venue.platform, venue.workspace_id)
-        found = await schedules.schedule_in(db, workspace, venue.channel_id)
+    async def _schedule_or_refuse(self, uow: UnitOfWork, venue: Venue) -> Schedule:
+        workspace = await uow.games.ensure_workspace(venue.platform, venue.workspace_id)
+        found = await uow.schedules.in_channel(workspace, venue.channel_id)
         if found is None:
             raise RoundError("There is no daily round scheduled in this channel.")
         return found
@@ -172,9 +169,9 @@ class RoundService:
 
     async def next_wake(self, platform: str) -> datetime | None:
         """The earliest moment something is due: a schedule's next run or a round's close."""
-        async with self.database.transaction() as db:
-            due = [s.next_run_at for s in await schedules.active_schedules(db, platform)]
-            due += [r.closes_at for r in await rounds.open_rounds(db, platform)]
+        async with self.database.read() as uow:
+            due = [s.next_run_at for s in await uow.schedules.active(platform)]
+            due += [r.closes_at for r in await uow.rounds.open_on(platform)]
         return min(due, default=None)
 
     async def open_due(self, platform: str, grace: timedelta = GRACE) -> list[Announcement]:
@@ -182,8 +179,8 @@ class RoundService:
         (the bot was down) is skipped, not posted late; either way the next run moves on."""
         now = self.clock()
         opened: list[Announcement] = []
-        async with self.database.transaction() as db:
-            due = [s for s in await schedules.active_schedules(db, platform) if s.next_run_at <= now]
+        async with self.database.read() as uow:
+            due = [s for s in await uow.schedules.active(platform) if s.next_run_at <= now]
         for schedule in due:
             announcement = await self._open(schedule, now, grace)
             if announcement is not None:
@@ -192,8 +189,8 @@ class RoundService:
 
     async def _open(self, schedule: Schedule, now: datetime, grace: timedelta) -> Announcement | None:
         rotation = await self._rotation(schedule)
-        async with self.database.transaction() as db:
-            current = await schedules.schedule_by_id(db, schedule.id)
+        async with self.database.write() as uow:
+            current = await uow.schedules.by_id(schedule.id)
             if current is None or current.paused or current.next_run_at != schedule.next_run_at:
                 return None  # changed or handled meanwhile (another process, an admin)
             decision = decide_due_run(schedule.next_run_at, now, schedule.spec.timing, grace)
@@ -201,14 +198,13 @@ class RoundService:
             if not decision.post_now or not rotation:
                 why = "missed by more than the grace" if not decision.post_now else "no debates left in the library"
                 log.warning("schedule %s: skipped the run due %s (%s)", schedule.id, schedule.next_run_at, why)
-                await schedules.set_next_run(db, schedule.id, next_run, schedule.rounds_posted)
+                await uow.schedules.set_next_run(schedule.id, next_run, schedule.rounds_posted)
                 return None
             number = schedule.rounds_posted + 1
             pack, thread_id = rotation[schedule.rounds_posted % len(rotation)]
             script = build_round_script(pack, thread_id, seed=_seed(schedule.id, number))
             closes_at = _closing_time(schedule, now, next_run)
-            round_id = await rounds.insert_round(
-                db,
+            round_id = await uow.rounds.insert(
                 schedule=schedule,
                 pack=pack,
                 script=script,
@@ -217,11 +213,11 @@ class RoundService:
                 closes_at=closes_at,
                 at=now,
             )
-            await schedules.set_next_run(db, schedule.id, next_run, number)
+            await uow.schedules.set_next_run(schedule.id, next_run, number)
             # A round never outlasts the next one's post (its close was planned from the schedule
             # as it stood; an admin may have moved the time since).
-            await rounds.close_by(db, schedule.id, now, except_round=round_id)
-            opened = await rounds.round_by_id(db, schedule.workspace_id, round_id)
+            await uow.rounds.close_by(schedule.id, now, except_round=round_id)
+            opened = await uow.rounds.by_id(schedule.workspace_id, round_id)
         assert opened is not None
         return Announcement(opened, pack)
 
@@ -239,42 +235,42 @@ class RoundService:
     async def close_due(self, platform: str) -> list[ClosedRound]:
         """Close every round past its closing time and add up its summary."""
         now = self.clock()
-        async with self.database.transaction() as db:
-            due = [r for r in await rounds.open_rounds(db, platform) if r.closes_at <= now]
+        async with self.database.read() as uow:
+            due = [r for r in await uow.rounds.open_on(platform) if r.closes_at <= now]
         closed = []
         for round_ in due:
-            async with self.database.transaction() as db:
-                if not await rounds.close_round(db, round_, now):
+            async with self.database.write() as uow:
+                if not await uow.rounds.close(round_, now):
                     continue
             closed.append(await self.closed_round(round_.workspace_id, round_.id))
         return closed
 
     async def closed_round(self, workspace_id: int, round_id: int) -> ClosedRound:
-        async with self.database.transaction() as db:
-            found = await rounds.round_by_id(db, workspace_id, round_id)
+        async with self.database.read() as uow:
+            found = await uow.rounds.by_id(workspace_id, round_id)
             if found is None:
                 raise RoundError("That round no longer exists.")
-            summary = await _summary(db, found)
+            summary = await _summary(uow, found)
         return ClosedRound(found, await self._pack(found), summary)
 
     async def unannounced(self, platform: str) -> list[Announcement]:
         """Open rounds never posted: a crash came between opening and posting."""
-        async with self.database.transaction() as db:
-            waiting = [r for r in await rounds.open_rounds(db, platform) if r.announcement_ref is None]
+        async with self.database.read() as uow:
+            waiting = [r for r in await uow.rounds.open_on(platform) if r.announcement_ref is None]
         return [Announcement(r, await self._pack(r)) for r in waiting]
 
     async def unsummarised(self, platform: str) -> list[ClosedRound]:
-        async with self.database.transaction() as db:
-            waiting = await rounds.unsummarised_rounds(db, platform, self.clock() - SUMMARY_RETRY_WINDOW)
+        async with self.database.read() as uow:
+            waiting = await uow.rounds.unsummarised(platform, self.clock() - SUMMARY_RETRY_WINDOW)
         return [await self.closed_round(r.workspace_id, r.id) for r in waiting]
 
     async def record_announcement(self, round_: Round, message_ref: str) -> None:
-        async with self.database.transaction() as db:
-            await rounds.set_announcement(db, round_.id, message_ref)
+        async with self.database.write() as uow:
+            await uow.rounds.set_announcement(round_.id, message_ref)
 
     async def record_summary(self, round_: Round, message_ref: str) -> None:
-        async with self.database.transaction() as db:
-            await rounds.set_summary(db, round_.id, message_ref)
+        async with self.database.write() as uow:
+            await uow.rounds.set_summary(round_.id, message_ref)
 
     # --- players ---------------------------------------------------------------------------
 
@@ -292,30 +288,30 @@ class RoundService:
         self, round_id: int, player: Player, name: str, command: PlayerAnswered | Continued | None
     ) -> PrivateView:
         now = self.clock()
-        async with self.database.transaction() as db:
-            workspace = await games.find_workspace(db, player.platform, player.workspace_id)
-            found = await rounds.round_by_id(db, workspace, round_id) if workspace is not None else None
+        async with self.database.write() as uow:
+            workspace = await uow.games.find_workspace(player.platform, player.workspace_id)
+            found = await uow.rounds.by_id(workspace, round_id) if workspace is not None else None
             if found is None:
                 raise RoundError("That round isn't in this workspace.")
-            progress = await rounds.load_progress(db, found, player.key)
+            progress = await uow.rounds.load_progress(found, player.key)
             if not found.is_open_at(now):
                 shown = progress or begin(found.script, player.key, name)
-                streak = await _streak(db, found, player.key) if shown.finished_in(found.script) else None
+                streak = await _streak(uow, found, player.key) if shown.finished_in(found.script) else None
                 pack = await self._pack(found)
                 return PrivateView(found, pack, shown, "This round has closed.", False, streak, closed=True)
             note = None
             if progress is None:
                 transition = SoloTransition(begin(found.script, player.key, name))
-                await rounds.save_progress(db, found, transition, now)
+                await uow.rounds.save_progress(found, transition, now)
                 progress = transition.progress
             if command is not None:
                 try:
                     transition = apply_solo(found.script, progress, command)
                 except IllegalCommand as refusal:
                     return PrivateView(found, await self._pack(found), progress, refusal.reason, accepted=False)
-                await rounds.save_progress(db, found, transition, now)
+                await uow.rounds.save_progress(found, transition, now)
                 progress, note = transition.progress, transition.reply
-            streak = await _streak(db, found, player.key) if progress.finished_in(found.script) else None
+            streak = await _streak(uow, found, player.key) if progress.finished_in(found.script) else None
         return PrivateView(found, await self._pack(found), progress, note, streak=streak)
 
     async def _pack(self, round_: Round) -> Pack:
@@ -337,23 +333,23 @@ def _closing_time(schedule: Schedule, now: datetime, next_run: datetime) -> date
     return min(closing, next_run)
 
 
-async def _summary(db: aiosqlite.Connection, round_: Round) -> RoundSummary:
-    players = await round_results.player_results(db, round_)
+async def _summary(uow: UnitOfWork, round_: Round) -> RoundSummary:
+    players = await uow.rounds.player_results(round_)
     finished: dict[str, set[int]] = {}
     if round_.schedule_id is not None:
-        finished = await round_results.finished_rounds(db, round_.schedule_id, round_.number)
+        finished = await uow.rounds.finished_rounds(round_.schedule_id, round_.number)
     return summarise(
         round_.number,
         players,
-        await round_results.prediction_results(db, round_),
-        (await games.stance_pairs(db, round_.game)).get(round_.thread_id, {}),
+        await uow.rounds.prediction_results(round_),
+        (await uow.games.stance_pairs(round_.game)).get(round_.thread_id, {}),
         streaks_at(finished, round_.number),
-        await leaderboards.opted_out(db, round_.workspace_id),
+        await uow.leaderboards.opted_out(round_.workspace_id),
     )
 
 
-async def _streak(db: aiosqlite.Connection, round_: Round, player: str) -> int:
+async def _streak(uow: UnitOfWork, round_: Round, player: str) -> int:
     if round_.schedule_id is None:
         return 1
-    finished = await round_results.finished_rounds(db, round_.schedule_id, round_.number, player)
+    finished = await uow.rounds.finished_rounds(round_.schedule_id, round_.number, player)
     return streaks_at(finished, round_.number).get(player, 0)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.games.presentation import PUBLIC_MIN_RESPONDENTS  # as for class charts
 from bot.reports.shifts import measure_shift
 from bot.rounds.timing import daily_streak
-from bot.store.round_results import PlayerResult, QuestionResult
+from bot.store.records import PlayerResult, QuestionResult
 
 TOP_SCORES = 5
 

@@ -14,7 +14,8 @@ from bot.engine.commands import Advanced
 from bot.engine.effects import RevealStep
 from bot.games.service import GameService
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
+from tests import sqlite_rows
 
 ROOT = Path(__file__).parents[2]
 PLAYERS = 400
@@ -54,7 +55,9 @@ def test_acknowledged_answers_survive_sigkill(tmp_path: Path, run: int) -> None:
     async def check() -> None:
         async with Database.open(path) as database:
             service = GameService(database)
-            rows = await database.read("SELECT user_id FROM answers WHERE game_id = ? AND step = 0", (ref.game_id,))
+            rows = await sqlite_rows.rows(
+                database, "SELECT user_id FROM answers WHERE game_id = ? AND step = 0", (ref.game_id,)
+            )
             stored = {row["user_id"] for row in rows}
             assert acked <= stored, f"acknowledged but lost: {sorted(acked - stored)[:5]}"
             state = await service.load(ref)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.entry import API_BASE_VARIABLE, GATEWAY_VARIABLE, TOKEN_VARIABLE
-from bot.store.database import Database
+from tests import sqlite_rows
 from tests.discord.harness import answer_ids, host_id, is_closed, start_debate, step_messages
 from tests.standins.discord_server import DiscordStandIn, FakeUser, InteractionRecord
 
@@ -99,8 +99,7 @@ async def test_locked_in_answers_survive_sigkill_of_the_discord_bot(tmp_path: Pa
             assert kill_after <= len(told) < PLAYERS, f"the kill did not land mid-burst ({len(told)} told)"
             assert not errors_in(first_log), errors_in(first_log)
 
-            async with Database.open(database) as db:
-                rows = await db.read("SELECT user_id FROM answers WHERE step = 0")
+            rows = await sqlite_rows.file_rows(database, "SELECT user_id FROM answers WHERE step = 0")
             stored = {row["user_id"] for row in rows}
             assert told <= stored, f"told 'Locked in' but lost: {sorted(told - stored)[:5]}"
             assert stored <= {str(p.id) for p in players}
@@ -114,8 +113,7 @@ async def test_locked_in_answers_survive_sigkill_of_the_discord_bot(tmp_path: Pa
             assert question.content == f"{len(stored)} answered · closed"
             tallies = [int(n) for n in TALLY.findall(question.embeds[-1]["description"])]
             assert len(tallies) == len(options) and sum(tallies) == len(stored), tallies
-            async with Database.open(database) as db:
-                [game] = await db.read("SELECT phase, asked FROM games")
+            [game] = await sqlite_rows.file_rows(database, "SELECT phase, asked FROM games")
             assert (game["phase"], game["asked"]) == ("revealed", 1)  # the game went on
             moved = await standin.click(question, host_id(question, "next"), user=TEACHER)
             assert moved.content == "Moved on."

@@ -15,7 +15,7 @@ import pytest
 
 from adapters.slack.buttons import ANSWER_ACTION, HOST_ACTION
 from adapters.slack.entry import EVENTS_PATH
-from bot.store.database import Database
+from tests import sqlite_rows
 from tests.slack.test_entry import free_port, listening
 from tests.standins.slack_drivers import HttpDriver
 from tests.standins.slack_records import MessageRecord
@@ -86,8 +86,7 @@ async def test_locked_in_answers_survive_sigkill_of_the_slack_bot(tmp_path: Path
             told = {e.user for e in standin.ephemerals if "Locked in" in e.text}
             assert len(told) >= kill_after and len(told) < len(PLAYERS), "the kill did not land mid-burst"
 
-            async with Database.open(database) as db:
-                rows = await db.read("SELECT user_id FROM answers")
+            rows = await sqlite_rows.file_rows(database, "SELECT user_id FROM answers")
             stored = {row["user_id"] for row in rows}
             assert told <= stored, f"told 'locked in' but lost: {sorted(told - stored)[:5]}"
 
@@ -99,8 +98,7 @@ async def test_locked_in_answers_survive_sigkill_of_the_slack_bot(tmp_path: Path
                 holder, next_button = controls[-1]
                 assert (await http.click(next_button, user="UADMIN", message=holder)).acked
                 for _ in range(300):
-                    async with Database.open(database) as db:
-                        state = await db.read("SELECT phase, asked FROM games")
+                    state = await sqlite_rows.file_rows(database, "SELECT phase, asked FROM games")
                     if state[0]["phase"] == "revealed":
                         break
                     await asyncio.sleep(0.02)

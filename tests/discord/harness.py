@@ -15,7 +15,7 @@ from bot.content.library import Library
 from bot.content.model import Pack
 from bot.games.service import utc_now
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.standins.discord_server import DiscordStandIn, FakeChannel, InteractionRecord, RecordedMessage
 
 PACK_ID = "bike-lanes"

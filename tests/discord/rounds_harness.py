@@ -10,7 +10,6 @@ from typing import Any
 
 from adapters.discord.context import RebuttalBot
 from bot.engine.script import Script, StepKind
-from bot.store import rounds as round_store
 from tests.engine.helpers import ManualClock
 from tests.standins.discord_server import DiscordStandIn, FakeChannel, InteractionRecord, RecordedMessage
 
@@ -79,8 +78,8 @@ def round_id(announcement: RecordedMessage) -> int:
 
 async def round_script(standin: DiscordStandIn, bot: RebuttalBot, number: int) -> Script:
     workspace = await bot.services.games.workspace_id("discord", str(standin.guild.id))
-    async with bot.services.rounds.database.transaction() as db:
-        found = await round_store.round_by_id(db, workspace, number)
+    async with bot.services.rounds.database.read() as uow:
+        found = await uow.rounds.by_id(workspace, number)
     assert found is not None
     return found.script
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from adapters.discord.context import RebuttalBot
 from adapters.discord.replies import safe
 from bot.content.library import load_library
 from bot.content.model import Pack
 from bot.engine.script import option_letter
 from bot.games.presentation import scoreboard_lines, shift_line, thread_title
+from bot.store.records import GameRef
 from tests.discord.harness import (
     answer_ids,
     closes,
@@ -28,6 +31,17 @@ from tests.discord.harness import (
 from tests.standins.discord_server import DiscordStandIn
 
 PLAYERS = ("alice", "dave", "erin")
+
+
+async def recorded(bot: RebuttalBot, ref: GameRef, step: int, message_id: str) -> None:
+    """Wait until the bot has stored the step's message id: it does so once Discord has answered
+    its post, which can be just after the stand-in shows the message (reads do not queue
+    behind writes, so nothing else orders the two)."""
+    for _ in range(250):
+        if await bot.services.games.message_of(ref, step) == message_id:
+            return
+        await asyncio.sleep(0.02)
+    assert await bot.services.games.message_of(ref, step) == message_id
 
 
 @pytest.mark.parametrize("pack", [small_pack(), load_library().get("us-russia-normalization")], ids=lambda p: p.id)
@@ -50,7 +64,7 @@ async def test_complete_debate_in_a_thread(discord_standin: DiscordStandIn, tmp_
             posted = step_messages(standin, thread)
             message = posted[-1]
             state = await bot.services.games.load(ref)
-            assert await bot.services.games.message_of(ref, state.step) == str(message.id)
+            await recorded(bot, ref, state.step, str(message.id))
             embed = message.embeds[0]
             assert embed["footer"]["text"] == f"Step {state.step + 1} of {len(state.script.steps) - 1}"
             options = answer_ids(message)

@@ -12,7 +12,8 @@ from bot.games.runner import GameRunner
 from bot.games.service import GameService
 from bot.identity import Player, Venue
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
+from tests import sqlite_rows
 from tests.engine.helpers import ManualClock, sample_pack
 
 VENUE = Venue("test", "school-1", "room-7")
@@ -47,8 +48,10 @@ async def play_steps(service: GameService, clock: ManualClock, ref: GameRef, lim
 
 async def final_figures(service: GameService, ref: GameRef) -> tuple[object, ...]:
     state = await service.load(ref)
-    rows = await service.database.read(
-        "SELECT step, user_id, option, points FROM answers WHERE game_id = ? ORDER BY step, user_id", (ref.game_id,)
+    rows = await sqlite_rows.rows(
+        service.database,
+        "SELECT step, user_id, option, points FROM answers WHERE game_id = ? ORDER BY step, user_id",
+        (ref.game_id,),
     )
     return (
         state.status,
@@ -94,7 +97,7 @@ async def test_same_event_delivered_twice_records_one_answer_and_one_effect(tmp_
         again = await service.handle(ref, command, event_id="interaction-42")
         assert first.effects == (UpdateAnswerCount(0, 1),)
         assert again.duplicate and again.effects == () and again.reply == first.reply
-        rows = await db.read("SELECT COUNT(*) FROM answers WHERE game_id = ?", (ref.game_id,))
+        rows = await sqlite_rows.rows(db, "SELECT COUNT(*) FROM answers WHERE game_id = ?", (ref.game_id,))
         assert rows[0][0] == 1
 
 

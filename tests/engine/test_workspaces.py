@@ -6,8 +6,9 @@ from bot.content.library import load_library
 from bot.engine.commands import Advanced, PlayerAnswered
 from bot.games.service import GameService
 from bot.store.database import Database
-from bot.store.workspaces import TeacherSettings
+from bot.store.records import TeacherSettings
 from bot.workspaces import WorkspaceService
+from tests import sqlite_rows
 from tests.engine.helpers import ManualClock
 from tests.engine.test_service import VENUE, start
 
@@ -56,5 +57,5 @@ async def test_forget_me_removes_a_player_everywhere_and_from_cached_games(tmp_p
         assert set(state.players) == {"teacher", "s2"} and set(state.answers) == {"s2"}
         closed = await service.handle(ref, Advanced("teacher", False, clock.tick()))
         assert closed.state is not None and "s1" not in closed.state.players
-        rows = await db.read("SELECT COUNT(*) FROM answers WHERE user_id = 's1'")
+        rows = await sqlite_rows.rows(db, "SELECT COUNT(*) FROM answers WHERE user_id = 's1'")
         assert rows[0][0] == 0

@@ -10,7 +10,7 @@ from bot.games.answer_counter import AnsweredCounter
 from bot.games.service import GameService
 from bot.identity import Player, Venue
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.engine.helpers import ManualClock, sample_pack
 
 VENUE = Venue("test", "school-1", "room-7")

@@ -11,7 +11,7 @@ from typing import Any
 
 from adapters.discord.context import RebuttalBot
 from bot.engine.state import GameState
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.discord.harness import PACK_ID, answer_ids, running_bot, step_messages
 from tests.parity.drivers import Control, DrawnControls, as_json, quiet, until
 from tests.slack.harness import small_pack  # the same debate on every platform

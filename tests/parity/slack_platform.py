@@ -11,7 +11,7 @@ from typing import Any
 
 from adapters.slack.app import SlackBot
 from bot.engine.state import GameState
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.parity.drivers import Control, DrawnControls, as_json, deep_copy, quiet, unslack, until
 from tests.slack.harness import CHANNEL, PACK_ID, TEACHER, running_bot
 from tests.standins.slack_drivers import SlackDriver

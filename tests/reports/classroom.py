@@ -7,7 +7,7 @@ from bot.engine.script import StepKind
 from bot.engine.state import GameSettings, Phase, Status
 from bot.games.service import GameService
 from bot.identity import Player, Venue
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.engine.helpers import ManualClock, sample_pack
 
 STRONG_YES, LEAN_YES, UNSURE, LEAN_NO, STRONG_NO = range(5)

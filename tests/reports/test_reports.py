@@ -17,18 +17,27 @@ from bot.games.service import GameService
 from bot.reports.catalog import list_games, purge_games
 from bot.reports.chart import chart_figure, chart_png
 from bot.reports.exports import gradebook_csv, stances_csv, summary_json
-from bot.reports.game_report import build_report
+from bot.reports.game_report import GameReport, build_report
 from bot.reports.shifts import Camp
 from bot.store.database import Database
+from bot.store.records import GameRef
+from tests import sqlite_rows
 from tests.engine.helpers import ManualClock, sample_pack
 from tests.reports.classroom import play_classroom
+
+
+async def report_of(db: Database, ref: GameRef, *, names: bool) -> GameReport:
+    """The report built, as the writer does, from the record the reports repository returns."""
+    async with db.read() as uow:
+        record = await uow.reports.game_record(ref)
+    return build_report(record, sample_pack(), names=names)
 
 
 async def test_measures_of_a_known_game(tmp_path: Path) -> None:
     async with Database.open(tmp_path / "class.db") as db:
         service = GameService(db, ManualClock())
         ref = await play_classroom(service, ManualClock())
-        report = await build_report(db, ref, sample_pack(), names=False)
+        report = await report_of(db, ref, names=False)
 
     assert [p.label for p in report.players] == ["Student 01", "Student 02", "Student 03"]  # teacher left out
     ada, pat, zoe = report.players
@@ -64,7 +73,7 @@ async def test_measures_of_a_known_game(tmp_path: Path) -> None:
 async def test_gradebook_csv_reads_back_as_a_spreadsheet(tmp_path: Path) -> None:
     async with Database.open(tmp_path / "class.db") as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
-        report = await build_report(db, ref, sample_pack(), names=True)
+        report = await report_of(db, ref, names=True)
     text = gradebook_csv(report)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -96,7 +105,7 @@ async def test_gradebook_csv_reads_back_as_a_spreadsheet(tmp_path: Path) -> None
 async def test_chart_has_a_before_and_after_bar_per_thread(tmp_path: Path) -> None:
     async with Database.open(tmp_path / "class.db") as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
-        report = await build_report(db, ref, sample_pack(), names=False)
+        report = await report_of(db, ref, names=False)
     axis = chart_figure(report).axes[0]
     bars = [p for p in axis.patches if isinstance(p, Rectangle)]
     assert len(bars) == 5 * 2 * 3  # threads x (before, after) x (yes, unsure, no)
@@ -119,7 +128,7 @@ async def test_catalog_and_purge(tmp_path: Path) -> None:
         assert [g.ref for g in listed] == [new] and listed[0].players == 3
         assert await purge_games(db, datetime(2026, 1, 15, tzinfo=UTC)) == 1
         assert [g.ref for g in await list_games(db)] == [new]
-        orphans = await db.read("SELECT COUNT(*) FROM answers WHERE game_id = ?", (old.game_id,))
+        orphans = await sqlite_rows.rows(db, "SELECT COUNT(*) FROM answers WHERE game_id = ?", (old.game_id,))
         assert orphans[0][0] == 0
 
 
@@ -169,7 +178,7 @@ def test_public_shift_lines_and_charts_hide_groups_too_small_to_stay_anonymous()
 async def test_public_chart_leaves_out_threads_of_fewer_than_three(tmp_path: Path) -> None:
     async with Database.open(tmp_path / "class.db") as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
-        report = await build_report(db, ref, sample_pack(), names=False)
+        report = await report_of(db, ref, names=False)
     # Pat skipped one stance, so two threads rest on two students: private chart 5 threads, public 3.
     assert [t.shift.respondents for t in report.threads] == [2, 2, 3, 3, 3]
 

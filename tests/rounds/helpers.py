@@ -15,7 +15,7 @@ from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import Announcement, ClosedRound, RoundService
 from bot.rounds.timing import Timing
 from bot.store.database import Database
-from bot.store.schedules import ScheduleSpec
+from bot.store.records import ScheduleSpec
 from tests.engine.helpers import ManualClock
 
 PLATFORM = "test"

@@ -13,16 +13,15 @@ from bot.engine.script import StepKind
 from bot.engine.state import Phase
 from bot.games.service import GameService
 from bot.identity import Player
-from bot.reports.game_report import build_report
+from bot.reports.writer import game_report
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.presentation import Action, leaderboard_lines, private_card, summary_lines
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import PrivateView, RoundError, RoundService
 from bot.rounds.summary import Period, is_milestone
 from bot.rounds.timing import ScheduleError
-from bot.store import places
 from bot.store.database import Database
-from bot.store.games import running_games
+from tests import sqlite_rows
 from tests.engine.helpers import ManualClock
 from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
 
@@ -216,12 +215,12 @@ async def test_a_round_is_not_a_live_game_and_reports_like_one(tmp_path: Path, c
         await finish(rounds, round_id, player("ann"), right=2, before=STRONGLY_NO, after=UNSURE)
         game = presenter.announced[0].round.game
         service = GameService(rounds.database, clock)
-        async with rounds.database.transaction() as db:
-            assert await places.live_game_at(db, game.workspace_id, "C1") is None  # /debate start still works
-            assert await running_games(db) == []
+        async with rounds.database.read() as uow:
+            assert await uow.places.live_game_at(game.workspace_id, "C1") is None  # /debate start still works
+            assert await uow.games.running() == []
         refused = await service.handle(game, Advanced("admin", True, clock()))
         assert not refused.accepted and "daily round" in (refused.reply or "")
-        report = await build_report(rounds.database, game, presenter.announced[0].pack, names=True)
+        report = await game_report(rounds.database, game, names=True)
         (ann,) = report.players
         assert (ann.label, ann.points, ann.correct, ann.answered, ann.asked) == ("Ann", 200, 2, 6, 6)
         (thread,) = [t for t in report.threads if t.shift.respondents]
@@ -229,15 +228,13 @@ async def test_a_round_is_not_a_live_game_and_reports_like_one(tmp_path: Path, c
 
 
 async def test_forget_me_removes_a_players_rounds(tmp_path: Path, clock: ManualClock) -> None:
-    from bot.store.workspaces import forget_player
-
     async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=2)
-        async with rounds.database.transaction() as db:
-            assert await forget_player(db, 1, "ann") > 0
+        async with rounds.database.write() as uow:
+            assert await uow.workspaces.forget_player(1, "ann") > 0
         for table in ("round_progress", "answers", "game_players"):
-            assert await rounds.database.read(f"SELECT * FROM {table} WHERE user_id = 'ann'") == []
+            assert await sqlite_rows.rows(rounds.database, f"SELECT * FROM {table} WHERE user_id = 'ann'") == []
         assert (await boards(rounds).leaderboard(1, Period.ALL, "C1")).standings == []
 
 
@@ -273,6 +270,6 @@ def test_the_cli_lists_reports_and_purges_rounds(tmp_path: Path, capsys: pytest.
     async def nothing_left() -> None:
         async with Database.open(database) as db:
             for table in ("rounds", "round_progress", "answers"):
-                assert await db.read(f"SELECT * FROM {table}") == [], table
+                assert await sqlite_rows.rows(db, f"SELECT * FROM {table}") == [], table
 
     asyncio.run(nothing_left())

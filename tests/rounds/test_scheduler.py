@@ -12,7 +12,7 @@ import pytest
 from bot.content.library import Library
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.timing import Timing, parse_weekdays
-from bot.store.schedules import ScheduleSpec
+from bot.store.records import ScheduleSpec
 from tests.engine.helpers import ManualClock
 from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
 

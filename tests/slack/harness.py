@@ -20,7 +20,7 @@ from bot.content.model import Pack
 from bot.engine.commands import DrawnFor
 from bot.games.controls import Control
 from bot.store.database import Database
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES, card
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport, drive_bolt_app

@@ -9,8 +9,7 @@ from typing import Any
 
 from adapters.slack.app import SlackBot
 from adapters.slack.buttons import ROUND_CALLBACK, RoundButton
-from bot.store import rounds as round_store
-from bot.store.rounds import Round
+from bot.store.records import Round
 from tests.slack.harness import CHANNEL, settle
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_records import ActionTarget, MessageRecord, ViewRecord, iter_elements
@@ -70,8 +69,8 @@ async def move_to(bot: SlackBot, s: SlackStandIn, clock: Any, moment: datetime) 
 
 async def the_round(bot: SlackBot, s: SlackStandIn, round_id: int) -> Round:
     workspace = await bot.games.workspace(s.team_id)
-    async with bot.games.rounds.database.transaction() as db:
-        found = await round_store.round_by_id(db, workspace, round_id)
+    async with bot.games.rounds.database.read() as uow:
+        found = await uow.rounds.by_id(workspace, round_id)
     assert found is not None
     return found
 

@@ -10,7 +10,7 @@ from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase, Status
 from bot.games.controls import Control
 from bot.games.presentation import scoreboard_lines, shift_line, thread_title
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.slack.harness import (
     CHANNEL,
     PACK_ID,

@@ -9,7 +9,7 @@ from adapters.slack.app import SlackBot
 from adapters.slack.buttons import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
 from bot.content.pack_files import dump_pack_yaml
 from bot.engine.state import Phase
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES, card, replaced
 from tests.slack.harness import (
     PACK_ID,

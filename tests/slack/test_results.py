@@ -17,7 +17,7 @@ from bot.engine.commands import Advanced, PlayerAnswered
 from bot.engine.state import GameSettings, Phase, Status
 from bot.games.presentation import shift_line, thread_title
 from bot.identity import Player, Venue
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES
 from tests.slack.harness import (
     CHANNEL,

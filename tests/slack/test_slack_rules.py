@@ -16,7 +16,7 @@ from adapters.slack.app import SlackBot
 from adapters.slack.buttons import FORGET_ACTION
 from bot.engine.state import Phase
 from bot.games.controls import Control
-from bot.store.games import GameRef
+from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES
 from tests.slack.harness import (
     CHANNEL,

@@ -5,6 +5,40 @@ Append new migrations; never edit one that has shipped.
 
 from __future__ import annotations
 
+# Columns holding instants, rewritten by migration 5 into the codec's one format
+# (``bot.store.codec.instant``: UTC, microseconds, "+00:00").
+_INSTANTS = {
+    "games": ("phase_started_at", "deadline", "started_at", "ended_at"),
+    "questions": ("opened_at", "closed_at"),
+    "answers": ("answered_at",),
+    "processed_events": ("handled_at",),
+    "workspace_packs": ("added_at",),
+    "heartbeats": ("beat_at",),
+    "schedules": ("next_run_at", "updated_at"),
+    "rounds": ("scheduled_for", "closes_at", "closed_at"),
+    "round_progress": ("started_at", "finished_at"),
+    "seasons": ("started_at",),
+    "leaderboard_optouts": ("opted_out_at",),
+}
+
+
+def _utc_text(column: str) -> str:
+    # SQLite's strftime reads the "+HH:MM" offset and gives UTC; Python's isoformat writes the
+    # fraction as six digits or not at all, so the fraction is kept or made ".000000".
+    return (
+        f"strftime('%Y-%m-%dT%H:%M:%S', {column}) || "
+        f"CASE WHEN substr({column}, 20, 1) = '.' THEN substr({column}, 20, 7) ELSE '.000000' END || '+00:00'"
+    )
+
+
+def _normalise_instants() -> str:
+    return "\n".join(
+        f"UPDATE {table} SET {column} = {_utc_text(column)} WHERE {column} IS NOT NULL;"
+        for table, columns in _INSTANTS.items()
+        for column in columns
+    )
+
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: workspaces, players, games and everything a game records.
     """
@@ -195,4 +229,26 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (workspace_id, user_id)
     );
     """,
+    # 5: the store's invariants as constraints. Games have a kind (daily rounds are games too);
+    # at most one live game not yet ended per channel, as a partial unique index that holds
+    # across processes. Players get an explicit joining order (pseudonyms number by it; it was
+    # SQLite's rowid). Every stored instant is rewritten into one format, so text order is time
+    # order.
+    """
+    ALTER TABLE games ADD COLUMN kind TEXT NOT NULL DEFAULT 'live' CHECK (kind IN ('live', 'round'));
+    UPDATE games SET kind = 'round' WHERE id IN (SELECT game_id FROM rounds);
+    -- Before the constraint, two racing starts could leave two live games in one channel; only
+    -- the newest stays live (the older one could no longer be reached from the channel anyway).
+    UPDATE games SET status = 'ended', ended_at = phase_started_at, version = version + 1
+    WHERE kind = 'live' AND status != 'ended' AND EXISTS (
+        SELECT 1 FROM games newer WHERE newer.kind = 'live' AND newer.status != 'ended'
+          AND newer.workspace_id = games.workspace_id AND newer.channel_id = games.channel_id AND newer.id > games.id
+    );
+    CREATE UNIQUE INDEX one_live_game_per_channel ON games (workspace_id, channel_id)
+        WHERE status != 'ended' AND kind = 'live';
+    ALTER TABLE game_players ADD COLUMN joined INTEGER;
+    UPDATE game_players SET joined = rowid;
+    CREATE INDEX game_players_by_join ON game_players (game_id, joined);
+    """
+    + _normalise_instants(),
 )

@@ -1,0 +1,77 @@
+"""Where a game lives on a platform, and the platform events already handled.
+
+Adapters record a game's thread and the message each step was posted as, so that after a
+restart they edit the same messages and route a command typed in a thread to the game
+running there. Processed event ids make a redelivered platform event harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store.codec import instant
+from bot.store.records import EventClaim, GameRef
+from bot.store.sqlite.rows import Repository
+
+
+class SqlitePlaces(Repository):
+    async def set_thread(self, ref: GameRef, thread_ref: str) -> None:
+        await self.db.execute(
+            "UPDATE games SET thread_ref = ? WHERE id = ? AND workspace_id = ?",
+            (thread_ref, ref.game_id, ref.workspace_id),
+        )
+
+    async def thread_of(self, ref: GameRef) -> str | None:
+        row = await self.one(
+            "SELECT thread_ref FROM games WHERE id = ? AND workspace_id = ?", (ref.game_id, ref.workspace_id)
+        )
+        return row["thread_ref"] if row else None
+
+    async def live_game_at(self, workspace_id: int, place: str) -> GameRef | None:
+        """The newest live game not yet ended whose thread is ``place``, or started in channel
+        ``place`` (a daily round is not a game to control)."""
+        row = await self.one(
+            """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
+               WHERE g.workspace_id = ? AND g.status != 'ended' AND g.kind = 'live'
+                 AND (g.thread_ref = ? OR c.external_id = ?)
+               ORDER BY g.id DESC LIMIT 1""",
+            (workspace_id, place, place),
+        )
+        return GameRef(workspace_id, int(row["id"])) if row else None
+
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
+        await self.db.execute(
+            """INSERT INTO step_messages (game_id, step, message_ref)
+               SELECT id, ?, ? FROM games WHERE id = ? AND workspace_id = ?
+               ON CONFLICT (game_id, step) DO UPDATE SET message_ref = excluded.message_ref""",
+            (step, message_ref, ref.game_id, ref.workspace_id),
+        )
+
+    async def message_of(self, ref: GameRef, step: int) -> str | None:
+        row = await self.one(
+            """SELECT m.message_ref FROM step_messages m JOIN games g ON g.id = m.game_id
+               WHERE m.game_id = ? AND g.workspace_id = ? AND m.step = ?""",
+            (ref.game_id, ref.workspace_id, step),
+        )
+        return row["message_ref"] if row else None
+
+
+class SqliteEvents(Repository):
+    async def claim(self, workspace_id: int, event_id: str, at: datetime) -> EventClaim:
+        """Claim a platform event id; a second claim returns the reply the first one got."""
+        cursor = await self.db.execute(
+            "INSERT INTO processed_events (workspace_id, event_id, handled_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (workspace_id, event_id, instant(at)),
+        )
+        if cursor.rowcount == 1:
+            return EventClaim(is_new=True)
+        row = await self.one(
+            "SELECT reply FROM processed_events WHERE workspace_id = ? AND event_id = ?", (workspace_id, event_id)
+        )
+        return EventClaim(is_new=False, earlier_reply=row["reply"] if row else None)
+
+    async def record_reply(self, workspace_id: int, event_id: str, reply: str | None) -> None:
+        await self.db.execute(
+            "UPDATE processed_events SET reply = ? WHERE workspace_id = ? AND event_id = ?",
+            (reply, workspace_id, event_id),
+        )

@@ -1,0 +1,136 @@
+"""The SQLite store: WAL, foreign keys, migrations, one writer, a few readers.
+
+Theory of operation. One writer connection takes every write unit of work in a
+``BEGIN IMMEDIATE`` transaction under an asyncio lock, so a command sees and leaves a
+consistent game and a reply goes out only after ``COMMIT`` returned; ``BEGIN IMMEDIATE``
+also serialises writers in other processes on the same file (they wait up to
+``BUSY_TIMEOUT_MS``). Read units of work run on separate reader connections (a small pool,
+``query_only``) in deferred transactions: under WAL each sees the snapshot committed when it
+first reads, never another coroutine's uncommitted rows, and neither waits for the writer nor
+makes it wait. WAL with ``synchronous=NORMAL``: a commit survives the process being killed
+(SIGKILL included); an operating-system crash or power cut can lose the last moments of commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store.sqlite.migrations import MIGRATIONS
+from bot.store.sqlite.unit_of_work import SqliteUnitOfWork
+
+BUSY_TIMEOUT_MS = 5000
+READERS = 2  # reads are short; two let a slow report run beside the hot path
+
+
+async def _connect(path: str, *, reader: bool) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        connection.row_factory = aiosqlite.Row
+        # Constant pragmas only: nothing from outside is ever formatted into SQL.
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if reader:
+            await connection.execute("PRAGMA query_only = ON")
+        else:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
+
+
+class SqliteStore:
+    """Implements ``bot.store.interface.Store`` on one SQLite file."""
+
+    def __init__(self, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]) -> None:
+        self._writer = writer
+        self._write_lock = asyncio.Lock()
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
+        self._shared_reads = not readers  # ":memory:" has no second connection to read from
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, path: Path | str, readers: int = READERS) -> AsyncIterator[SqliteStore]:
+        """Open (creating and migrating if needed) the database at ``path``."""
+        memory = str(path) == ":memory:"
+        if not memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        opened = [await _connect(str(path), reader=False)]
+        try:
+            await migrate(opened[0])
+            for _ in range(0 if memory else readers):
+                opened.append(await _connect(str(path), reader=True))
+            yield cls(opened[0], opened[1:])
+        finally:
+            for connection in reversed(opened):
+                await connection.close()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqliteUnitOfWork]:
+        """One atomic unit of work: committed if the block returns, rolled back if it raises."""
+        async with self._write_lock:
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+                yield SqliteUnitOfWork(self._writer)
+            except BaseException:
+                await _rollback(self._writer)
+                raise
+            await self._writer.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
+        """A read-only snapshot of committed data, on a reader connection (no write lock)."""
+        if self._shared_reads:
+            async with self.write() as uow:
+                yield uow
+            return
+        connection = await self._readers.get()
+        try:
+            try:
+                await connection.execute("BEGIN DEFERRED")
+                yield SqliteUnitOfWork(connection)
+            finally:
+                # Ends the snapshot however the block ended; a reader has nothing to keep.
+                await _rollback(connection)
+        finally:
+            self._readers.put_nowait(connection)
+
+    async def schema_version(self) -> int:
+        return await schema_version(self._writer)
+
+
+async def _rollback(connection: aiosqlite.Connection) -> None:
+    """End whatever transaction the connection is in. A statement is queued on the connection's
+    thread before its await can be cancelled, so a BEGIN whose caller was cancelled still runs;
+    this ROLLBACK, queued after it, ends it before anyone else uses the connection."""
+    with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open (BEGIN failed)
+        await connection.execute("ROLLBACK")
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(connection: aiosqlite.Connection) -> None:
+    """Apply the migrations a file lacks, each with its version bump in one transaction."""
+    version = await schema_version(connection)
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is at schema version {version}, newer than this program "
+            f"({len(MIGRATIONS)}); upgrade Rebuttal"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits on its own, so the version bump rides in the same script.
+        await connection.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
