@@ -4,13 +4,18 @@ unhandled exception; and no token or signing secret in any log line, even at DEB
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import io
 import json
 import logging
+import time
 import urllib.parse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from adapters.slack import entry
@@ -95,3 +100,62 @@ async def test_tokens_and_secrets_never_reach_the_logs(
         text = record.getMessage() + repr(record.args)
         for secret in secrets:
             assert secret not in text, f"{record.name} logged a secret: {text[:200]}"
+
+
+def signed_headers(s: SlackStandIn, body: bytes, content_type: str = FORM) -> dict[str, str]:
+    """Headers Slack would send with ``body``: a fresh timestamp and a valid signature."""
+    timestamp = str(int(time.time()))
+    digest = hmac.new(s.signing_secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+def unsigned_headers(timestamp: str | None = "now", content_type: str = FORM) -> dict[str, str]:
+    headers = {"Content-Type": content_type, "X-Slack-Signature": "v0=" + "0" * 64}
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = str(int(time.time())) if timestamp == "now" else timestamp
+    return headers
+
+
+async def post_raw(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST exact bytes with exact headers (the drivers always send well-formed requests)."""
+    async with aiohttp.ClientSession() as session, session.post(url, data=io.BytesIO(body), headers=headers) as response:
+        await response.read()
+        return response.status
+
+
+# name -> (body, headers (None: signed by the stand-in's secret), expected status)
+MALFORMED_REQUESTS: dict[str, tuple[bytes, dict[str, str] | None, int]] = {
+    "non-numeric timestamp": (b"command=%2Fdebate&text=help", unsigned_headers("soon"), 401),
+    "5,000-digit timestamp": (b"command=%2Fdebate&text=help", unsigned_headers("9" * 5000), 401),
+    "no timestamp": (b"command=%2Fdebate&text=help", unsigned_headers(None), 401),
+    "no headers at all": (b"command=%2Fdebate&text=help", {}, 401),
+    "stale timestamp": (b"command=%2Fdebate&text=help", unsigned_headers(str(int(time.time()) - 3600)), 401),
+    "payload is a list, unsigned": (interactive([1, 2, 3]).encode(), unsigned_headers(), 401),
+    "json body is a string, unsigned": (b'"hello"', unsigned_headers(content_type="application/json"), 401),
+    "json body is a list, unsigned": (b"[1, 2]", unsigned_headers(content_type="application/json"), 401),
+    "not utf-8, unsigned": (b"payload=\xff\xfe{", unsigned_headers(), 401),
+    "payload is a list, signed": (interactive([1, 2, 3]).encode(), None, 400),
+    "payload is a number, signed": (interactive(7).encode(), None, 400),
+    "json body is a string, signed": (b'"hello"', None, 400),
+    "json body is null, signed": (b"null", None, 400),
+    "not utf-8, signed": (b"payload=\xff\xfe{", None, 400),
+    "huge body, unsigned": (b"payload=" + b"A" * 3_000_000, unsigned_headers(), 413),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED_REQUESTS))
+async def test_malformed_requests_get_a_4xx_and_one_warning(
+    slack_standin: SlackStandIn, tmp_path: Path, all_logs: list[logging.LogRecord], name: str
+) -> None:
+    body, headers, expected = MALFORMED_REQUESTS[name]
+    if headers is None:
+        json_like = body[:1] in (b'"', b"[", b"n")
+        headers = signed_headers(slack_standin, body, "application/json" if json_like else FORM)
+    async with production_http_server(slack_standin, tmp_path / "db.sqlite3") as url:
+        del all_logs[:]  # only what this request causes
+        status = await post_raw(url, body, headers)
+    assert status == expected
+    loud = [(r.levelname, r.name, r.getMessage()) for r in all_logs if r.levelno >= logging.WARNING]
+    assert len(loud) == 1 and loud[0][0] == "WARNING", loud
+    assert crashes(all_logs) == [] and not any(r.exc_info for r in all_logs)
+    assert slack_standin.calls_to("chat.postMessage") == []  # nothing reached a listener
