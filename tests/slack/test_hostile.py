@@ -19,9 +19,10 @@ import aiohttp
 import pytest
 
 from adapters.slack import entry
-from tests.slack.harness import TEACHER, running_bot
+from tests.slack.harness import CHANNEL, TEACHER, running_bot, settle, start_game
 from tests.slack.test_entry import free_port, listening
 from tests.standins.slack_drivers import HttpDriver, SendOptions
+from tests.standins.slack_fixtures import Transport
 from tests.standins.slack_server import SlackStandIn
 
 FORM = "application/x-www-form-urlencoded"
@@ -159,3 +160,43 @@ async def test_malformed_requests_get_a_4xx_and_one_warning(
     assert len(loud) == 1 and loud[0][0] == "WARNING", loud
     assert crashes(all_logs) == [] and not any(r.exc_info for r in all_logs)
     assert slack_standin.calls_to("chat.postMessage") == []  # nothing reached a listener
+
+
+def oversized_and_newline_ids(game_id: int) -> list[str]:
+    """Ids a forger (or a damaged client) might send: numbers too long for SQLite or for
+    ``int()``, and a valid id with a trailing newline (which a ``$`` anchor would accept)."""
+    twenty, huge = "9" * 20, "9" * 5000
+    return [
+        f"answer:{twenty}:0:0",
+        f"answer:{game_id}:{twenty}:0",
+        f"answer:{huge}:0:0",
+        f"answer:{game_id}:0:{huge}",
+        f"answer:{game_id}:0:0\n",
+        f"host:{twenty}:next",
+        f"host:{huge}:next",
+        f"host:{game_id}:next\n",
+        f"results-share:{twenty}",
+        f"results-share:{game_id}\n",
+        f"round-play:{twenty}",
+        f"round-answer:{huge}:0:0",
+        "round-play:1\n",
+    ]
+
+
+async def test_oversized_and_newline_ids_are_refused_privately(
+    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path, all_logs: list[logging.LogRecord]
+) -> None:
+    s = slack_standin
+    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+        ref = await start_game(bot, s, slack)
+        for action_id in oversized_and_newline_ids(ref.game_id):
+            before = len(s.ephemerals_for("U1"))
+            result = await slack.click(action_id, user="U1", channel=CHANNEL)
+            assert result.acked, (action_id[:40], result.status)
+            await s.wait_for(lambda: len(s.ephemerals_for("U1")) > before)  # noqa: B023 (awaited at once)
+            assert "not recognised" in s.ephemerals_for("U1")[-1].text, action_id[:40]
+        await settle(bot, s)
+        state = await bot.games.service.load(ref)
+    assert state.step == 0 and not state.answers  # the newline-terminated Next and answer did nothing
+    assert crashes(all_logs) == []
+    assert not [r for r in all_logs if r.levelno >= logging.WARNING], [r.getMessage()[:80] for r in all_logs]
