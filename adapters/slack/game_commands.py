@@ -75,7 +75,8 @@ async def start_game(games: SlackGames, request: SlashRequest, usage: str) -> st
         )
         try:
             # The thread is stored before the first step is drawn, so every step lands in it.
-            await games.presenter.open_thread(ref, channel, choice.pack.question, user)
+            # The parent names the host by display name: a <@mention> would ping them.
+            await games.presenter.open_thread(ref, channel, choice.pack.question, request.user_name)
         except SlackApiError as error:
             # Most often a private channel the bot is not in: end the game nobody can see.
             await games.service.handle(ref, Ended(user, True, games.service.clock()))
