@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.game_commands import default_database
+from bot.cli.database_args import existing_database
 from bot.health import check_health
 
 if TYPE_CHECKING:
@@ -23,6 +23,9 @@ def register(commands: Subcommands) -> None:
 
 
 def run_health(args: argparse.Namespace) -> int:
-    result = asyncio.run(check_health(args.db or default_database(), args.platform, datetime.now(UTC)))
+    path = existing_database(args.db, "health")
+    if path is None:
+        return 2
+    result = asyncio.run(check_health(path, args.platform, datetime.now(UTC)))
     print(("healthy: " if result.healthy else "unhealthy: ") + result.detail)
     return 0 if result.healthy else 1
