@@ -25,7 +25,7 @@ def register(commands: Subcommands) -> None:
 def run_health(args: argparse.Namespace) -> int:
     path = existing_database(args.db, "health")
     if path is None:
-        return 2
+        return 1  # unhealthy, not 2: Docker reserves exit code 2 of a healthcheck
     result = asyncio.run(check_health(path, args.platform, datetime.now(UTC)))
     print(("healthy: " if result.healthy else "unhealthy: ") + result.detail)
     return 0 if result.healthy else 1
