@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     REBUTTAL_CONTENT_DIR=/app/content
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY content ./content

@@ -32,7 +32,8 @@ async def test_health_states(tmp_path: Path) -> None:
 
 def test_health_command_exit_codes(tmp_path: Path, capsys: object) -> None:
     path = tmp_path / "none.db"
-    assert main(["health", "--db", str(path)]) == 1
+    assert main(["health", "--db", str(path)]) == 1  # a named database that is not there: unhealthy
+    assert not path.exists()
     import asyncio
 
     async def create() -> None:

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from tests.slack.harness import listeners_running
 from tests.standins.slack_drivers import HttpDriver, SendOptions, SocketDriver, sign
 from tests.standins.slack_fixtures import (
     Transport,
@@ -26,6 +27,7 @@ from tests.standins.slack_fixtures import (
     slack_transport,
 )
 from tests.standins.slack_server import SlackStandIn
+from tests.waiting import until
 
 # fixtures used by name (slack_no_resource_warnings is autouse)
 __all__ = ["slack_no_resource_warnings", "slack_standin", "slack_transport"]
@@ -272,7 +274,7 @@ async def test_late_ack_is_reported(slack_standin: SlackStandIn, slack_transport
         late = await slack.click("slow", user="U1", channel=CHANNEL,
                                  options=SendOptions(timeout=0.3))
         assert not late.acked and late.status is None
-        await asyncio.sleep(0.5)  # let the listener finish before shutting down
+        await until(lambda: listeners_running() == 0, "the slow listener finished")  # before shutting down
     s.assert_clean()
 
 

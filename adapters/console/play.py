@@ -8,7 +8,9 @@ a pipe can drive it; anything unreadable is asked again, never a crash.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,14 +47,33 @@ class PlayOptions:
 
 
 class LineReader:
-    """Lines from a text stream without blocking the event loop; ``None`` at end of input."""
+    """Lines from a text stream without blocking the event loop; ``None`` at end of input.
+
+    Each line is read on a daemon thread, not ``asyncio.to_thread``: on Ctrl-C, ``asyncio.run``
+    cancels the game and then joins the default executor's threads, and a thread blocked
+    reading the terminal kept the program waiting for a line (or a second and third Ctrl-C,
+    which printed a traceback). A daemon thread is left behind instead, and the program ends
+    at once; the line it would have read is not wanted any more."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     async def read(self) -> str | None:
-        line = await asyncio.to_thread(self.stream.readline)
-        return line.rstrip("\n") if line else None
+        loop = asyncio.get_running_loop()
+        line: asyncio.Future[str] = loop.create_future()
+
+        def deliver(text: str) -> None:
+            if not line.done():  # cancelled by Ctrl-C meanwhile
+                line.set_result(text)
+
+        def work() -> None:
+            text = self.stream.readline()
+            with contextlib.suppress(RuntimeError):  # the loop closed first: nobody waits
+                loop.call_soon_threadsafe(deliver, text)
+
+        threading.Thread(target=work, name="rebuttal-stdin", daemon=True).start()
+        text = await line
+        return text.rstrip("\n") if text else None
 
 
 async def play(options: PlayOptions, stdin: TextIO = sys.stdin, write: Callable[[str], None] = print) -> int:
@@ -70,6 +91,17 @@ async def play(options: PlayOptions, stdin: TextIO = sys.stdin, write: Callable[
             await core.close()
 
 
+async def _stopped(
+    service: GameService, runner: GameRunner, ref: GameRef, database: Path, write: Callable[[str], None]
+) -> None:
+    """Ctrl-C: end the game where it stands, so it is saved as a finished game with the
+    answers given so far (``rebuttal report`` can read it), and say where."""
+    state = await service.load(ref)
+    if state.status is not Status.ENDED:
+        await runner.submit(ref, Ended(CONSOLE_HOST.key, False, service.clock()))
+    write(f"\nSaved as game {ref.game_id} in {database}")
+
+
 async def _play(
     service: GameService, runner: GameRunner, options: PlayOptions, reader: LineReader, write: Callable[[str], None]
 ) -> int:
@@ -79,6 +111,21 @@ async def _play(
         CONSOLE_VENUE, CONSOLE_HOST, "Host", options.pack, options.settings, options.seed
     )
     await runner.present(ref, outcome)
+    try:
+        return await _turns(service, runner, options, ref, reader, write)
+    except asyncio.CancelledError:  # the first Ctrl-C: asyncio.run cancels the game
+        await _stopped(service, runner, ref, options.database, write)
+        raise
+
+
+async def _turns(
+    service: GameService,
+    runner: GameRunner,
+    options: PlayOptions,
+    ref: GameRef,
+    reader: LineReader,
+    write: Callable[[str], None],
+) -> int:
     while True:
         state = await service.load(ref)
         if state.status is Status.ENDED:

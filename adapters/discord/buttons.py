@@ -32,6 +32,8 @@ Button = discord.ui.Button[discord.ui.View]
 OPTIONS_PER_ROW = 5
 
 
+# discord.py matches these templates with ``fullmatch`` (the whole id, a trailing newline
+# included), and every number is bounded: 18 digits fit SQLite's integers, 20 a snowflake.
 ANSWER_ID = re.compile(r"rebuttal:answer:(?P<game>[0-9]{1,18}):(?P<step>[0-9]{1,6}):(?P<option>[0-9]{1,3})")
 HOST_ID = re.compile(
     rf"rebuttal:host:(?P<game>[0-9]{{1,18}}):(?P<step>[0-9]{{1,6}}):(?P<phase>[sor]):(?P<action>{'|'.join(Control)})"
@@ -94,7 +96,12 @@ class ForgetButton(discord.ui.DynamicItem[Button], template=FORGET_ID):
         await interactions.forget(interaction, self.user)
 
 
-class UnrecognisedButton(discord.ui.DynamicItem[Button], template=r"rebuttal:(?P<rest>.*)"):
+# DOTALL: without it ``.*`` stops at a newline, so an id with a trailing newline matched no
+# item at all and the user saw Discord's "This interaction failed" instead of a reply.
+ANY_ID = re.compile(r"rebuttal:(?P<rest>.*)", re.DOTALL)
+
+
+class UnrecognisedButton(discord.ui.DynamicItem[Button], template=ANY_ID):
     """Any ``rebuttal:`` id the buttons above do not take (damaged, forged, or from an older
     version): a private "not recognised" instead of Discord's "This interaction failed".
 

@@ -28,11 +28,24 @@ def import_block(part: int) -> str:
     return IMPORT_BLOCK if part == 1 else f"{IMPORT_BLOCK}-{part}"
 
 
-ANSWER_ACTION = re.compile(rf"^{ANSWER_PREFIX}:\d+:\d+:\d+$")
+# Every number is bounded (18 digits fit SQLite's 64-bit integers; a step or an option is far
+# smaller) and every pattern is anchored with \A…\Z: ``$`` also matches before a trailing
+# newline. Bolt matches with ``re.search``, so the anchors make it a whole-string match.
+GAME = "[0-9]{1,18}"
+ANSWER_FORM = rf"{ANSWER_PREFIX}:{GAME}:[0-9]{{1,6}}:[0-9]{{1,3}}"
 # host:<game>:<step>:<phase>:<control>; buttons posted before controls carried their step
 # (host:<game>:<control>) still work, as typed controls do.
-HOST_ACTION = re.compile(rf"^{HOST_PREFIX}:\d+(:\d+:[sor])?:[a-z]+$")
-SHARE_ACTION = re.compile(rf"^{SHARE_PREFIX}:\d{{1,18}}$")  # 18 digits fit SQLite's integers
+HOST_FORM = rf"{HOST_PREFIX}:{GAME}(?::[0-9]{{1,6}}:[sor])?:[a-z]{{1,10}}"
+SHARE_FORM = rf"{SHARE_PREFIX}:{GAME}"
+ANSWER_ACTION = re.compile(rf"\A{ANSWER_FORM}\Z")
+HOST_ACTION = re.compile(rf"\A{HOST_FORM}\Z")
+SHARE_ACTION = re.compile(rf"\A{SHARE_FORM}\Z")
+# Anything else that claims to be a game button (damaged, forged, too long): it gets a
+# private "not recognised" instead of no answer at all. The lookahead keeps it off the valid
+# forms, so it may be registered before or after their listeners.
+UNRECOGNISED_GAME_ACTION = re.compile(
+    rf"\A(?!(?:{ANSWER_FORM}|{HOST_FORM}|{SHARE_FORM})\Z)(?:{ANSWER_PREFIX}|{HOST_PREFIX}|{SHARE_PREFIX}):"
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +65,7 @@ class AnswerButton:
 
     @classmethod
     def parse(cls, action_id: str) -> AnswerButton | None:
-        if not ANSWER_ACTION.match(action_id):
+        if not ANSWER_ACTION.fullmatch(action_id):
             return None
         _, game, step, option = action_id.split(":")
         return cls(int(game), int(step), int(option))
@@ -75,7 +88,7 @@ class HostButton:
 
     @classmethod
     def parse(cls, action_id: str) -> HostButton | None:
-        if not HOST_ACTION.match(action_id):
+        if not HOST_ACTION.fullmatch(action_id):
             return None
         parts = action_id.split(":")
         try:
@@ -98,7 +111,7 @@ class ShareButton:
 
     @classmethod
     def parse(cls, action_id: str) -> ShareButton | None:
-        if not SHARE_ACTION.match(action_id):
+        if not SHARE_ACTION.fullmatch(action_id):
             return None
         return cls(int(action_id.split(":")[1]))
 
@@ -126,11 +139,11 @@ class ThreadRef:
 # button acts on: never a score or a position, which live in the database.
 ROUND_PREFIX = "round"
 ROUND_CALLBACK = "rebuttal-round"  # the private round view (a modal)
-PLAY_ACTION = re.compile(rf"^{ROUND_PREFIX}-play:\d{{1,18}}$")
-ROUND_ANSWER_ACTION = re.compile(rf"^{ROUND_PREFIX}-answer:\d{{1,18}}:\d{{1,6}}:\d{{1,3}}$")
-ROUND_CONTINUE_ACTION = re.compile(rf"^{ROUND_PREFIX}-continue:\d{{1,18}}:\d{{1,6}}$")
+PLAY_ACTION = re.compile(rf"\A{ROUND_PREFIX}-play:{GAME}\Z")
+ROUND_ANSWER_ACTION = re.compile(rf"\A{ROUND_PREFIX}-answer:{GAME}:[0-9]{{1,6}}:[0-9]{{1,3}}\Z")
+ROUND_CONTINUE_ACTION = re.compile(rf"\A{ROUND_PREFIX}-continue:{GAME}:[0-9]{{1,6}}\Z")
 # Anything else that claims to be a round button (damaged, forged, from a newer version).
-ANY_ROUND_ACTION = re.compile(rf"^{ROUND_PREFIX}-")
+ANY_ROUND_ACTION = re.compile(rf"\A{ROUND_PREFIX}-")
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,8 @@ class RoundButton:
 
     @classmethod
     def parse(cls, action_id: str) -> RoundButton | None:
-        if not any(pattern.match(action_id) for pattern in (PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION)):
+        patterns = (PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION)
+        if not any(pattern.fullmatch(action_id) for pattern in patterns):
             return None
         numbers = [int(part) for part in action_id.split(":")[1:]]
         return cls(*numbers)

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import logging
+import re
 import sys
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -107,7 +112,8 @@ async def serve(
         log.info("resumed %d running game(s)", resumed)
         try:
             if http:
-                async with serve_http(bot.app, host, port), heartbeat(database, "slack", lambda: True):
+                served = serve_http(bot.app, host, port, settings.signing_secret or "")
+                async with served, heartbeat(database, "slack", lambda: True):
                     log.info("serving Slack events on http://%s:%d%s", host, port, EVENTS_PATH)
                     await stop.wait()
             else:
@@ -121,9 +127,9 @@ async def serve(
 
 
 @asynccontextmanager
-async def serve_http(app: AsyncApp, host: str, port: int) -> AsyncIterator[None]:
+async def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str) -> AsyncIterator[None]:
     web_app = app.web_app(path=EVENTS_PATH)
-    web_app.middlewares.append(reject_malformed_bodies)
+    web_app.middlewares.append(verified_requests_only(signing_secret))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
@@ -133,15 +139,72 @@ async def serve_http(app: AsyncApp, host: str, port: int) -> AsyncIterator[None]
         await runner.cleanup()
 
 
-@web.middleware
-async def reject_malformed_bodies(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """400 for a body slack-bolt cannot parse (it raises while reading ``payload=`` JSON,
-    before any listener or signature check runs, which aiohttp would turn into a 500)."""
-    try:
+# Slack's timestamps are Unix seconds; ten digits until 2286. Bounding the digits keeps
+# ``int()`` cheap and far from Python's 4,300-digit conversion limit.
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+STALE_AFTER = 5 * 60  # seconds; Slack's own rule against replayed requests
+
+
+def verified_requests_only(signing_secret: str) -> Middleware:
+    """Check every request before slack-bolt sees it: signed, fresh, and a body bolt can parse.
+
+    slack-bolt parses the body (and builds its context from it) before its own signature
+    check, and raises on input it does not expect: a non-numeric timestamp, ``payload=[1,2,3]``,
+    a JSON body that is a string. aiohttp turns those into a 500 with an ERROR traceback.
+    Here an unsigned or stale request gets 401 and a signed one bolt cannot read gets 400,
+    each with one WARNING line, so malformed input never reaches a listener."""
+    key = signing_secret.encode()
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method != "POST" or request.path != EVENTS_PATH:
+            return await handler(request)
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            log.warning("refused a request: body too large")
+            raise
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not (TIMESTAMP.fullmatch(timestamp) and SIGNATURE.fullmatch(signature)):
+            log.warning("refused a request: missing or malformed signature headers")
+            return web.Response(status=401, text="unsigned request")
+        if not _signed(key, timestamp, body, signature):
+            log.warning("refused a request: bad signature or stale timestamp")
+            return web.Response(status=401, text="invalid signature")
+        problem = _unreadable(body, request.headers)
+        if problem is not None:
+            log.warning("refused a signed request: %s", problem)
+            return web.Response(status=400, text="malformed request body")
         return await handler(request)
-    except (ValueError, UnicodeDecodeError) as error:  # json.JSONDecodeError is a ValueError
-        log.info("refused a malformed request body: %s", type(error).__name__)
-        return web.Response(status=400, text="malformed request body")
+
+    return middleware
+
+
+def _signed(key: bytes, timestamp: str, body: bytes, signature: str) -> bool:
+    """Slack's v0 signature over the raw bytes (slack_sdk's verifier decodes the body as
+    UTF-8 first, and raises on a body that is not), within Slack's five minutes."""
+    if abs(time.time() - int(timestamp)) > STALE_AFTER:
+        return False
+    expected = hmac.new(key, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(f"v0={expected}", signature)
+
+
+def _unreadable(body: bytes, headers: Mapping[str, str]) -> str | None:
+    """Why slack-bolt could not read ``body``, or ``None`` if it can: parsed here exactly as
+    bolt will parse it, so whatever it would raise is caught before it runs."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "body is not UTF-8"
+    try:
+        request = AsyncBoltRequest(body=text, headers=dict(headers), mode="http")
+    except Exception as error:  # bolt raises anything from ValueError to AttributeError here
+        return f"body cannot be parsed ({type(error).__name__})"
+    if not isinstance(request.body, dict):
+        return "body is not an object"
+    return None
 
 
 @asynccontextmanager

@@ -17,10 +17,13 @@ from bot.engine.commands import PlayerAnswered
 from bot.store.records import GameNotFound, GameRef
 
 from . import render
-from .buttons import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, AnswerButton, HostButton
+from .buttons import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, UNRECOGNISED_GAME_ACTION, AnswerButton, HostButton
 from .context import SlackGames, after_ack
 
 log = logging.getLogger(__name__)
+
+
+NOT_RECOGNISED = "This button is not recognised any more; use the newest message in the thread."
 
 
 def click_event_id(body: dict[str, Any]) -> str:
@@ -54,6 +57,14 @@ def register(app: AsyncApp, games: SlackGames) -> None:
         await ack()
         async with after_ack("forget-me"):
             await _forget_me(games, body, respond)
+
+    @app.action(UNRECOGNISED_GAME_ACTION)
+    async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with after_ack("an unrecognised game button"):
+            log.info("unrecognised game button %r", str(body["actions"][0].get("action_id"))[:80])
+            channel, thread_ts = clicked_in(body)
+            await games.ephemeral(channel, body["user"]["id"], thread_ts, respond)(NOT_RECOGNISED)
 
 
 async def _answer(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:

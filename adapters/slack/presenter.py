@@ -37,6 +37,12 @@ def _drawn_for(state: GameState) -> DrawnFor:
     return DrawnFor(state.step, state.phase)
 
 
+def _host_name(state: GameState) -> str:
+    """The host's display name as the game stored it (never a mention, which would ping)."""
+    host = state.players.get(state.host)
+    return host.name if host is not None else "the host"
+
+
 class SlackPresenter:
     def __init__(self, service: GameService, client: AsyncWebClient, count_interval: float = 2.0) -> None:
         self.service = service
@@ -48,7 +54,7 @@ class SlackPresenter:
         posted = await self.client.chat_postMessage(
             channel=channel,
             text=render.escape(f"Rebuttal debate: {question}"),
-            blocks=render.parent_blocks(ref.game_id, question, state.host, state.status, _drawn_for(state)),
+            blocks=render.parent_blocks(ref.game_id, question, _host_name(state), state.status, _drawn_for(state)),
         )
         thread = ThreadRef(channel, str(posted["ts"]))
         await self.service.set_thread(ref, str(thread))
@@ -132,7 +138,7 @@ class SlackPresenter:
             channel=thread.channel,
             ts=thread.ts,
             text=render.escape(f"Rebuttal debate: {pack.question}"),
-            blocks=render.parent_blocks(ref.game_id, pack.question, state.host, state.status, _drawn_for(state)),
+            blocks=render.parent_blocks(ref.game_id, pack.question, _host_name(state), state.status, _drawn_for(state)),
         )
 
     async def _game_over(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState) -> None:

@@ -111,14 +111,17 @@ def step_text(card: StepCard) -> str:
     return escape(card.title or (card.sections[0].heading if card.sections else "Rebuttal"))
 
 
-def parent_blocks(game_id: int, question: str, host_id: str, status: Status, drawn_for: DrawnFor | None) -> list[Block]:
+def parent_blocks(
+    game_id: int, question: str, host_name: str, status: Status, drawn_for: DrawnFor | None
+) -> list[Block]:
     """The game's parent message; its thread holds the steps; host controls live here, each
     naming the step and phase they were drawn for (``drawn_for``), so a press that arrives
     after the game moved on is refused rather than moving it again."""
-    # host_id comes from Slack itself (a user id), so the mention is intended.
+    # The host's display name, escaped, never ``<@U…>``: a mention would notify the host in
+    # every channel a game is started in, and nothing the bot posts may ping anyone.
     blocks = [
         *sections(f"*Rebuttal debate:* {escape(question)}"),
-        context(f"Hosted by <@{host_id}> · the game is played in this thread · {escape(status.value)}"),
+        context(f"Hosted by {escape(host_name)} · the game is played in this thread · {escape(status.value)}"),
     ]
     controls = controls_shown(status)
     if controls:

@@ -12,12 +12,14 @@ from bot.content.card_parser import parse_card
 from bot.content.card_writer import render_card
 from bot.content.errors import ContentError
 from bot.content.ids import slugify
-from bot.content.library import load_all, load_any
+from bot.content.library import load_all, load_any, load_library, pack_files_in, shipped_content_dir
 from bot.content.model import Pack
-from bot.content.pack_files import SCHEMA_FILE, dump_pack_yaml, pack_schema_json
+from bot.content.pack_files import PACK_SUFFIXES, SCHEMA_FILE, dump_pack_yaml, pack_schema_json
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+PACK_HELP = "a debate id from the library, or a pack/card file"
 
 
 def register(commands: Subcommands) -> None:
@@ -28,16 +30,18 @@ def register(commands: Subcommands) -> None:
     importer.set_defaults(handler=import_card)
 
     validate = commands.add_parser("validate", help="check cards and packs; report every problem")
-    validate.add_argument("paths", type=Path, nargs="*", help="files or folders (default: content/)")
+    validate.add_argument(
+        "paths", nargs="*", help="files, folders or debate ids from the library (default: the whole library)"
+    )
     validate.set_defaults(handler=validate_paths)
 
     show = commands.add_parser("show", help="print a pack (or card) as normalised JSON")
-    show.add_argument("pack", type=Path)
+    show.add_argument("pack", help=PACK_HELP)
     show.add_argument("--json", action="store_true", default=True, help="JSON output (the default)")
     show.set_defaults(handler=show_pack)
 
     export = commands.add_parser("export-card", help="write a pack back as card text")
-    export.add_argument("pack", type=Path)
+    export.add_argument("pack", help=PACK_HELP)
     export.add_argument("-o", "--output", type=Path)
     export.set_defaults(handler=export_card)
 
@@ -86,9 +90,7 @@ def import_card(args: argparse.Namespace) -> int:
 
 
 def validate_paths(args: argparse.Namespace) -> int:
-    from bot.content.library import shipped_content_dir
-
-    paths = args.paths or [shipped_content_dir()]
+    paths = [_validation_target(name) for name in args.paths] or [shipped_content_dir()]
     packs, problems = load_all(paths)
     if problems:
         return report(ContentError(problems))
@@ -109,8 +111,40 @@ def load_or_report(path: Path) -> Pack | None:
     return None
 
 
+def _is_file_name(name: str) -> bool:
+    """A name that means a file: one that exists, or one with a pack or card suffix (a
+    missing ``typo.yaml`` should say "cannot read", not "no such debate")."""
+    path = Path(name)
+    return path.exists() or path.suffix in (*PACK_SUFFIXES, ".txt")
+
+
+def _validation_target(name: str) -> Path:
+    """A path to validate: the name itself, or the library's file for a debate id (so that
+    problems are reported against the file to fix)."""
+    if _is_file_name(name):
+        return Path(name)
+    folder = shipped_content_dir()
+    for path in pack_files_in(folder) if folder.is_dir() else []:
+        if path.stem == name:
+            return path
+    return Path(name)  # neither: reported as a file that cannot be read
+
+
+def pack_or_report(name: str) -> Pack | None:
+    """A pack by library id or from a file; on failure the reason is printed, ``None`` returned."""
+    if _is_file_name(name):
+        return load_or_report(Path(name))
+    try:
+        return load_library().get(name)
+    except ContentError as error:  # the library itself has a broken pack
+        report(error)
+    except KeyError as error:
+        print(error.args[0], file=sys.stderr)
+    return None
+
+
 def show_pack(args: argparse.Namespace) -> int:
-    pack = load_or_report(args.pack)
+    pack = pack_or_report(args.pack)
     if pack is None:
         return 1
     print(json.dumps(pack.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -118,7 +152,7 @@ def show_pack(args: argparse.Namespace) -> int:
 
 
 def export_card(args: argparse.Namespace) -> int:
-    pack = load_or_report(args.pack)
+    pack = pack_or_report(args.pack)
     if pack is None:
         return 1
     _write(render_card(pack), args.output)

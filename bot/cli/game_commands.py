@@ -9,11 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.content_commands import load_or_report, report
-from bot.content.errors import ContentError
+from bot.cli.content_commands import pack_or_report
 from bot.content.library import DEFAULT_PACK_ID, load_library
 from bot.content.model import Pack
-from bot.content.pack_files import PACK_SUFFIXES
 from bot.engine.script import StepKind, build_script, option_letter
 from bot.engine.state import LIVE_MODES, GameSettings, Mode
 from bot.store.location import DATABASE_VARIABLE, default_database
@@ -47,17 +45,7 @@ def register(commands: Subcommands) -> None:
 
 def _pack_or_report(name: str | None) -> Pack | None:
     """A pack by library id or from a file path; on failure the reason is printed, ``None`` returned."""
-    name = name or DEFAULT_PACK_ID
-    path = Path(name)
-    if path.exists() or path.suffix in (*PACK_SUFFIXES, ".txt"):
-        return load_or_report(path)  # a file name: a missing file says so, not "no such debate"
-    try:
-        return load_library().get(name)
-    except ContentError as error:  # the library itself has a broken pack
-        report(error)
-    except KeyError as error:
-        print(error.args[0], file=sys.stderr)
-    return None
+    return pack_or_report(name or DEFAULT_PACK_ID)  # one resolver for every command that takes a pack
 
 
 def run_play(args: argparse.Namespace) -> int:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.database_args import existing_database
 from bot.health import check_health
-from bot.store.location import default_database
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -23,6 +23,9 @@ def register(commands: Subcommands) -> None:
 
 
 def run_health(args: argparse.Namespace) -> int:
-    result = asyncio.run(check_health(args.db or default_database(), args.platform, datetime.now(UTC)))
+    path = existing_database(args.db, "health")
+    if path is None:
+        return 1  # unhealthy, not 2: Docker reserves exit code 2 of a healthcheck
+    result = asyncio.run(check_health(path, args.platform, datetime.now(UTC)))
     print(("healthy: " if result.healthy else "unhealthy: ") + result.detail)
     return 0 if result.healthy else 1

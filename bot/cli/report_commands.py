@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.database_args import existing_database
 from bot.reports.catalog import GameListing, find_game, list_games, purge_games
 from bot.store.database import Database
-from bot.store.location import default_database
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -46,15 +46,28 @@ def register(commands: Subcommands) -> None:
     purge = commands.add_parser("purge", help="delete games (and all they recorded) older than N days")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     purge.add_argument("--db", type=Path)
+    purge.add_argument("--dry-run", action="store_true", help="list the games that would be deleted; delete nothing")
+    purge.add_argument("-y", "--yes", action="store_true", help="delete without asking (needed when not at a terminal)")
     purge.set_defaults(handler=run_purge)
 
 
 def run_games(args: argparse.Namespace) -> int:
+    path = existing_database(args.db, "games")
+    if path is None:
+        return 2
+
     async def listing() -> list[GameListing]:
-        async with Database.open(args.db or default_database()) as database:
+        async with Database.open(path) as database:
             return await list_games(database)
 
     rows = asyncio.run(listing())
+    _print_games(rows)
+    if not rows:
+        print("no games yet")
+    return 0
+
+
+def _print_games(rows: list[GameListing]) -> None:
     print(f"{'id':>5}  {'debate':<28} {'platform':<8} {'channel':<20} {'started (UTC)':<16} {'players':>7}  state")
     for row in rows:
         started = row.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
@@ -63,9 +76,6 @@ def run_games(args: argparse.Namespace) -> int:
             f"{started:<16} {row.players:>7}  {row.status}"
             + (f" (daily round {row.round_number})" if row.round_number is not None else "")
         )
-    if not rows:
-        print("no games yet")
-    return 0
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -75,9 +85,12 @@ def run_report(args: argparse.Namespace) -> int:
         print("rebuttal report: give a game id, or --channel for a class report", file=sys.stderr)
         return 2
     formats = tuple(dict.fromkeys(args.format or ["csv"]))
+    path = existing_database(args.db, "report")
+    if path is None:
+        return 2
 
     async def produce() -> list[Path] | str:
-        async with Database.open(args.db or default_database()) as database:
+        async with Database.open(path) as database:
             if args.game is not None:
                 ref = await find_game(database, args.game)
                 if ref is None:
@@ -92,8 +105,8 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(result, str):
         print(f"rebuttal report: {result}", file=sys.stderr)
         return 1
-    for path in result:
-        print(f"wrote {path}")
+    for written in result:
+        print(f"wrote {written}", file=sys.stderr)  # status, like every "wrote": stdout is for data
     return 0
 
 
@@ -101,12 +114,48 @@ def run_purge(args: argparse.Namespace) -> int:
     if args.older_than < 0:
         print("rebuttal purge: --older-than must be 0 or more days", file=sys.stderr)
         return 2
+    path = existing_database(args.db, "purge")
+    if path is None:
+        return 2
     cutoff = datetime.now(UTC) - timedelta(days=args.older_than)
+    before = f"started before {cutoff:%Y-%m-%d %H:%M} UTC"
+
+    async def doomed() -> list[GameListing]:
+        async with Database.open(path) as database:
+            return await list_games(database, until=cutoff)
+
+    rows = asyncio.run(doomed())
+    if not rows:
+        print(f"no games {before}; nothing to delete", file=sys.stderr)
+        return 0
+    if args.dry_run:
+        _print_games(rows)
+        print(f"would delete {_games(len(rows))} {before} (--dry-run: nothing was deleted)", file=sys.stderr)
+        return 0
+    if not args.yes:
+        refusal = _confirm(f"Delete {_games(len(rows))} {before}, with all their answers?")
+        if refusal is not None:
+            print(f"rebuttal purge: {refusal}", file=sys.stderr)
+            return 1 if refusal == "nothing was deleted" else 2
 
     async def purge() -> int:
-        async with Database.open(args.db or default_database()) as database:
+        async with Database.open(path) as database:
             return await purge_games(database, cutoff)
 
     deleted = asyncio.run(purge())
-    print(f"deleted {deleted} game{'s' if deleted != 1 else ''} started before {cutoff:%Y-%m-%d %H:%M} UTC")
+    print(f"deleted {_games(deleted)} {before}", file=sys.stderr)
     return 0
+
+
+def _games(count: int) -> str:
+    return f"{count} game{'s' if count != 1 else ''}"
+
+
+def _confirm(question: str) -> str | None:
+    """``None`` if the person at the terminal said yes; else why not. Without a terminal
+    nobody can answer, so deleting needs ``--yes`` (a script says so explicitly)."""
+    if not sys.stdin.isatty():
+        return "stdin is not a terminal; add --yes to delete without asking (or --dry-run to list)"
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    return None if answer in ("y", "yes") else "nothing was deleted"

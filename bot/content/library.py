@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,10 +18,30 @@ CONTENT_DIR_VARIABLE = "REBUTTAL_CONTENT_DIR"
 DEFAULT_PACK_ID = "us-russia-normalization"
 
 
+SHIPPED_PACKAGE = "bot.content.shipped"  # content/, as setup.py packages it into the wheel
+SOURCE_CONTENT = Path(__file__).resolve().parents[2] / "content"  # content/ in a source tree
+
+
 def shipped_content_dir() -> Path:
-    """``$REBUTTAL_CONTENT_DIR`` if set, else the ``content/`` folder beside the code."""
+    """``$REBUTTAL_CONTENT_DIR`` if set; else the debates installed with the code; else the
+    ``content/`` folder of the source tree this code runs from."""
     override = os.environ.get(CONTENT_DIR_VARIABLE)
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "content"
+    if override:
+        return Path(override)
+    return _installed_content() or SOURCE_CONTENT
+
+
+def _installed_content() -> Path | None:
+    """The folder of the package ``bot.content.shipped``, if there is one: a wheel carries
+    it; a source tree has none (or, in an editable install, one whose folder is content/).
+    Found through the import system rather than beside ``__file__``, so it is wherever the
+    installer put it; read as a folder, since packs are loaded from files."""
+    try:
+        spec = importlib.util.find_spec(SHIPPED_PACKAGE)
+    except ModuleNotFoundError:
+        return None
+    locations = (spec.submodule_search_locations or []) if spec is not None else []
+    return next((Path(location) for location in locations if Path(location).is_dir()), None)
 
 
 @dataclass(frozen=True)

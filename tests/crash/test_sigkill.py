@@ -16,6 +16,7 @@ from bot.games.service import GameService
 from bot.store.database import Database
 from bot.store.records import GameRef
 from tests import sqlite_rows
+from tests.crash.repetitions import REPETITIONS
 
 ROOT = Path(__file__).parents[2]
 PLAYERS = 400
@@ -46,7 +47,7 @@ def burst_then_kill(path: Path, kill_after: int) -> tuple[GameRef, set[str]]:
     return ref, acked
 
 
-@pytest.mark.parametrize("run", range(10))
+@pytest.mark.parametrize("run", REPETITIONS)
 def test_acknowledged_answers_survive_sigkill(tmp_path: Path, run: int) -> None:
     path = tmp_path / "crash.db"
     ref, acked = burst_then_kill(path, kill_after=50 + 20 * run)

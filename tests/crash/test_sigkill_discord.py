@@ -17,8 +17,10 @@ import pytest
 
 from adapters.discord.entry import API_BASE_VARIABLE, GATEWAY_VARIABLE, TOKEN_VARIABLE
 from tests import sqlite_rows
+from tests.crash.repetitions import REPETITIONS
 from tests.discord.harness import answer_ids, host_id, is_closed, start_debate, step_messages
 from tests.standins.discord_server import DiscordStandIn, FakeUser, InteractionRecord
+from tests.waiting import until
 
 ROOT = Path(__file__).parents[2]
 TOKEN = "crash-test-token"
@@ -45,13 +47,15 @@ def start_bot(standin: DiscordStandIn, database: Path, log: Path) -> subprocess.
 
 async def until_ready(standin: DiscordStandIn, bot: subprocess.Popen[bytes], log: Path) -> None:
     """Wait for the process to connect and run on_ready (discord.py holds READY back ~2 s)."""
-    for _ in range(400):
+    def ready() -> bool:
         if bot.poll() is not None:
             raise AssertionError(f"the bot exited with {bot.returncode}:\n{log.read_text()[-3000:]}")
-        if standin.gateway.live and READY_LINE in log.read_text():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the bot never got ready:\n{log.read_text()[-3000:]}")
+        return bool(standin.gateway.live) and READY_LINE in log.read_text()
+
+    try:
+        await until(ready, "the bot got ready")
+    except AssertionError as error:
+        raise AssertionError(f"{error}:\n{log.read_text()[-3000:]}") from None
 
 
 def errors_in(log: Path) -> list[str]:
@@ -67,7 +71,7 @@ def locked_in(interactions: list[InteractionRecord]) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("run", range(10))
+@pytest.mark.parametrize("run", REPETITIONS)
 async def test_locked_in_answers_survive_sigkill_of_the_discord_bot(tmp_path: Path, run: int) -> None:
     database = tmp_path / "bot.db"
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
@@ -85,10 +89,7 @@ async def test_locked_in_answers_survive_sigkill_of_the_discord_bot(tmp_path: Pa
                 for i, p in enumerate(players)
             ]
             kill_after = 20 + 15 * run
-            for _ in range(2000):
-                if len(locked_in(standin.interactions)) >= kill_after:
-                    break
-                await asyncio.sleep(0.005)
+            await until(lambda: len(locked_in(standin.interactions)) >= kill_after, f"{kill_after} told 'Locked in'")
             bot.send_signal(signal.SIGKILL)
             bot.wait(timeout=10)
             assert bot.returncode == -signal.SIGKILL

@@ -10,16 +10,19 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from adapters.slack.buttons import ANSWER_ACTION, HOST_ACTION
 from adapters.slack.entry import EVENTS_PATH
 from tests import sqlite_rows
+from tests.crash.repetitions import REPETITIONS
 from tests.slack.test_entry import free_port, listening
 from tests.standins.slack_drivers import HttpDriver
 from tests.standins.slack_records import MessageRecord
 from tests.standins.slack_server import SlackStandIn, SlackUser
+from tests.waiting import PATIENCE, until
 
 ROOT = Path(__file__).parents[2]
 PLAYERS = [f"UP{i:04d}" for i in range(200)]
@@ -48,15 +51,12 @@ def buttons(message: MessageRecord, pattern: object) -> list[str]:
 
 
 async def first_question(standin: SlackStandIn) -> MessageRecord:
-    for _ in range(300):
-        for message in standin.messages:
-            if buttons(message, ANSWER_ACTION):
-                return message
-        await asyncio.sleep(0.02)
-    raise AssertionError("the first question never appeared")
+    return await standin.wait_for(
+        lambda: next((m for m in standin.messages if buttons(m, ANSWER_ACTION)), None), timeout=PATIENCE
+    )
 
 
-@pytest.mark.parametrize("run", range(10))
+@pytest.mark.parametrize("run", REPETITIONS)
 async def test_locked_in_answers_survive_sigkill_of_the_slack_bot(tmp_path: Path, run: int) -> None:
     users = [SlackUser("UADMIN", "admin", "Ada Admin", "ada", is_admin=True, is_owner=True)]
     users += [SlackUser(p, p.lower(), p, p) for p in PLAYERS]
@@ -76,10 +76,10 @@ async def test_locked_in_answers_survive_sigkill_of_the_slack_bot(tmp_path: Path
                     for i, p in enumerate(PLAYERS)
                 ]
                 kill_after = 20 + 15 * run
-                for _ in range(500):
-                    if sum("Locked in" in e.text for e in standin.ephemerals) >= kill_after:
-                        break
-                    await asyncio.sleep(0.01)
+                await until(
+                    lambda: sum("Locked in" in e.text for e in standin.ephemerals) >= kill_after,
+                    f"{kill_after} players told 'Locked in'",
+                )
                 bot.send_signal(signal.SIGKILL)
                 bot.wait(timeout=10)
                 await asyncio.gather(*clicks, return_exceptions=True)  # some never got an answer
@@ -97,11 +97,13 @@ async def test_locked_in_answers_survive_sigkill_of_the_slack_bot(tmp_path: Path
                 assert controls, "no Next button was posted"
                 holder, next_button = controls[-1]
                 assert (await http.click(next_button, user="UADMIN", message=holder)).acked
-                for _ in range(300):
-                    state = await sqlite_rows.file_rows(database, "SELECT phase, asked FROM games")
-                    if state[0]["phase"] == "revealed":
-                        break
-                    await asyncio.sleep(0.02)
+
+                async def revealed() -> bool:
+                    state[:] = await sqlite_rows.file_rows(database, "SELECT phase, asked FROM games")
+                    return bool(state) and state[0]["phase"] == "revealed"
+
+                state: list[Any] = []
+                await until(revealed, "the question closed after the restart")
                 assert state[0]["phase"] == "revealed" and state[0]["asked"] == 1  # the game went on
         finally:
             if bot.poll() is None:

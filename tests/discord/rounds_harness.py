@@ -3,7 +3,6 @@ slash command, the scheduler poked after the clock moves, and players clicking p
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +15,6 @@ from tests.standins.discord_server import DiscordStandIn, FakeChannel, Interacti
 MONDAY = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # 10:00 in Europe/Berlin
 FIRST_RUN = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)  # "10:30 Europe/Berlin" on that Monday
 DAY = timedelta(days=1)
-QUIET = 0.3  # how long "nothing happens" is watched for after a poke (a post takes milliseconds)
 
 
 def new_clock() -> ManualClock:
@@ -53,9 +51,11 @@ async def at(bot: RebuttalBot, clock: ManualClock, moment: datetime) -> None:
 
 
 async def quietly(bot: RebuttalBot, clock: ManualClock, moment: datetime) -> None:
-    """Move the clock, poke, and give the scheduler time to post if it (wrongly) would."""
+    """Move the clock and run a whole tick at that instant: anything due (that it would,
+    wrongly, post) has been posted when this returns. Ticks are serialised, so this also
+    waits out the one the poke may have started; no fixed time to watch for "nothing"."""
     await at(bot, clock, moment)
-    await asyncio.sleep(QUIET)
+    await bot.services.scheduler.tick()
 
 
 async def next_announcement(

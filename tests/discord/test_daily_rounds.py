@@ -23,6 +23,7 @@ from tests.discord.rounds_harness import (
     walk,
 )
 from tests.standins.discord_server import DiscordStandIn
+from tests.standins.mentions import assert_no_pings
 
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 FINISHED = "You've finished today's round"
@@ -97,6 +98,7 @@ async def test_players_play_privately_and_the_summary_adds_up(discord_standin: D
     # The announcement says it closed, and its Play button is gone.
     assert posted.components == []
     assert posted.embeds[0]["description"].endswith("This round has closed; the results are in the summary below.")
+    assert_no_pings(discord=standin)
 
 
 async def test_streaks_and_leaderboards_over_two_days(discord_standin: DiscordStandIn, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from adapters.discord import entry
 from tests.standins.discord_server import DiscordStandIn
+from tests.waiting import until
 
 
 def test_missing_token_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,5 +71,9 @@ async def test_a_connected_bot_is_healthy(discord_standin: DiscordStandIn, tmp_p
 
     path = tmp_path / "game.db"
     async with running_bot(discord_standin, path):
-        health = await check_health(path, "discord", datetime.now(UTC))
-        assert health.healthy, health.detail
+        # The first heartbeat is written by a task once connected: on a loaded machine that
+        # can come after running_bot returns, so wait for it rather than read at once.
+        async def healthy() -> bool:
+            return (await check_health(path, "discord", datetime.now(UTC))).healthy
+
+        await until(healthy, "the connected bot reports healthy")

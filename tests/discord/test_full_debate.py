@@ -29,6 +29,7 @@ from tests.discord.harness import (
     the_game,
 )
 from tests.standins.discord_server import DiscordStandIn
+from tests.standins.mentions import assert_no_pings
 
 PLAYERS = ("alice", "dave", "erin")
 
@@ -113,3 +114,4 @@ async def test_complete_debate_in_a_thread(discord_standin: DiscordStandIn, tmp_
     ]
     assert all(pairs.get(t.id) for t in pack.all_threads())  # everyone gave both stances
     assert "Carol" not in board["description"]  # the host ran the game without playing
+    assert_no_pings(discord=standin)  # every post, edit and interaction response of the game

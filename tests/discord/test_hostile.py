@@ -24,6 +24,15 @@ FORGED_IDS = [
     "rebuttal:answer:1:0:99",  # no such option
     "rebuttal:host:1:0:open:explode",  # no such control
     "rebuttal:host:99999999999999999999999:0:open:next",
+    "rebuttal:answer:" + "9" * 20 + ":0:0",  # 20 digits: one past the bound
+    "rebuttal:answer:" + "9" * 5000 + ":0:0",  # past int()'s 4,300-digit limit
+    "rebuttal:answer:1:0:0\n",  # a valid id but for a trailing newline
+    "rebuttal:host:1:0:s:next\n",
+    "rebuttal:share:1\n",
+    "rebuttal:share:" + "9" * 20,
+    "rebuttal:round:play:1\n",
+    "rebuttal:round:play:" + "9" * 5000,
+    "rebuttal:forget:1\n",
 ]
 
 

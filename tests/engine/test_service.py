@@ -1,6 +1,5 @@
 """The service on real SQLite files: restart equivalence, duplicate deliveries, resumption."""
 
-import asyncio
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ from bot.store.database import Database
 from bot.store.records import GameRef
 from tests import sqlite_rows
 from tests.engine.helpers import ManualClock, sample_pack
+from tests.waiting import until
 
 VENUE = Venue("test", "school-1", "room-7")
 HOST = Player("test", "school-1", "teacher")
@@ -146,10 +146,11 @@ async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(tmp_pat
         presenter = RecordingPresenter()
         runner = GameRunner(service, presenter)
         assert await runner.resume_all() == 1
-        for _ in range(100):
-            if (await service.load(ref)).phase is not Phase.OPEN:
-                break
-            await asyncio.sleep(0.01)
+
+        async def overdue_timer_fired() -> bool:
+            return (await service.load(ref)).phase is not Phase.OPEN
+
+        await until(overdue_timer_fired, "the overdue deadline closed the question")
         state = await service.load(ref)
         assert state.step == 0 and state.phase is Phase.REVEALED
         assert runner.pending_timers() == 1  # the reveal's own timer is armed

@@ -162,8 +162,8 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [row[3] for row in rows[1:]] == ["3000", "0", "3000"]  # total points over both games
     assert main(["report", "99", "--db", str(database)]) == 1
     assert "no game 99" in capsys.readouterr().err
-    assert main(["purge", "--older-than", "0", "--db", str(database)]) == 0
-    assert "deleted 2 games" in capsys.readouterr().out
+    assert main(["purge", "--older-than", "0", "--db", str(database), "--yes"]) == 0
+    assert "deleted 2 games" in capsys.readouterr().err
 
 
 def test_public_shift_lines_and_charts_hide_groups_too_small_to_stay_anonymous() -> None:

@@ -264,8 +264,8 @@ def test_the_cli_lists_reports_and_purges_rounds(tmp_path: Path, capsys: pytest.
     assert main(["report", "1", "--db", str(database), "--format", "csv", "--names", "-o", str(out)]) == 0
     rows = list(csv.reader((out / "game-1-students.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[1][0] == "Ann" and "200" in rows[1]
-    assert main(["purge", "--older-than", "0", "--db", str(database)]) == 0
-    assert "deleted 2 games" in capsys.readouterr().out
+    assert main(["purge", "--older-than", "0", "--db", str(database), "--yes"]) == 0
+    assert "deleted 2 games" in capsys.readouterr().err
 
     async def nothing_left() -> None:
         async with Database.open(database) as db:

@@ -15,6 +15,7 @@ from bot.rounds.timing import Timing, parse_weekdays
 from bot.store.records import ScheduleSpec
 from tests.engine.helpers import ManualClock
 from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
+from tests.waiting import until
 
 
 async def test_a_round_posts_at_its_instant_once(tmp_path: Path) -> None:
@@ -197,10 +198,7 @@ async def test_the_running_loop_posts_when_poked_at_the_instant(tmp_path: Path) 
             assert presenter.announced == []
             clock.now += timedelta(seconds=1)
             scheduler.poke()
-            for _ in range(100):
-                if presenter.announced:
-                    break
-                await asyncio.sleep(0.02)
+            await until(lambda: bool(presenter.announced), "the poked loop posted the round")
             assert [a.round.scheduled_for for a in presenter.announced] == [at(2026, 1, 5, 9, 0)]
         finally:
             await scheduler.close()
@@ -235,15 +233,9 @@ async def test_a_failing_tick_does_not_stop_the_loop(tmp_path: Path, caplog: pyt
         clock.now = at(2026, 1, 5, 9, 0)
         scheduler.start()
         try:
-            for _ in range(100):
-                if failures:
-                    break
-                await asyncio.sleep(0.02)
+            await until(lambda: failures > 0, "the first tick failed")
             scheduler.poke()  # the next look succeeds
-            for _ in range(100):
-                if presenter.announced:
-                    break
-                await asyncio.sleep(0.02)
+            await until(lambda: bool(presenter.announced), "the next tick posted the round")
             assert [a.round.number for a in presenter.announced] == [1]
             assert "the scheduler's tick failed" in caplog.text
         finally:

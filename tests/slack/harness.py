@@ -66,21 +66,36 @@ async def running_bot(
         await settle(bot, standin)
 
 
+# slack-bolt (1.x, AsyncioListenerRunner) runs each listener as a task of this coroutine and
+# answers Slack once it acks; the task goes on with the work after the ack.
+LISTENER_TASK = "run_ack_function_asynchronously"
+
+
+def listeners_running() -> int:
+    """Listener tasks still working after their ack, in this event loop."""
+    return sum(
+        1 for task in asyncio.all_tasks() if not task.done() and getattr(task.get_coro(), "__name__", "") == LISTENER_TASK
+    )
+
+
 async def settle(bot: SlackBot, standin: SlackStandIn, quiet: float = 0.15) -> None:
-    """Let listeners still working after their ack, and pending count redraws, finish:
-    wait until no Web API call has arrived for ``quiet`` seconds and no redraw is pending."""
+    """Let listeners still working after their ack, and pending count redraws, finish: wait
+    until no listener task is running, no redraw is pending, and no Web API call has arrived
+    for ``quiet`` seconds (what a finished listener set off, e.g. a timer's redraw). Waiting
+    on the listener tasks, not only on a quiet spell, is what holds on a loaded machine,
+    where a listener can pause longer than ``quiet`` between two calls."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 10
+    deadline = loop.time() + 30
     seen, since = len(standin.calls), loop.time()
     while loop.time() < deadline:
         await asyncio.sleep(0.03)
-        if len(standin.calls) != seen:
+        if len(standin.calls) != seen or listeners_running():
             seen, since = len(standin.calls), loop.time()
         elif loop.time() - since >= quiet and bot.games.presenter.counts.pending() == 0:
             return
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not await check():

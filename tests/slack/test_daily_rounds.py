@@ -35,6 +35,7 @@ from tests.slack.round_harness import (
     the_round,
     top_level,
 )
+from tests.standins.mentions import assert_no_pings
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport
 from tests.standins.slack_server import SlackStandIn
@@ -158,6 +159,7 @@ async def test_a_round_is_posted_played_summarised_and_ranked(
     shown_anywhere = visible_markup(s) + [r.text for r in s.responses_for()] + texts_in([v.view for v in s.views])
     assert not any(raw in text for text in shown_anywhere for raw in ("<!channel>", "<!here>", "<@"))
     s.assert_clean()
+    assert_no_pings(slack=s)
 
 
 async def test_a_round_carries_on_after_a_restart(slack_standin: SlackStandIn, tmp_path: Path) -> None:

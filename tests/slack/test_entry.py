@@ -14,6 +14,7 @@ from adapters.slack import entry
 from bot.health import check_health
 from tests.standins.slack_drivers import HttpDriver, SendOptions, SocketDriver
 from tests.standins.slack_server import SlackStandIn
+from tests.waiting import until
 
 
 @pytest.mark.parametrize(
@@ -87,16 +88,19 @@ def free_port() -> int:
 
 
 async def listening(port: int) -> None:
-    for _ in range(200):
+    """Until something accepts connections on ``port``: a bot (often a fresh process,
+    importing slack-bolt on a busy machine) takes as long as it takes to start."""
+
+    async def accepts() -> bool:
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
-            await asyncio.sleep(0.02)
-            continue
+            return False
         writer.close()
         await writer.wait_closed()
-        return
-    raise AssertionError(f"nothing listens on port {port}")
+        return True
+
+    await until(accepts, f"something listens on port {port}")
 
 
 async def test_serve_over_http_verifies_with_the_signing_secret(slack_standin: SlackStandIn, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from tests.slack.harness import (
     step_message,
     thread_of,
 )
+from tests.standins.mentions import assert_no_pings
 from tests.standins.slack_fixtures import Transport
 from tests.standins.slack_server import SlackStandIn
 
@@ -99,6 +100,7 @@ async def test_a_complete_debate(slack_standin: SlackStandIn, slack_transport: T
     assert not has_buttons(s.messages_in(CHANNEL)[0])
     assert not any(has_buttons(m) for m in replies)
     s.assert_clean()
+    assert_no_pings(slack=s)  # the parent's "Hosted by", every step, the scoreboard
 
 
 async def _shows_count(bot: SlackBot, s: SlackStandIn, ref: GameRef, step: int, count: int) -> bool:

@@ -171,7 +171,7 @@ async def test_answer_counts_are_redrawn_at_a_bounded_rate(slack_standin: SlackS
         question = await step_message(bot, s, ref, 0)
         if time.monotonic() - started < interval - 0.2:  # (a very slow machine may already be past it)
             assert len(question.history) == 1  # the first answer redrew at once; the rest wait
-        await eventually(lambda: _count_shown(bot, s, ref, 5), timeout=4)
+        await eventually(lambda: _count_shown(bot, s, ref, 5))
         elapsed = time.monotonic() - started
         # Five answers, at most one redraw per interval: the four later ones were coalesced.
         assert len(question.history) <= 1 + math.ceil(elapsed / interval) and len(question.history) < 5

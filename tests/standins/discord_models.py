@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 JSON = dict[str, Any]
+# How long ``wait_for`` waits by default: it returns as soon as the condition holds, so this
+# is only reached when something is broken; a few seconds failed tests on a loaded machine.
+WAIT_PATIENCE = 30.0
+
 T = TypeVar("T")
 
 DISCORD_EPOCH_MS = 1420070400000
@@ -563,7 +567,7 @@ class DiscordState:
             self._changed.set()
             self._changed = None
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = WAIT_PATIENCE) -> T:
         """Wait until ``predicate()`` returns something truthy (re-checked on every change)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

@@ -33,6 +33,7 @@ from .discord_models import (
     CHANNEL_DM,
     CHANNEL_TEXT,
     JSON,
+    WAIT_PATIENCE,
     DiscordState,
     FakeChannel,
     FakeGuild,
@@ -322,7 +323,7 @@ class DiscordStandIn:
         pool = [*self.state.guild_commands.get(guild_id or 0, []), *self.state.global_commands]
         return next((c for c in pool if c["name"] == name and c.get("type", 1) == 1), None)
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = WAIT_PATIENCE) -> T:
         """Wait until ``predicate()`` is truthy (e.g. a followup arrived); returns its value."""
         return await self.state.wait_for(predicate, timeout)
 

@@ -12,6 +12,10 @@ from typing import Any, Literal, TypeVar
 
 JSON = dict[str, Any]
 MethodHandler = Callable[[JSON], JSON]
+# How long ``wait_for`` waits by default: it returns as soon as the condition holds, so this
+# is only reached when something is broken; a few seconds failed tests on a loaded machine.
+WAIT_PATIENCE = 30.0
+
 T = TypeVar("T")
 
 # Request fields that slack_sdk sends JSON-encoded inside form bodies / query strings.
@@ -322,7 +326,7 @@ class Notifier:
         for event in self._events:
             event.set()
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 3.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = WAIT_PATIENCE) -> T:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:

@@ -16,6 +16,7 @@ from typing import Literal, TypeVar
 
 from .slack_records import (
     JSON,
+    WAIT_PATIENCE,
     ActionTarget,
     ApiCall,
     ApiError,
@@ -180,7 +181,7 @@ class SlackWorkspace:
     def changed(self) -> None:
         self.notifier.notify()
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 3.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = WAIT_PATIENCE) -> T:
         """Await until ``predicate()`` is truthy (re-checked after every recorded change)."""
         return await self.notifier.wait_for(predicate, timeout)
 
