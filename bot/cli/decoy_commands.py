@@ -85,6 +85,8 @@ def audit_json(one: Audit) -> dict[str, Any]:
         "by_side": {s.value: round(one.side_strongest(s)[1], 4) for s in one.by_side},
         "questions_per_side": {s.value: one.per_side[s] for s in Side},
         "fewest_options": one.fewest_options,
+        "side_gap": one.side_gap,
+        "short_of_decoys": one.short,
         "most_reuse": one.most_reuse,
         "revealed_offered": one.revealed_offered,
         "sources": one.sources,
@@ -116,7 +118,8 @@ def print_audit(pack: Pack, one: Audit) -> None:
         side_name, side_rate = one.side_strongest(side)
         print(f"  {side.title} replies: {one.per_side[side]:.1f} per seed, strongest {side_name} {side_rate:.1%}")
     print(
-        f"  fewest options {one.fewest_options}; one decoy offered at most {one.most_reuse}x in a game; "
+        f"  fewest options {one.fewest_options}; largest side gap in one game {one.side_gap}; "
+        f"one decoy offered at most {one.most_reuse}x in a game; "
         f"revealed texts offered {one.revealed_offered}; option sources {one.sources}"
     )
     print("  per question (strongest strategy):")

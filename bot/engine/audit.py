@@ -17,8 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.content.model import Pack, Side
-from bot.engine.script import OptionSource, Script, StepKind, build_script
-from bot.engine.shortcuts import NAMES, Lexicon, Question, all_credits
+from bot.engine.decoys import pack_lexicon
+from bot.engine.script import OptionSource, Script, StepKind, build_script, short_of_decoys
+from bot.engine.shortcuts import NAMES, Question, all_credits
 from bot.engine.solo import build_round_script
 
 TARGET = 0.40
@@ -32,13 +33,6 @@ class Asked:
     question: Question
     reply_turn_id: str
     sources: tuple[tuple[str, str | None], ...]  # (OptionSource value, turn id) per option
-
-
-def pack_lexicon(pack: Pack) -> Lexicon:
-    """Word statistics over everything a debate can show: turns and author decoys."""
-    texts = [turn.text for thread in pack.all_threads() for turn in thread.turns]
-    texts += [d for thread in pack.all_threads() for turn in thread.turns for d in turn.decoys]
-    return Lexicon(texts)
 
 
 def script_questions(pack: Pack, script: Script) -> list[Asked]:
@@ -104,6 +98,8 @@ class Audit:
     questions_per_game: float
     per_side: dict[Side, float]  # questions per game answered by each side
     fewest_options: int
+    side_gap: int  # the largest difference, in one game (or round), between the sides' question counts
+    short: dict[str, float]  # reply turn id -> share of games (or rounds) it was unasked for want of decoys
     most_reuse: int  # the most times one decoy text was offered in one game (or round)
     revealed_offered: int  # options that were texts already revealed as said, over all seeds
     sources: dict[str, int] = field(default_factory=dict)
@@ -131,9 +127,14 @@ class Audit:
                     )
         if self.fewest_options < 4:
             found.append(f"{self.mode}: a question has only {self.fewest_options} options")
-        counts = list(self.per_side.values())
-        if len(counts) == 2 and abs(counts[0] - counts[1]) > 1:
-            found.append(f"{self.mode}: one side answers {max(counts):.0f} questions, the other {min(counts):.0f}")
+        for turn, share in sorted(self.short.items()):
+            if share >= 0.5:
+                found.append(
+                    f"{self.mode}: the reply {turn} cannot get four good options in {share:.0%} of "
+                    "games and is shown unasked; give it author decoys ('Not said:' lines)"
+                )
+        if self.side_gap > 1:
+            found.append(f"{self.mode}: in one game a side answers {self.side_gap} more questions than the other")
         sides = [self.side_strongest(side)[1] for side in Side if side in self.by_side]
         if len(sides) == 2 and abs(sides[0] - sides[1]) > SIDE_GAP:
             found.append(f"{self.mode}: one side's questions are {abs(sides[0] - sides[1]):.0%} easier to shortcut")
@@ -156,11 +157,16 @@ def audit(pack: Pack, seeds: Iterable[int], daily: bool = False) -> Audit:
     side_counts: Counter[Side] = Counter()
     per_question: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     sides: dict[str, Side] = {}
-    fewest, most_reuse, revealed_offered, count = 99, 0, 0, 0
+    fewest, most_reuse, revealed_offered, count, side_gap, run_count = 99, 0, 0, 0, 0, 0
     sources: Counter[str] = Counter()
+    short: Counter[str] = Counter()
     for seed in seeds:
         runs = _runs(pack, seed, daily)
+        short.update(_short(pack, seed, daily))
         for run in runs:
+            run_count += 1
+            sides_here = Counter(a.question.side for a in run)
+            side_gap = max(side_gap, abs(sides_here[Side.CONSERVATIVE] - sides_here[Side.LIBERAL]))
             reuse: Counter[str] = Counter()
             for asked in run:
                 q = asked.question
@@ -194,6 +200,8 @@ def audit(pack: Pack, seeds: Iterable[int], daily: bool = False) -> Audit:
         questions_per_game=count / games,
         per_side={s: side_counts[s] / games for s in Side},
         fewest_options=fewest if count else 0,
+        side_gap=side_gap,
+        short={turn: n / (len(seeds) or 1) for turn, n in short.items()},
         most_reuse=most_reuse,
         revealed_offered=revealed_offered,
         sources=dict(sources),
@@ -204,3 +212,12 @@ def _runs(pack: Pack, seed: int, daily: bool) -> Sequence[list[Asked]]:
     if not daily:
         return [game_questions(pack, seed)]
     return [script_questions(pack, build_round_script(pack, t.id, seed)) for t in pack.all_threads()]
+
+
+def _short(pack: Pack, seed: int, daily: bool) -> set[str]:
+    """Replies left unasked for want of decoys: in a game, as the script builder reports;
+    in a daily round (where nothing is dropped for balance), every reply not asked."""
+    if not daily:
+        return set(short_of_decoys(pack, seed))
+    asked = {a.reply_turn_id for a in round_questions(pack, seed)}
+    return {turn.id for thread in pack.all_threads() for turn in thread.turns[1:]} - asked

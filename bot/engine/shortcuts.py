@@ -172,9 +172,11 @@ STRATEGIES: tuple[Strategy, ...] = (
     ),
 )
 FAVOURITE = "least-favoured"  # the option the other strategies pick least: adversarial filtering's tell
+TYPICAL = "most-typical"  # the option most like the others: decoys written as variations of the answer
+ODD = "least-typical"  # the option least like the others: decoys that all share a topic the answer lacks
 POSITION = "always-A"
-NAMES: tuple[str, ...] = (*(s.name for s in STRATEGIES), FAVOURITE, POSITION)
-SELECTOR: tuple[str, ...] = (*(s.name for s in STRATEGIES if not s.held_out), FAVOURITE)
+NAMES: tuple[str, ...] = (*(s.name for s in STRATEGIES), TYPICAL, ODD, FAVOURITE, POSITION)
+SELECTOR: tuple[str, ...] = (*(s.name for s in STRATEGIES if not s.held_out), TYPICAL, ODD, FAVOURITE)
 
 
 def credit(scores: Sequence[float], answer: int) -> float:
@@ -202,12 +204,23 @@ def picks(scores: Mapping[str, Sequence[float]]) -> list[float]:
     return favour
 
 
-_BASE_FOR_FAVOURITE = frozenset(s.name for s in STRATEGIES if not s.held_out)
+_BASE_FOR_FAVOURITE = frozenset([*(s.name for s in STRATEGIES if not s.held_out), TYPICAL, ODD])
+
+
+def typicality(similarity: Sequence[Sequence[float]]) -> list[float]:
+    """Each option's mean TF-IDF similarity to the other options, from their pairwise matrix."""
+    count = len(similarity)
+    return [sum(similarity[i][j] for j in range(count) if j != i) / max(count - 1, 1) for i in range(count)]
 
 
 def all_credits(lexicon: Lexicon, question: Question) -> dict[str, float]:
     """Every strategy's chance of finding the real reply in ``question``."""
-    scores = {s.name: [option_scores(lexicon, question, s, option) for option in question.options] for s in STRATEGIES}
+    scores: dict[str, list[float]] = {
+        s.name: [option_scores(lexicon, question, s, option) for option in question.options] for s in STRATEGIES
+    }
+    typical = typicality([[lexicon.tfidf(a, b) for b in question.options] for a in question.options])
+    scores[TYPICAL] = typical
+    scores[ODD] = [-t for t in typical]
     return credits_from_scores(scores, question.answer)
 
 
