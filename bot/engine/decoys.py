@@ -180,8 +180,15 @@ def _turn_id(candidate: Candidate) -> str | None:
 
 def _credits(scores: dict[str, list[float]]) -> dict[str, float]:
     """Each selector strategy's chance of finding option 0, plus the least-favoured tell."""
-    result = {name: credit(values, 0) for name, values in scores.items()}
-    favour = [sum(credit(values, i) for values in scores.values()) for i in range(len(next(iter(scores.values()))))]
+    result: dict[str, float] = {}
+    favour = [0.0, 0.0, 0.0, 0.0]
+    for name, values in scores.items():
+        top = max(values)
+        winners = [i for i, v in enumerate(values) if v >= top - 1e-9]
+        share = 1 / len(winners)
+        result[name] = share if winners[0] == 0 else 0.0
+        for i in winners:
+            favour[i] += share
     result[FAVOURITE] = credit([-f for f in favour], 0)
     return result
 

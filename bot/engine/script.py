@@ -155,8 +155,12 @@ def _balanced(pack: Pack, seed: int) -> tuple[list[list[StepDraft]], DecoyPicker
         surplus = max(Side, key=lambda side: (counts[side], side.value))
         if counts[surplus] - counts[surplus.opposite] <= 1:
             return bodies, picker
-        exposed = [r for r in picker.exposure if pack.turn(r).side is surplus and r not in unasked]
-        unasked.add(max(exposed, key=lambda r: (picker.exposure[r], r)))
+        exposed = sorted(
+            (r for r in picker.exposure if pack.turn(r).side is surplus and r not in unasked),
+            key=lambda r: (-picker.exposure[r], r),
+        )
+        # Drop all but one of the surplus at once (a rebuild is the slow part), most exposed first.
+        unasked.update(exposed[: counts[surplus] - counts[surplus.opposite] - 1])
 
 
 def finish_script(pack: Pack, seed: int, drafts: Sequence[StepDraft]) -> Script:
