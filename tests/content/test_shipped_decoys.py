@@ -1,11 +1,12 @@
 """Every shipped debate meets the decoy audit's target, in full games and daily rounds, with
-the two sides asked about equally often. (20 seeds, as the target is stated; ~1 minute.)"""
+the two sides asked about equally often and about equally hard to shortcut. (20 seeds, as
+the target is stated; about a minute.)"""
 
 import pytest
 
 from bot.content.library import load_library
 from bot.content.model import Side
-from bot.engine.audit import TARGET, audit
+from bot.engine.audit import SIDE_GAP, TARGET, audit
 
 SHIPPED = sorted(load_library().packs)
 
@@ -21,3 +22,6 @@ def test_no_shortcut_strategy_beats_the_target(pack_id: str, daily: bool) -> Non
     assert not result.short, f"replies shown unasked for want of decoys: {sorted(result.short)}"
     assert result.side_gap <= 1  # in every game (or round) the sides' question counts differ by at most one
     assert min(result.per_side[side] for side in Side) >= 1
+    # Both sides' questions about equally hard: their strongest strategies within 10 points.
+    rates = [result.side_strongest(side)[1] for side in Side]
+    assert abs(rates[0] - rates[1]) <= SIDE_GAP, rates
