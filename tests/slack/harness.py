@@ -18,7 +18,7 @@ from bot.content.library import Library
 from bot.content.model import Pack
 from bot.store.database import Database
 from bot.store.games import GameRef
-from tests.content.cards import VALID_CARD_LINES, card
+from tests.content.cards import VALID_CARD_LINES, card, with_decoys
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport, drive_bolt_app
 from tests.standins.slack_server import MessageRecord, SlackStandIn
@@ -30,7 +30,7 @@ PACK_ID = "bike-lanes"
 
 def small_pack(lines: list[str] | None = None) -> Pack:
     """The 14-step bike-lanes debate: quick to play through."""
-    return parse_card(card(lines or VALID_CARD_LINES), "bike-lanes.txt", PACK_ID)
+    return parse_card(card(with_decoys(lines or VALID_CARD_LINES)), "bike-lanes.txt", PACK_ID)
 
 
 def library_of(*packs: Pack) -> Library:
