@@ -6,17 +6,21 @@ and, per side, how often each shortcut strategy of ``bot.engine.shortcuts`` woul
 the real reply so far. For each reply it gathers *fair* candidates:
 
 - the reply's author-written decoys (plausible replies that were not said);
+- the same side's author decoys written for *other* replies, each borrowed at most once
+  (in that side's voice, replying to something, never an answer; and once seen they make
+  "I've seen this option before" point at a decoy in their own question too);
 - real turns by the same side that have not been revealed, that reply to something (not
   a thread's first turn), that were offered fewer than ``MAX_DECOY_USES`` times, and that do
   not quote a number or name only their own thread has mentioned.
 
-Among every set of three candidates it keeps those that leave the shortcut strategies
-least ahead (adversarial filtering, Zellers et al. 2018): the cost of a set is the sum,
-over strategies, of the squared running total of times the strategy found the real reply
-on this side, so no one strategy runs away and both sides stay equally hard. It includes
-the "least-favoured option" tell, so the real reply is not always the one no shortcut
-likes. One of the near-cheapest sets is drawn with the game's seed, and the real reply's
-position is a uniform draw.
+Among every set of three candidates (at most ``POOL``) it keeps those that leave the
+shortcut strategies least ahead (adversarial filtering, Zellers et al. 2018): the cost of a
+set is the sum, over strategies, of the squared running total of times the strategy found
+the real reply on this side, so no one strategy runs away and both sides stay equally hard.
+It includes the "least-favoured option" tell (weighted up), so the real reply is not always
+the one no shortcut likes, and the later cost of offering a reply the game will ask about
+afterwards (it would look familiar then). One of the near-cheapest sets is drawn with the
+game's seed, and the real reply's position is a uniform draw.
 
 A reply with fewer than three fair candidates is not asked: it is shown as a turn, and
 ``rebuttal validate`` names it so its author can write decoys. Never a 3-option question.

@@ -113,31 +113,6 @@ def tokens(text: str) -> list[str]:
     return [w for w in words if w not in _STOPWORDS and len(w) > 1]
 
 
-class TfIdf:
-    """Vectors for a fixed corpus; ``similarity`` compares any two of its documents."""
-
-    def __init__(self, documents: Sequence[str]) -> None:
-        counts = [Counter(tokens(d)) for d in documents]
-        document_frequency: Counter[str] = Counter()
-        for count in counts:
-            document_frequency.update(count.keys())
-        total = len(documents)
-        self._vectors: list[dict[str, float]] = []
-        for count in counts:
-            vector = {
-                term: tf * (math.log((1 + total) / (1 + document_frequency[term])) + 1) for term, tf in count.items()
-            }
-            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-            self._vectors.append({term: v / norm for term, v in vector.items()})
-
-    def similarity(self, a: int, b: int) -> float:
-        """Cosine similarity of documents ``a`` and ``b``, from 0 (nothing shared) to 1."""
-        first, second = self._vectors[a], self._vectors[b]
-        if len(first) > len(second):
-            first, second = second, first
-        return sum(weight * second.get(term, 0.0) for term, weight in first.items())
-
-
 class WordStatistics:
     """TF-IDF vectors and BM25 scores for *any* text, with document frequencies counted over
     ``documents`` (a debate's turns and author decoys): what a player who has read the whole
