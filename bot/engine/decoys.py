@@ -6,7 +6,8 @@ and, per side, how often each shortcut strategy of ``bot.engine.shortcuts`` woul
 the real reply so far. For each reply it gathers *fair* candidates:
 
 - the reply's author-written decoys (plausible replies that were not said);
-- the same side's author decoys written for *other* replies, each borrowed at most once
+- the same side's author decoys written for *other* replies of the same thread (on topic),
+  each borrowed at most once
   (in that side's voice, replying to something, never an answer; and once seen they make
   "I've seen this option before" point at a decoy in their own question too);
 - real turns by the same side that have not been revealed, that reply to something (not
@@ -111,19 +112,22 @@ class DecoyPicker:
                 ):
                     continue
                 found.append(Candidate(turn.text, turn))
-        found += self._borrowed(reply, said_here)
+        found += self._borrowed(thread, reply, said_here)
         found = list({c.text: c for c in found}.values())
         vector = self.lexicon.vector(prompt.text)
         own = set(reply.decoys)
         found.sort(key=lambda c: (c.text not in own, -cosine(self.lexicon.vector(c.text), vector), c.text))
         return found[:POOL]
 
-    def _borrowed(self, reply: Turn, said_here: frozenset[str]) -> list[Candidate]:
-        """Author decoys written for the same side's *other* replies. Each is in that side's
-        voice and replies to something, is never an answer, and once seen here it makes
-        "seen before" point at a decoy in its own question too. Borrowed at most once."""
+    def _borrowed(self, thread: Thread, reply: Turn, said_here: frozenset[str]) -> list[Candidate]:
+        """Author decoys written for the same side's *other* replies in this thread. Each is in
+        that side's voice, on the thread's topic and replies to something, is never an
+        answer, and once seen here it makes "seen before" point at a decoy in its own
+        question too. Borrowed at most once; other threads' decoys would be off-topic."""
         found = []
         for other in self.pack.all_threads():
+            if other.id != thread.id:
+                continue  # a decoy written for another thread's argument is off-topic here
             for turn in other.turns:
                 if turn.side is not reply.side or turn.id == reply.id:
                     continue
