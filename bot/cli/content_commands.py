@@ -33,6 +33,13 @@ def register(commands: Subcommands) -> None:
     validate.add_argument(
         "paths", nargs="*", help="files, folders or debate ids from the library (default: the whole library)"
     )
+    validate.add_argument(
+        "--seeds",
+        type=int,
+        default=10,
+        help="seeds the decoy audit averages over (default: 10, for speed; 0 skips the audit; "
+        "'rebuttal decoys PACK --audit' gives the full figures)",
+    )
     validate.set_defaults(handler=validate_paths)
 
     show = commands.add_parser("show", help="print a pack (or card) as normalised JSON")
@@ -97,7 +104,19 @@ def validate_paths(args: argparse.Namespace) -> int:
     for pack in packs:
         turns = sum(len(t.turns) for t in pack.all_threads())
         print(f"ok  {pack.id}: {len(pack.threads)} threads, {turns} turns")
+        for warning in decoy_warnings(pack, args.seeds):
+            print(f"warning  {pack.id}: {warning}")
     return 0
+
+
+def decoy_warnings(pack: Pack, seeds: int) -> list[str]:
+    """The decoy audit's findings for ``pack`` (games and daily rounds): a warning, not an
+    error, because the pack plays; its prediction questions are just easier to shortcut."""
+    from bot.engine.audit import audit  # the engine is only needed when auditing
+
+    if seeds < 1:
+        return []
+    return [problem for daily in (False, True) for problem in audit(pack, range(seeds), daily).problems]
 
 
 def load_or_report(path: Path) -> Pack | None:

@@ -1,4 +1,4 @@
-"""``rebuttal play`` and ``rebuttal decoys``."""
+"""``rebuttal play`` (and the ``rebuttal decoys`` registration, which shares the pack lookup)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli import decoy_commands
 from bot.cli.content_commands import pack_or_report
 from bot.content.library import DEFAULT_PACK_ID, load_library
 from bot.content.model import Pack
-from bot.engine.script import StepKind, build_script, option_letter
 from bot.engine.state import LIVE_MODES, GameSettings, Mode
 from bot.store.location import DATABASE_VARIABLE, default_database
 
@@ -37,10 +37,7 @@ def register(commands: Subcommands) -> None:
     )
     play.set_defaults(handler=run_play)
 
-    decoys = commands.add_parser("decoys", help="show every prediction question's options and similarities")
-    decoys.add_argument("pack", help="a debate id from the library, or a pack/card file")
-    decoys.add_argument("--seed", type=int, default=0)
-    decoys.set_defaults(handler=show_decoys)
+    decoy_commands.register(commands, _pack_or_report)
 
 
 def _pack_or_report(name: str | None) -> Pack | None:
@@ -72,26 +69,3 @@ def run_play(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     options = PlayOptions(pack=pack, database=args.db or default_database(), seed=seed, settings=settings)
     return asyncio.run(play(options))
-
-
-def show_decoys(args: argparse.Namespace) -> int:
-    pack = _pack_or_report(args.pack)
-    if pack is None:
-        return 2
-    script = build_script(pack, args.seed)
-    for step in script.steps:
-        if step.kind is not StepKind.PREDICT:
-            continue
-        prompt = pack.turn(step.prompt_turn_id or "")
-        print(f"\n[{pack.thread(step.thread_id or '').title}] {prompt.side.title} said: {_clip(prompt.text)}")
-        for index, option in enumerate(step.options):
-            similarity = f"{option.similarity:.3f}" if option.similarity is not None else "  -  "
-            mark = "*" if index == step.correct_option else " "
-            print(f"  {mark}{option_letter(index)} {similarity} {option.source.value:<12} {_clip(option.text)}")
-    print("\n* marks the true reply; the number is TF-IDF similarity to the prompt.")
-    return 0
-
-
-def _clip(text: str, width: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"

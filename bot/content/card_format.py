@@ -6,11 +6,14 @@ Shared by the parser and the writer so that what one writes the other reads back
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 from bot.content.model import Side
 
 SPLITS_MARK = "⚡"
+DECOY_MARK = "Not said:"  # an author decoy: a plausible reply the side did not make
+FACTION_MARK = "Faction:"  # a faction name not written in capitals
 
 
 class Section(StrEnum):
@@ -59,6 +62,41 @@ def section_marker(line: str) -> tuple[Section, str] | None:
     return None
 
 
+def decoy_text(line: str) -> str | None:
+    """The decoy a ``Not said: …`` line holds, else ``None`` (the marker in any case)."""
+    if line[: len(DECOY_MARK)].lower() == DECOY_MARK.lower():
+        return line[len(DECOY_MARK) :].strip()
+    return None
+
+
+def faction_line(line: str) -> str | None:
+    """The faction name on a name line: ``NAME IN CAPITALS`` or ``Faction: Any name``."""
+    if line[: len(FACTION_MARK)].lower() == FACTION_MARK.lower():
+        return line[len(FACTION_MARK) :].strip() or None
+    return line if is_faction_name(line) else None
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(_APOSTROPHE, "", text.lower()).split())
+
+
+def near_section(line: str) -> Section | None:
+    """The section a misspelt marker line probably meant ("Source", "Both side agree:",
+    "Conservatives' hardest question"); ``None`` for real markers and ordinary lines."""
+    if section_marker(line):
+        return None
+    head = line.split(":", 1)[0] if ":" in line else line
+    if len(head.split()) > 6:
+        return None
+    folded = _folded(head)
+    best, score = None, 0.0
+    for section in Section:
+        ratio = SequenceMatcher(None, folded, _folded(section.value)).ratio()
+        if ratio > score:
+            best, score = section, ratio
+    return best if score >= 0.85 else None
+
+
 def looks_like_heading(line: str) -> bool:
     """A short title rather than a paragraph: not too long and not ending like a sentence."""
     return len(line) <= MAX_HEADING_CHARS and not line.endswith(_SENTENCE_END)
@@ -67,6 +105,18 @@ def looks_like_heading(line: str) -> bool:
 def looks_like_lost_heading(line: str) -> bool:
     """Heading-like and short enough that, as prose, it would be a fragment."""
     return looks_like_heading(line) and len(line.split()) <= 10 and not line.endswith(("?", "!", "…"))
+
+
+def looks_like_dotted_heading(line: str) -> bool:
+    """A heading with a stray full stop: short, ends in "." or ":", and is no longer than a
+    title (a one-line closing sentence of a turn rarely is followed straight by a label and
+    is that short)."""
+    return (
+        line.endswith((".", ":"))
+        and not line.endswith("..")
+        and looks_like_lost_heading(line[:-1])
+        and len(line.split()) <= 8
+    )
 
 
 def split_conflict_kind(text: str) -> tuple[str | None, str]:

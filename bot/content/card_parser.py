@@ -29,6 +29,8 @@ class _DraftTurn:
     side: Side | None  # None only for the unlabelled opening argument, until inferred
     line: int
     paragraphs: list[str]
+    paragraph_lines: list[int] = field(default_factory=list)
+    decoys: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of "Not said:" lines
 
 
 @dataclass
@@ -60,7 +62,7 @@ class _CardParser:
             raise ContentError(
                 [ContentProblem(self.source, 1, "the card is empty; line 1 must be the debate question")]
             )
-        tail_start = next((i for i, line in enumerate(self.lines) if fmt.section_marker(line.text)), len(self.lines))
+        tail_start = next((i for i, line in enumerate(self.lines) if _opens_section(line.text)), len(self.lines))
         data: dict[str, Any] = {}
         self._parse_body(self.lines[:tail_start], data)
         self._parse_tail(self.lines[tail_start:], data)
@@ -92,7 +94,9 @@ class _CardParser:
         if opening_argument is None:
             return
         opening = _DraftThread("Opening exchange", opening_argument.number)
-        opening.turns.append(_DraftTurn(None, opening_argument.number, [opening_argument.text]))
+        opening.turns.append(
+            _DraftTurn(None, opening_argument.number, [opening_argument.text], [opening_argument.number])
+        )
         threads = [opening]
         if opening_heading is not None:
             threads.append(_DraftThread(opening_heading.text, opening_heading.number))
@@ -101,6 +105,10 @@ class _CardParser:
 
     def _parse_header(self, header: list[Line], first_label_line: int, data: dict[str, Any]) -> Line | None:
         """Question, context, optional ⚡ note, hook; returns the opening argument's line."""
+        for line in header:
+            if fmt.decoy_text(line.text) is not None:
+                self.problem(line.number, "a 'Not said:' decoy must follow a reply (a labelled turn after the first)")
+        header = [line for line in header if fmt.decoy_text(line.text) is None]
         splits = [i for i, line in enumerate(header) if line.text.startswith(fmt.SPLITS_MARK)]
         for extra in splits[1:]:
             self.problem(header[extra].number, "a second ⚡ note; a card has at most one")
@@ -143,19 +151,44 @@ class _CardParser:
                     self.problem(line.number, "a side label (L or C) must be followed by the turn's text")
                     index += 1
                     continue
-                threads[-1].turns.append(_DraftTurn(side, line.number, [following.text]))
+                threads[-1].turns.append(_DraftTurn(side, line.number, [following.text], [following.number]))
                 index += 2
                 continue
-            if following is not None and fmt.side_label(following.text) and fmt.looks_like_heading(line.text):
+            decoy = fmt.decoy_text(line.text)
+            if decoy is not None:
+                self._decoy(line, decoy, threads[-1])
+            elif following is not None and fmt.side_label(following.text) and fmt.looks_like_heading(line.text):
                 threads.append(_DraftThread(line.text, line.number))
+            elif following is not None and fmt.side_label(following.text) and fmt.looks_like_dotted_heading(line.text):
+                self.problem(
+                    line.number,
+                    f"{line.text!r} is followed by a side label, like a thread heading, but ends with "
+                    f"{line.text[-1]!r}; remove it to start a thread, or join the line to the paragraph above",
+                )
+                threads.append(_DraftThread(line.text[:-1], line.number))  # read on as the heading it meant
             elif fmt.looks_like_lost_heading(line.text):
                 self.problem(
                     line.number,
                     f"{line.text!r} looks like a thread heading, but the next line is not a side label (L or C)",
                 )
             else:
-                threads[-1].turns[-1].paragraphs.append(line.text)
+                last = threads[-1].turns[-1]
+                if last.decoys:
+                    self.problem(line.number, "a turn's paragraphs come before its 'Not said:' decoys")
+                last.paragraphs.append(line.text)
+                last.paragraph_lines.append(line.number)
             index += 1
+
+    def _decoy(self, line: Line, text: str, thread: _DraftThread) -> None:
+        if not text:
+            self.problem(line.number, "'Not said:' must be followed by the decoy's text on the same line")
+        elif len(thread.turns) < 2:
+            self.problem(
+                line.number,
+                "a 'Not said:' decoy belongs to a reply; the turn above opens its thread and replies to nothing",
+            )
+        else:
+            thread.turns[-1].decoys.append((line.number, text))
 
     def _finish_threads(self, threads: list[_DraftThread], last_line: int, data: dict[str, Any]) -> None:
         opening = threads[0]
@@ -165,14 +198,36 @@ class _CardParser:
         for position, thread in enumerate(threads):
             previous: _DraftTurn | None = None
             for turn in thread.turns:
-                if previous is not None and turn.side is previous.side and turn.side is not None:
+                if (
+                    previous is not None
+                    and turn.side is previous.side
+                    and turn.side is not None
+                    and len(previous.paragraphs) > 1
+                ):
+                    # The paragraph before this label is most likely a turn whose label is
+                    # missing: say so where it is missing, not at the next label.
+                    self.problem(
+                        previous.paragraph_lines[-1],
+                        f"this paragraph sits between two {turn.side.title} turns (lines {previous.line} and "
+                        f"{turn.line}): if it is the {turn.side.opposite.title} reply, put "
+                        f"{turn.side.opposite.letter} on a line of its own before it",
+                    )
+                elif previous is not None and turn.side is previous.side and turn.side is not None:
                     self.problem(
                         turn.line,
                         f"this {turn.side.title} turn follows another {turn.side.title} turn "
                         f"(line {previous.line}) in {thread.title!r}; turns alternate between C and L",
                     )
                 previous = turn
-            if position > 0 and len(thread.turns) < 2:
+            if position > 0 and len(thread.turns) == 1 and len(thread.turns[0].paragraphs) > 1:
+                only = thread.turns[0]
+                assert only.side is not None
+                self.problem(
+                    only.paragraph_lines[-1],
+                    f"thread {thread.title!r} has only 1 turn, and this paragraph continues it: if it is the "
+                    f"{only.side.opposite.title} reply, put {only.side.opposite.letter} on a line of its own before it",
+                )
+            elif position > 0 and len(thread.turns) < 2:
                 count = "no turns" if not thread.turns else "only 1 turn"
                 self.problem(thread.line, f"thread {thread.title!r} has {count}; a thread needs at least 2")
         if len(threads) == 1:
@@ -181,6 +236,12 @@ class _CardParser:
                 "the card has no threads after the opening exchange: a thread starts with a short "
                 "heading line followed by a side label line (L or C)",
             )
+        said = {"\n\n".join(turn.paragraphs) for thread in threads for turn in thread.turns}
+        for thread in threads:
+            for turn in thread.turns:
+                for line, text in turn.decoys:
+                    if text in said:
+                        self.problem(line, "this decoy is the text of a real turn; a decoy was not said")
         data["opening"] = self._thread_data(opening, ("opening",))
         data["threads"] = [self._thread_data(t, ("threads", i)) for i, t in enumerate(threads[1:])]
 
@@ -189,7 +250,15 @@ class _CardParser:
         turns = []
         for index, turn in enumerate(thread.turns):
             self.loc_lines[(*loc, "turns", index)] = turn.line
-            turns.append({"side": turn.side.value if turn.side else None, "text": "\n\n".join(turn.paragraphs)})
+            entry: dict[str, Any] = {
+                "side": turn.side.value if turn.side else None,
+                "text": "\n\n".join(turn.paragraphs),
+            }
+            if turn.decoys:
+                entry["decoys"] = [text for _, text in turn.decoys]
+                for number, (line, _) in enumerate(turn.decoys):
+                    self.loc_lines[(*loc, "turns", index, "decoys", number)] = line
+            turns.append(entry)
         return {"title": thread.title, "turns": turns}
 
     # -- tail: closing sections ---------------------------------------------------------
@@ -199,6 +268,13 @@ class _CardParser:
         current: Section | None = None
         for line in tail:
             marker = fmt.section_marker(line.text)
+            near = fmt.near_section(line.text)
+            if near is not None and near not in sections:
+                self.problem(
+                    line.number, f"{line.text.split(':')[0]!r} is not a section heading; did you mean {near.value!r}?"
+                )
+                inline = line.text.split(":", 1)[1].strip() if ":" in line.text else ""
+                marker = (near, inline)  # read on as that section, so one typo gives one problem
             if marker and current is Section.SOURCES:
                 self.problem(
                     line.number, f"'{marker[0].value}' comes after 'Sources'; Sources must be the last section"
@@ -263,19 +339,21 @@ class _CardParser:
         index = 0
         while index < len(lines):
             name = lines[index]
-            if not fmt.is_faction_name(name.text):
+            faction_name = fmt.faction_line(name.text)
+            if faction_name is None:
                 self.problem(
                     name.number,
-                    f"expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST), found {name.text!r}",
+                    "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or "
+                    f"'Faction: Any name', found {name.text!r}",
                 )
                 index += 1
                 continue
             position = lines[index + 1] if index + 1 < len(lines) else None
-            if position is None or fmt.is_faction_name(position.text) or position.text.startswith(fmt.QUOTE_OPENERS):
+            if position is None or fmt.faction_line(position.text) or position.text.startswith(fmt.QUOTE_OPENERS):
                 self.problem(name.number, f"faction {name.text!r} needs a position line after its name")
                 index += 1
                 continue
-            faction: dict[str, Any] = {"name": name.text, "position": position.text}
+            faction: dict[str, Any] = {"name": faction_name, "position": position.text}
             self.loc_lines[("divide", "factions", len(divide["factions"]))] = name.number
             index += 2
             if index < len(lines) and lines[index].text.startswith(fmt.QUOTE_OPENERS):
@@ -303,3 +381,8 @@ class _CardParser:
             return 0
 
         return problems_from_validation(error, self.source, line_of)
+
+
+def _opens_section(text: str) -> bool:
+    """A closing section's marker, or a misspelling of one (reported where it is)."""
+    return fmt.section_marker(text) is not None or fmt.near_section(text) is not None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.content.card_format import SPLITS_MARK, Section
-from bot.content.model import Pack, Thread
+from bot.content.card_format import DECOY_MARK, FACTION_MARK, SPLITS_MARK, Section, is_faction_name
+from bot.content.model import Pack, Thread, Turn
 
 
 def render_card(pack: Pack) -> str:
@@ -15,7 +15,7 @@ def render_card(pack: Pack) -> str:
     opening_argument, *replies = pack.opening.turns
     lines.extend(_paragraphs(opening_argument.text))
     for turn in replies:
-        lines.extend([turn.side.letter, *_paragraphs(turn.text)])
+        lines.extend(_turn_lines(turn))
     for thread in pack.threads:
         lines.extend(_thread_lines(thread))
     lines.extend([Section.CONSERVATIVE_HARDEST.value, *_paragraphs(pack.hardest_questions.conservative)])
@@ -24,7 +24,9 @@ def render_card(pack: Pack) -> str:
     if pack.divide.subtitle:
         lines.append(f"*{pack.divide.subtitle}*")
     for faction in pack.divide.factions:
-        lines.extend([faction.name, faction.position])
+        # A name not in capitals would read back as a position line: mark it as a name.
+        name = faction.name if is_faction_name(faction.name) else f"{FACTION_MARK} {faction.name}"
+        lines.extend([name, faction.position])
         if faction.quote:
             lines.append(f"“{faction.quote.text}” — {faction.quote.attribution}")
     lines.append(f"{Section.AGREEMENT.value}: {pack.agreement}")
@@ -38,8 +40,12 @@ def render_card(pack: Pack) -> str:
 def _thread_lines(thread: Thread) -> list[str]:
     lines = [thread.title]
     for turn in thread.turns:
-        lines.extend([turn.side.letter, *_paragraphs(turn.text)])
+        lines.extend(_turn_lines(turn))
     return lines
+
+
+def _turn_lines(turn: Turn) -> list[str]:
+    return [turn.side.letter, *_paragraphs(turn.text), *(f"{DECOY_MARK} {decoy}" for decoy in turn.decoys)]
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -58,9 +58,21 @@ class Turn(_Frozen):
     decoys: tuple[Text, ...] = Field(
         default=(),
         max_length=6,
-        description="Author-written wrong answers for 'predict this reply': plausible replies "
-        "by the same side that do not answer the turn before.",
+        description="Author-written decoys for 'predict this reply': plausible replies to the turn "
+        "before, in the same side's voice, that were not said. One paragraph each. In a card: a "
+        "'Not said: …' line after the turn's text.",
     )
+
+    @model_validator(mode="after")
+    def _decoys_are_other_paragraphs(self) -> Turn:
+        for decoy in self.decoys:
+            if "\n" in decoy:
+                raise ValueError("a decoy is one paragraph (no line breaks)")
+            if decoy == self.text:
+                raise ValueError("a decoy repeats the turn's own text")
+        if len(set(self.decoys)) != len(self.decoys):
+            raise ValueError("the same decoy is given twice")
+        return self
 
 
 class Thread(_Frozen):
@@ -69,6 +81,12 @@ class Thread(_Frozen):
     id: Id = Field(description="Stable id; a slug of the title when omitted.")
     title: ShortText
     turns: tuple[Turn, ...] = Field(min_length=1, max_length=MAX_TURNS_PER_THREAD)
+
+    @model_validator(mode="after")
+    def _first_turn_has_no_decoys(self) -> Thread:
+        if self.turns and self.turns[0].decoys:
+            raise ValueError("the first turn of a thread replies to nothing, so it cannot have decoys")
+        return self
 
     @model_validator(mode="after")
     def _turns_alternate(self) -> Thread:
@@ -174,6 +192,16 @@ class Pack(_Frozen):
                 if one in seen:
                     raise ValueError(f"{kind} id {one!r} is used twice; ids must be unique")
                 seen.add(one)
+        return self
+
+    @model_validator(mode="after")
+    def _decoys_are_not_turns(self) -> Pack:
+        said = {turn.text for thread in self.all_threads() for turn in thread.turns}
+        for thread in self.all_threads():
+            for turn in thread.turns:
+                for decoy in turn.decoys:
+                    if decoy in said:
+                        raise ValueError(f"a decoy of turn {turn.id!r} is the text of a real turn")
         return self
 
     def all_threads(self) -> tuple[Thread, ...]:

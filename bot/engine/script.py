@@ -3,7 +3,9 @@ and a seed alone, so every player sees the same options in the same order and a 
 game rebuilds exactly what it showed.
 
 Per thread (the opening exchange included): show its first turn, then for each later turn a
-"predict the rebuttal" question whose reveal shows that turn, then a "stronger point" vote on
+"predict the rebuttal" question whose reveal shows that turn (or, for a reply the game
+cannot disguise fairly or that would tip the side balance, the turn shown unasked; see
+``bot.engine.decoys``), then a "stronger point" vote on
 one exchange. Stance questions sit *between* threads: the answer after thread N is also the
 answer before thread N+1, so a student is not asked the same thing twice in a row with
 nothing in between (the per-thread shift is still after minus before). A thread summary
@@ -19,10 +21,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.content.model import Pack, Side, Thread, Turn
-from bot.engine.similarity import TfIdf
+from bot.engine.decoys import Choice, DecoyPicker, pack_lexicon, prompt_similarity
 
-OPTIONS_PER_PREDICTION = 4
-DECOY_POOL = 6  # decoys are drawn from this many nearest candidates, so games differ
+OPTIONS_PER_PREDICTION = 4  # the real reply and three decoys (bot.engine.decoys), never fewer
 
 STANCE_SCALE = ("Strongly yes", "Lean yes", "Unsure", "Lean no", "Strongly no")
 STANCE_VALUES = (2, 1, 0, -1, -2)  # the shift arithmetic runs on these
@@ -96,9 +97,9 @@ class Script:
 
 def build_script(pack: Pack, seed: int) -> Script:
     """The whole game for ``pack``; the same ``seed`` always gives the same script."""
-    corpus = Corpus(pack)
-    steps: list[StepDraft] = []
     threads = pack.all_threads()
+    bodies = balanced_thread_steps(pack, seed)
+    steps: list[StepDraft] = []
     for position, thread in enumerate(threads):
         previous = threads[position - 1].id if position else None
         steps.append(
@@ -106,7 +107,7 @@ def build_script(pack: Pack, seed: int) -> Script:
         )
         if position:
             steps.append(StepDraft(StepKind.SUMMARY, thread_id=previous))
-        steps.extend(thread_steps(thread, corpus, random.Random(f"{seed}:{thread.id}")))
+        steps.extend(bodies[position])
     last = threads[-1].id
     steps.append(StepDraft(StepKind.STANCE, options=stance_options(), closes_thread=last))
     steps.append(StepDraft(StepKind.SUMMARY, thread_id=last))
@@ -122,6 +123,44 @@ def build_script(pack: Pack, seed: int) -> Script:
     steps.append(StepDraft(StepKind.CLOSING, reading_words=sum(len(t.split()) for t in closing)))
     steps.append(StepDraft(StepKind.SCOREBOARD))
     return finish_script(pack, seed, steps)
+
+
+def balanced_thread_steps(pack: Pack, seed: int) -> list[list[StepDraft]]:
+    """Every thread's steps, with the two sides answering as many questions as each other,
+    give or take one. A debate whose threads all open with one side would otherwise ask
+    mostly about the other side's replies; the surplus side's most shortcut-exposed
+    question is shown unasked instead, one at a time, and the game rebuilt (decoys shown
+    in a dropped question are free again for later ones)."""
+    return _balanced(pack, seed)[0]
+
+
+def short_of_decoys(pack: Pack, seed: int) -> frozenset[str]:
+    """The replies a game for ``seed`` shows unasked because they lack three fair decoys
+    (not those dropped for side balance): what ``rebuttal validate`` asks authors to fix."""
+    return frozenset(_balanced(pack, seed)[1].short)
+
+
+def _balanced(pack: Pack, seed: int) -> tuple[list[list[StepDraft]], DecoyPicker]:
+    lexicon = pack_lexicon(pack)
+    unasked: set[str] = set()
+    while True:
+        asked = frozenset(t.id for thread in pack.all_threads() for t in thread.turns[1:]) - unasked
+        picker = DecoyPicker(pack, lexicon, asked)
+        bodies = [
+            thread_steps(thread, picker, random.Random(f"{seed}:{thread.id}"), frozenset(unasked))
+            for thread in pack.all_threads()
+        ]
+        sides = [pack.turn(d.turn_id or "").side for body in bodies for d in body if d.kind is StepKind.PREDICT]
+        counts = {side: sides.count(side) for side in Side}
+        surplus = max(Side, key=lambda side: (counts[side], side.value))
+        if counts[surplus] - counts[surplus.opposite] <= 1:
+            return bodies, picker
+        exposed = sorted(
+            (r for r in picker.exposure if pack.turn(r).side is surplus and r not in unasked),
+            key=lambda r: (-picker.exposure[r], r),
+        )
+        # Drop all but one of the surplus at once (a rebuild is the slow part), most exposed first.
+        unasked.update(exposed[: counts[surplus] - counts[surplus.opposite] - 1])
 
 
 def finish_script(pack: Pack, seed: int, drafts: Sequence[StepDraft]) -> Script:
@@ -154,21 +193,31 @@ def stance_options() -> tuple[Option, ...]:
     return tuple(Option(label, OptionSource.SCALE) for label in STANCE_SCALE)
 
 
-def thread_steps(thread: Thread, corpus: Corpus, rng: random.Random) -> list[StepDraft]:
+def thread_steps(
+    thread: Thread, picker: DecoyPicker, rng: random.Random, unasked: frozenset[str] = frozenset()
+) -> list[StepDraft]:
+    """A thread's first turn, a prediction per later turn (or the turn shown unasked, when it
+    is in ``unasked`` or cannot get three fair decoys), and a stronger-point vote."""
     steps = [StepDraft(StepKind.TURN, thread_id=thread.id, turn_id=thread.turns[0].id)]
+    picker.reveal(thread.turns[0])
     for prompt, reply in zip(thread.turns, thread.turns[1:], strict=False):
-        options = prediction_options(corpus, thread, prompt, reply, rng)
-        correct = next(i for i, o in enumerate(options) if o.source is OptionSource.TRUE_REPLY)
-        steps.append(
-            StepDraft(
-                StepKind.PREDICT,
-                thread_id=thread.id,
-                turn_id=reply.id,
-                prompt_turn_id=prompt.id,
-                options=options,
-                correct_option=correct,
+        choice = None if reply.id in unasked else picker.choose(thread, prompt, reply, rng)
+        if choice is None:
+            steps.append(StepDraft(StepKind.TURN, thread_id=thread.id, turn_id=reply.id))
+        else:
+            options = prediction_options(picker, prompt, reply, choice, rng)
+            correct = next(i for i, o in enumerate(options) if o.source is OptionSource.TRUE_REPLY)
+            steps.append(
+                StepDraft(
+                    StepKind.PREDICT,
+                    thread_id=thread.id,
+                    turn_id=reply.id,
+                    prompt_turn_id=prompt.id,
+                    options=options,
+                    correct_option=correct,
+                )
             )
-        )
+        picker.reveal(reply)
     if len(thread.turns) >= 2:
         start = rng.randrange(len(thread.turns) - 1)
         pair = [thread.turns[start], thread.turns[start + 1]]
@@ -178,50 +227,23 @@ def thread_steps(thread: Thread, corpus: Corpus, rng: random.Random) -> list[Ste
     return steps
 
 
-class Corpus:
-    """Every turn of a pack with TF-IDF vectors, to find turns close to a prompt."""
-
-    def __init__(self, pack: Pack) -> None:
-        self.turns: list[tuple[Thread, Turn]] = [(t, turn) for t in pack.all_threads() for turn in t.turns]
-        self.position = {turn.id: i for i, (_, turn) in enumerate(self.turns)}
-        self.tfidf = TfIdf([turn.text for _, turn in self.turns])
-
-    def similarity(self, a: Turn, b: Turn) -> float:
-        return self.tfidf.similarity(self.position[a.id], self.position[b.id])
-
-
 def prediction_options(
-    corpus: Corpus, thread: Thread, prompt: Turn, reply: Turn, rng: random.Random
+    picker: DecoyPicker, prompt: Turn, reply: Turn, choice: Choice, rng: random.Random
 ) -> tuple[Option, ...]:
-    """The true reply plus decoys: author-written ones first, then real turns by the same
-    side from *other* threads, drawn from those closest to the prompt. Shuffled by ``rng``."""
-    decoys: list[Option] = [
-        Option(text, OptionSource.AUTHOR_DECOY, side=reply.side) for text in reply.decoys if text != reply.text
-    ][: OPTIONS_PER_PREDICTION - 1]
-    candidates = [
-        (corpus.similarity(prompt, turn), turn)
-        for other, turn in corpus.turns
-        if other.id != thread.id and turn.side is reply.side and turn.text != reply.text
-    ]
-    candidates.sort(key=lambda pair: (-pair[0], pair[1].id))
-    wanted = OPTIONS_PER_PREDICTION - 1 - len(decoys)
-    pool = candidates[: max(DECOY_POOL, wanted)]
-    chosen = rng.sample(pool, min(wanted, len(pool)))
-    chosen.sort(key=lambda pair: (-pair[0], pair[1].id))
-    decoys += [Option(t.text, OptionSource.OTHER_TURN, t.id, t.side, round(s, 4)) for s, t in chosen]
+    """The true reply and the chosen decoys, at a uniformly drawn position."""
+    stats = picker.lexicon.stats
     true_option = Option(
-        reply.text, OptionSource.TRUE_REPLY, reply.id, reply.side, round(corpus.similarity(prompt, reply), 4)
+        reply.text, OptionSource.TRUE_REPLY, reply.id, reply.side, prompt_similarity(stats, prompt.text, reply.text)
     )
-    options = [true_option, *_distinct(decoys)]
-    rng.shuffle(options)
-    return tuple(options)
-
-
-def _distinct(options: Sequence[Option]) -> list[Option]:
-    seen: set[str] = set()
-    kept = []
-    for option in options:
-        if option.text not in seen:
-            seen.add(option.text)
-            kept.append(option)
-    return kept
+    decoys = [
+        Option(
+            c.text,
+            OptionSource.AUTHOR_DECOY if c.turn is None else OptionSource.OTHER_TURN,
+            c.turn.id if c.turn else None,
+            reply.side,
+            prompt_similarity(stats, prompt.text, c.text),
+        )
+        for c in choice.decoys
+    ]
+    position = rng.randrange(OPTIONS_PER_PREDICTION)
+    return (*decoys[:position], true_option, *decoys[position:])

@@ -1,7 +1,9 @@
-"""TF-IDF cosine similarity between short texts, used to pick decoys close to a prompt.
+"""Word statistics between short texts: TF-IDF cosine and BM25, fitted on one debate.
 
-Hand-written rather than taken from scikit-learn: the whole need is thirty lines over a few
-dozen paragraphs, and scikit-learn would add numpy and scipy to every install.
+Used twice: to pick decoys (``bot.engine.decoys``) and to play the keyword shortcuts the
+audit measures (``bot.engine.shortcuts``). Hand-written rather than taken from scikit-learn:
+the whole need is sixty lines over a few dozen paragraphs, and scikit-learn would add numpy
+and scipy to every install.
 """
 
 from __future__ import annotations
@@ -111,26 +113,47 @@ def tokens(text: str) -> list[str]:
     return [w for w in words if w not in _STOPWORDS and len(w) > 1]
 
 
-class TfIdf:
-    """Vectors for a fixed corpus; ``similarity`` compares any two of its documents."""
+class WordStatistics:
+    """TF-IDF vectors and BM25 scores for *any* text, with document frequencies counted over
+    ``documents`` (a debate's turns and author decoys): what a player who has read the whole
+    debate knows about how rare a word is."""
+
+    K1 = 1.5
+    B = 0.75
 
     def __init__(self, documents: Sequence[str]) -> None:
         counts = [Counter(tokens(d)) for d in documents]
-        document_frequency: Counter[str] = Counter()
+        frequency: Counter[str] = Counter()
         for count in counts:
-            document_frequency.update(count.keys())
-        total = len(documents)
-        self._vectors: list[dict[str, float]] = []
-        for count in counts:
-            vector = {
-                term: tf * (math.log((1 + total) / (1 + document_frequency[term])) + 1) for term, tf in count.items()
-            }
-            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-            self._vectors.append({term: v / norm for term, v in vector.items()})
+            frequency.update(count.keys())
+        self.documents = max(len(documents), 1)
+        self.frequency = frequency
+        self.average_length = sum(sum(c.values()) for c in counts) / self.documents or 1.0
 
-    def similarity(self, a: int, b: int) -> float:
-        """Cosine similarity of documents ``a`` and ``b``, from 0 (nothing shared) to 1."""
-        first, second = self._vectors[a], self._vectors[b]
-        if len(first) > len(second):
-            first, second = second, first
-        return sum(weight * second.get(term, 0.0) for term, weight in first.items())
+    def idf(self, term: str) -> float:
+        return math.log((1 + self.documents) / (1 + self.frequency[term])) + 1
+
+    def vector(self, text: str) -> dict[str, float]:
+        """The unit-length TF-IDF vector of ``text``."""
+        vector = {term: tf * self.idf(term) for term, tf in Counter(tokens(text)).items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {term: v / norm for term, v in vector.items()}
+
+    def bm25(self, query: str, document: str) -> float:
+        """Okapi BM25 of ``document`` for ``query`` (the usual k1=1.5, b=0.75)."""
+        counts = Counter(tokens(document))
+        length = sum(counts.values())
+        score = 0.0
+        for term in set(tokens(query)):
+            tf = counts.get(term, 0)
+            if tf:
+                idf = math.log(1 + (self.documents - self.frequency[term] + 0.5) / (self.frequency[term] + 0.5))
+                norm = tf + self.K1 * (1 - self.B + self.B * length / self.average_length)
+                score += idf * tf * (self.K1 + 1) / norm
+        return score
+
+
+def cosine(first: dict[str, float], second: dict[str, float]) -> float:
+    if len(first) > len(second):
+        first, second = second, first
+    return sum(weight * second.get(term, 0.0) for term, weight in first.items())

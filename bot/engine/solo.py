@@ -21,9 +21,10 @@ from datetime import datetime
 
 from bot.content.model import Pack
 from bot.engine.commands import PlayerAnswered
+from bot.engine.decoys import DecoyPicker, pack_lexicon
 from bot.engine.engine import IllegalCommand
 from bot.engine.scoring import SPEED_WINDOW_WITHOUT_TIMER, prediction_points
-from bot.engine.script import Corpus, Script, Step, StepDraft, StepKind, finish_script, stance_options, thread_steps
+from bot.engine.script import Script, Step, StepDraft, StepKind, finish_script, stance_options, thread_steps
 from bot.engine.state import GameSettings, Mode, Phase
 
 ROUND_SETTINGS = GameSettings(mode=Mode.SELF_PACED)
@@ -33,9 +34,12 @@ def build_round_script(pack: Pack, thread_id: str, seed: int) -> Script:
     """Stance before, the thread's predictions, a stronger-point vote, stance after.
 
     The opening turn is not a step of its own: the first prediction shows it as its prompt.
+    Decoys are chosen as in a game, but only the round's own thread has been revealed, so
+    turns of every other thread are fair decoys here.
     """
     thread = pack.thread(thread_id)
-    body = thread_steps(thread, Corpus(pack), random.Random(f"{seed}:{thread.id}"))
+    picker = DecoyPicker(pack, pack_lexicon(pack), frozenset(t.id for t in thread.turns[1:]))
+    body = thread_steps(thread, picker, random.Random(f"{seed}:{thread.id}"))
     if any(draft.kind is StepKind.PREDICT for draft in body):
         body = body[1:]
     drafts = [

@@ -51,7 +51,9 @@ def step_card(pack: Pack, step: Step) -> StepCard:
             )
         case StepKind.TURN:
             turn = pack.turn(step.turn_id or "")
-            intro = (Section("Context", pack.context),) if step.thread_id == "opening" else ()
+            # Context comes with the debate's first turn only, not with a later turn shown
+            # unasked (a reply the game could not give fair decoys, see bot.engine.decoys).
+            intro = (Section("Context", pack.context),) if turn.id == pack.opening.turns[0].id else ()
             return StepCard(
                 title=thread_title(pack, step.thread_id),
                 sections=(*intro, Section(turn.side.title, turn.text, turn.side)),

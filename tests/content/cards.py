@@ -41,3 +41,29 @@ def replaced(number: int, *new_lines: str) -> str:
     lines = list(VALID_CARD_LINES)
     lines[number - 1 : number] = list(new_lines)
     return card(lines)
+
+
+# Author decoys ("Not said:" lines) for the valid card's two replies. Without them a card
+# this small cannot give either reply three fair decoys (every other turn is already said
+# or opens a thread), so a game would ask no predictions.
+DECOYS_AFTER = {
+    "Studies of retail streets find cyclists spend as much per month as drivers.": [
+        "Not said: Shops on streets with new lanes report steady sales once construction ends.",
+        "Not said: Most shoppers in town centers arrive on foot or by bus, not by car.",
+        "Not said: Parking can move to side streets; a lane takes one row, not the whole block.",
+    ],
+    "Injury numbers fell before the lanes too; the trend started years earlier.": [
+        "Not said: Injuries are down because cars are safer now, not because of the lanes.",
+        "Not said: The lanes moved crashes to side streets; the total did not change.",
+        "Not said: Drivers turning across a lane they cannot see cause new kinds of crashes.",
+    ],
+}
+
+
+def with_decoys(lines: list[str]) -> list[str]:
+    """``lines`` with author decoys after each of the valid card's replies that it contains."""
+    result: list[str] = []
+    for line in lines:
+        result.append(line)
+        result.extend(DECOYS_AFTER.get(line, []))
+    return result

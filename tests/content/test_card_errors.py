@@ -124,14 +124,14 @@ def test_hardest_question_without_text() -> None:
 
 def test_faction_name_not_in_capitals() -> None:
     assert problems_of(replaced(18, "Shopkeepers")) == [
-        (18, "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST), found 'Shopkeepers'"),
+        (18, "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or 'Faction: Any name', found 'Shopkeepers'"),
         (
             19,
-            "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST), found 'Parking is our lifeline.'",
+            "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or 'Faction: Any name', found 'Parking is our lifeline.'",
         ),
         (
             20,
-            "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST), found '“Customers drive here.” — A shop owner'",
+            "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or 'Faction: Any name', found '“Customers drive here.” — A shop owner'",
         ),
     ]
 

@@ -16,6 +16,7 @@ from bot.content.model import Pack
 from bot.games.service import utc_now
 from bot.store.database import Database
 from bot.store.records import GameRef
+from tests.content.cards import with_decoys
 from tests.standins.discord_server import DiscordStandIn, FakeChannel, InteractionRecord, RecordedMessage
 
 PACK_ID = "bike-lanes"
@@ -62,7 +63,8 @@ def card_text(lines: list[str] = CARD_LINES) -> bytes:
 
 
 def small_pack(lines: list[str] = CARD_LINES, pack_id: str = PACK_ID) -> Pack:
-    return parse_card(card_text(lines), f"{pack_id}.txt", pack_id=pack_id)
+    """The card with author decoys for its two replies, so both can be asked (see cards.py)."""
+    return parse_card(card_text(with_decoys(lines)), f"{pack_id}.txt", pack_id=pack_id)
 
 
 @asynccontextmanager

@@ -115,7 +115,7 @@ async def walk(
             assert step.correct_option is not None or step.kind is not StepKind.PREDICT
             option = {
                 StepKind.STANCE: before if step.opens_thread else after,
-                StepKind.PREDICT: (step.correct_option or 0) if right else 1 - (step.correct_option or 0),
+                StepKind.PREDICT: (step.correct_option or 0) if right else ((step.correct_option or 0) + 1) % 4,
                 StepKind.STRONGER: stronger,
             }[step.kind]
             chosen = ids[option]

@@ -4,6 +4,7 @@ Schedule management, hostile clicks and role pings are in test_round_admin."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -74,7 +75,8 @@ async def test_players_play_privately_and_the_summary_adds_up(discord_standin: D
     assert "Right!\nPredict the rebuttal — Opening exchange\n" in alice.seen[2]
     assert "**+100 points. What the Liberal side actually said**" in alice.seen[2]
     assert "Not this time.\nPredict the rebuttal — Opening exchange\n" in bob.seen[2]
-    assert "**You picked A; the reply was B. What the Liberal side actually said**" in bob.seen[2]
+    picked = re.search(r"\*\*You picked ([A-D]); the reply was ([A-D])\. What the Liberal side actually said\*\*", bob.seen[2])
+    assert picked is not None and picked.group(1) != picked.group(2)
     first_buttons = alice.message.payloads[0]["components"][0]["components"]
     assert [b["label"] for b in first_buttons] == list(STANCE_SCALE)  # stances are chosen in words
     assert alice.seen[-1].split("\n") == [

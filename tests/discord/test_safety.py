@@ -63,6 +63,7 @@ async def test_long_texts_fit_in_an_embed(discord_standin: DiscordStandIn, tmp_p
     lines[3] = "Bike lanes empty *shops*. " + "More words about parking. " * 150  # ~3,900 characters
     lines[5] = "Studies of retail streets find cyclists spend more. " + "And more again. " * 230
     lines[8] = "Protected lanes cut injuries for everyone. " + "Fewer crashes. " * 250
+    lines[6:6] = [f"Not said: Shops did fine, says study {n}. " + "And more besides. " * 200 for n in (1, 2, 3)]
     async with running_bot(standin, tmp_path / "game.db", pack=small_pack(lines, "long")):
         _, thread = await start_debate(standin, debate="long")
         for _ in range(2):  # past the stance question and the opening turn
@@ -75,5 +76,5 @@ async def test_long_texts_fit_in_an_embed(discord_standin: DiscordStandIn, tmp_p
     assert len(description) <= 4096
     assert description.startswith("**Conservative said**\nBike lanes empty \\*shops\\*. More words")
     assert "**What did the Liberal side actually reply?**" in description
-    assert "\n**A.** " in description and "\n**B.** " in description
-    assert description.count("…") == 3  # the said turn and both options were shortened, evenly
+    assert all(f"\n**{letter}.** " in description for letter in "ABCD")
+    assert description.count("…") == 5  # the said turn and all four options were shortened, evenly

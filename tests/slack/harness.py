@@ -21,7 +21,7 @@ from bot.engine.commands import DrawnFor
 from bot.games.controls import Control
 from bot.store.database import Database
 from bot.store.records import GameRef
-from tests.content.cards import VALID_CARD_LINES, card
+from tests.content.cards import VALID_CARD_LINES, card, with_decoys
 from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport, drive_bolt_app
 from tests.standins.slack_records import iter_elements
@@ -34,7 +34,7 @@ PACK_ID = "bike-lanes"
 
 def small_pack(lines: list[str] | None = None) -> Pack:
     """The 14-step bike-lanes debate: quick to play through."""
-    return parse_card(card(lines or VALID_CARD_LINES), "bike-lanes.txt", PACK_ID)
+    return parse_card(card(with_decoys(lines or VALID_CARD_LINES)), "bike-lanes.txt", PACK_ID)
 
 
 def library_of(*packs: Pack) -> Library:
