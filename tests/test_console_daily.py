@@ -46,7 +46,13 @@ def test_stopping_halfway_saves_the_place(tmp_path: Path) -> None:
 
     def run(stdin: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [rebuttal, "play", "--daily"], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
+            [rebuttal, "play", "--daily"],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
         )
 
     first = run("2\n")  # the stance, then the input ends at the first prediction

@@ -233,9 +233,7 @@ async def test_persistent_view_and_prefix_command(discord_standin: DiscordStandI
     intents.message_content = True
     async with discord_standin.run(make_bot(intents)):
         await discord_standin.user_says("!hello", user="bob")
-        msg = await discord_standin.wait_for(
-            lambda: next((m for m in discord_standin.messages if m.author.bot), None)
-        )
+        msg = await discord_standin.wait_for(lambda: next((m for m in discord_standin.messages if m.author.bot), None))
         assert msg.content == "hello bob"
         rec = await discord_standin.click(msg, "debate:join", user="alice")
     assert rec.content == "alice joined" and rec.ephemeral

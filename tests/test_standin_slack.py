@@ -35,12 +35,24 @@ __all__ = ["slack_no_resource_warnings", "slack_standin", "slack_transport"]
 CHANNEL = "C0GENERAL"
 DEBATE_BLOCKS: list[dict[str, Any]] = [
     {"type": "section", "text": {"type": "mrkdwn", "text": "*Debate:* cats vs dogs"}},
-    {"type": "actions", "block_id": "debate-actions", "elements": [
-        {"type": "button", "action_id": "join", "value": "debate-1",
-         "text": {"type": "plain_text", "text": "Join"}},
-        {"type": "button", "action_id": "argue", "value": "debate-1",
-         "text": {"type": "plain_text", "text": "Argue"}},
-    ]},
+    {
+        "type": "actions",
+        "block_id": "debate-actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "join",
+                "value": "debate-1",
+                "text": {"type": "plain_text", "text": "Join"},
+            },
+            {
+                "type": "button",
+                "action_id": "argue",
+                "value": "debate-1",
+                "text": {"type": "plain_text", "text": "Argue"},
+            },
+        ],
+    },
 ]
 
 
@@ -49,8 +61,7 @@ def build_debate_app(standin: SlackStandIn) -> AsyncApp:
     app = make_bolt_app(standin)
 
     @app.command("/debate")
-    async def debate(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
-                     respond: AsyncRespond) -> None:
+    async def debate(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         await ack()
         channel, text = body["channel_id"], body["text"].strip()
         if text == "help":
@@ -58,24 +69,26 @@ def build_debate_app(standin: SlackStandIn) -> AsyncApp:
             return
         if text == "export":
             await client.files_upload_v2(
-                channel=channel, content="Round 1: pro 3, con 2\n", filename="debate.txt",
-                title="Transcript", initial_comment="Here is the transcript",
+                channel=channel,
+                content="Round 1: pro 3, con 2\n",
+                filename="debate.txt",
+                title="Transcript",
+                initial_comment="Here is the transcript",
             )
             return
         if text == "dm":
             dm = await client.conversations_open(users=body["user_id"])
             await client.chat_postMessage(channel=dm["channel"]["id"], text="Your private brief")
             return
-        posted = await client.chat_postMessage(channel=channel, text="Debate started",
-                                             blocks=DEBATE_BLOCKS)
+        posted = await client.chat_postMessage(channel=channel, text="Debate started", blocks=DEBATE_BLOCKS)
         await client.chat_postMessage(channel=channel, thread_ts=posted["ts"], text="Round 1 begins")
 
     @app.action("join")
-    async def join(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
-                   respond: AsyncRespond) -> None:
+    async def join(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         await ack()
         await client.chat_postEphemeral(
-            channel=body["channel"]["id"], user=body["user"]["id"],
+            channel=body["channel"]["id"],
+            user=body["user"]["id"],
             text=f"You joined {body['actions'][0]['value']}",
             thread_ts=body["container"]["message_ts"],
         )
@@ -84,26 +97,33 @@ def build_debate_app(standin: SlackStandIn) -> AsyncApp:
     @app.action("argue")
     async def argue(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await client.views_open(trigger_id=body["trigger_id"], view={
-            "type": "modal", "callback_id": "argument_modal",
-            "private_metadata": body["channel"]["id"],
-            "title": {"type": "plain_text", "text": "Your argument"},
-            "submit": {"type": "plain_text", "text": "Submit"},
-            "blocks": [{"type": "input", "block_id": "argument", "label": {
-                "type": "plain_text", "text": "Argument"},
-                "element": {"type": "plain_text_input", "action_id": "text"}}],
-        })
+        await client.views_open(
+            trigger_id=body["trigger_id"],
+            view={
+                "type": "modal",
+                "callback_id": "argument_modal",
+                "private_metadata": body["channel"]["id"],
+                "title": {"type": "plain_text", "text": "Your argument"},
+                "submit": {"type": "plain_text", "text": "Submit"},
+                "blocks": [
+                    {
+                        "type": "input",
+                        "block_id": "argument",
+                        "label": {"type": "plain_text", "text": "Argument"},
+                        "element": {"type": "plain_text_input", "action_id": "text"},
+                    }
+                ],
+            },
+        )
 
     @app.view("argument_modal")
-    async def submit(ack: AsyncAck, view: dict[str, Any], body: dict[str, Any],
-                     client: AsyncWebClient) -> None:
+    async def submit(ack: AsyncAck, view: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         value = view["state"]["values"]["argument"]["text"]["value"]
         if not value:
             await ack(response_action="errors", errors={"argument": "Say something"})
             return
         await ack()
-        await client.chat_postMessage(channel=view["private_metadata"],
-                                      text=f"<@{body['user']['id']}> argues: {value}")
+        await client.chat_postMessage(channel=view["private_metadata"], text=f"<@{body['user']['id']}> argues: {value}")
 
     @app.action("slow")
     async def slow(ack: AsyncAck) -> None:
@@ -145,15 +165,22 @@ async def test_web_api_against_standin(slack_standin: SlackStandIn) -> None:
     assert info["user"]["is_admin"] and info["user"]["profile"]["display_name"] == "ada"
     dm = await client.conversations_open(users="U1")
     assert (await client.conversations_info(channel=dm["channel"]["id"]))["channel"]["is_im"]
-    await client.api_call("chat.postMessage", data={
-        "channel": CHANNEL, "text": "form", "blocks": json.dumps([{"type": "divider"}])})
+    await client.api_call(
+        "chat.postMessage", data={"channel": CHANNEL, "text": "form", "blocks": json.dumps([{"type": "divider"}])}
+    )
     assert s.messages_in(CHANNEL)[-1].blocks == [{"type": "divider"}]
 
-    upload = await client.files_upload_v2(channel=CHANNEL, content=b"\x00bytes", filename="a.bin",
-                                          title="A", thread_ts=first["ts"], initial_comment="hi")
+    upload = await client.files_upload_v2(
+        channel=CHANNEL, content=b"\x00bytes", filename="a.bin", title="A", thread_ts=first["ts"], initial_comment="hi"
+    )
     record = s.files[upload["file"]["id"]]
-    assert (record.content, record.title, record.channel, record.thread_ts, record.initial_comment) \
-        == (b"\x00bytes", "A", CHANNEL, first["ts"], "hi")
+    assert (record.content, record.title, record.channel, record.thread_ts, record.initial_comment) == (
+        b"\x00bytes",
+        "A",
+        CHANNEL,
+        first["ts"],
+        "hi",
+    )
     assert s.files_in(CHANNEL, first["ts"]) == [record]
 
     with pytest.raises(SlackApiError) as bad_token:
@@ -176,16 +203,15 @@ async def test_web_api_against_standin(slack_standin: SlackStandIn) -> None:
 # ------------------------------------------------------------------- both transports
 
 
-async def test_debate_command_posts_message_and_thread(
-    slack_standin: SlackStandIn, slack_transport: Transport
-) -> None:
+async def test_debate_command_posts_message_and_thread(slack_standin: SlackStandIn, slack_transport: Transport) -> None:
     s = slack_standin
     async with drive_bolt_app(build_debate_app(s), s, slack_transport) as slack:
         result = await slack.slash("/debate", "start", user="U1", channel=CHANNEL)
         assert result.acked and result.status == 200 and result.elapsed < 3.0
         assert result.transport == slack_transport
-        reply = await s.wait_for(lambda: s.messages_in(CHANNEL, s.messages_in(CHANNEL)[0].ts)
-                                 if s.messages_in(CHANNEL) else [])
+        reply = await s.wait_for(
+            lambda: s.messages_in(CHANNEL, s.messages_in(CHANNEL)[0].ts) if s.messages_in(CHANNEL) else []
+        )
     [top] = s.messages_in(CHANNEL)
     assert top.text == "Debate started" and top.user == s.bot_user.id and top.thread_ts == top.ts
     assert top.blocks == DEBATE_BLOCKS and top.channel == CHANNEL
@@ -194,9 +220,7 @@ async def test_debate_command_posts_message_and_thread(
     s.assert_clean()
 
 
-async def test_button_click_is_routed_and_answered(
-    slack_standin: SlackStandIn, slack_transport: Transport
-) -> None:
+async def test_button_click_is_routed_and_answered(slack_standin: SlackStandIn, slack_transport: Transport) -> None:
     s = slack_standin
     async with drive_bolt_app(build_debate_app(s), s, slack_transport) as slack:
         await slack.slash("/debate", "start", user="U1", channel=CHANNEL)
@@ -205,8 +229,11 @@ async def test_button_click_is_routed_and_answered(
         assert result.acked and result.elapsed < 3.0
         await s.wait_for(lambda: len(s.ephemerals_for("U2")) == 2)
     top = s.messages_in(CHANNEL)[0]
-    assert result.request["actions"][0] == {**result.request["actions"][0],
-                                            "block_id": "debate-actions", "value": "debate-1"}
+    assert result.request["actions"][0] == {
+        **result.request["actions"][0],
+        "block_id": "debate-actions",
+        "value": "debate-1",
+    }
     by_source = {e.source: e for e in s.ephemerals_for("U2")}
     api = by_source["chat.postEphemeral"]
     assert (api.channel, api.text, api.thread_ts) == (CHANNEL, "You joined debate-1", top.ts)
@@ -216,9 +243,7 @@ async def test_button_click_is_routed_and_answered(
     s.assert_clean()
 
 
-async def test_modal_open_and_submission(
-    slack_standin: SlackStandIn, slack_transport: Transport
-) -> None:
+async def test_modal_open_and_submission(slack_standin: SlackStandIn, slack_transport: Transport) -> None:
     s = slack_standin
     async with drive_bolt_app(build_debate_app(s), s, slack_transport) as slack:
         await slack.slash("/debate", "start", user="U1", channel=CHANNEL)
@@ -228,8 +253,7 @@ async def test_modal_open_and_submission(
         rejected = await slack.submit_view("argument_modal", {"argument": {"text": ""}}, user="U1")
         assert rejected.acked
         assert rejected.json == {"response_action": "errors", "errors": {"argument": "Say something"}}
-        accepted = await slack.submit_view(view=view, values={"argument": {"text": "Dogs!"}},
-                                           user="U1")
+        accepted = await slack.submit_view(view=view, values={"argument": {"text": "Dogs!"}}, user="U1")
         assert accepted.acked and accepted.json is None
         await s.wait_for(lambda: len(s.messages_in(CHANNEL)) == 2)
     assert view.trigger_id is not None and view.view["private_metadata"] == CHANNEL
@@ -237,9 +261,7 @@ async def test_modal_open_and_submission(
     s.assert_clean()
 
 
-async def test_files_dms_and_response_url(
-    slack_standin: SlackStandIn, slack_transport: Transport
-) -> None:
+async def test_files_dms_and_response_url(slack_standin: SlackStandIn, slack_transport: Transport) -> None:
     s = slack_standin
     async with drive_bolt_app(build_debate_app(s), s, slack_transport) as slack:
         await slack.slash("/debate", "export", user="U1", channel=CHANNEL)
@@ -271,8 +293,7 @@ async def test_app_mention_event(slack_standin: SlackStandIn, slack_transport: T
 async def test_late_ack_is_reported(slack_standin: SlackStandIn, slack_transport: Transport) -> None:
     s = slack_standin
     async with drive_bolt_app(build_debate_app(s), s, slack_transport) as slack:
-        late = await slack.click("slow", user="U1", channel=CHANNEL,
-                                 options=SendOptions(timeout=0.3))
+        late = await slack.click("slow", user="U1", channel=CHANNEL, options=SendOptions(timeout=0.3))
         assert not late.acked and late.status is None
         await until(lambda: listeners_running() == 0, "the slow listener finished")  # before shutting down
     s.assert_clean()
@@ -290,12 +311,10 @@ async def test_response_url_effects(slack_standin: SlackStandIn) -> None:
     msg = s.message(CHANNEL, posted["ts"])
     assert msg is not None and msg.text == "vote closed" and msg.history[0]["text"] == "vote now"
     assert (await hook.send(delete_original=True)).status_code == 200
-    assert [r.effect for r in s.responses_for("U1")] == ["ephemeral", "in_channel", "replaced",
-                                                         "deleted"]
+    assert [r.effect for r in s.responses_for("U1")] == ["ephemeral", "in_channel", "replaced", "deleted"]
     assert [m.text for m in s.messages_in(CHANNEL)] == ["shout"]
     assert [e.text for e in s.ephemerals_for("U1")] == ["whisper"]
-    assert (await AsyncWebhookClient(f"{s.base_url}/response/nope").send(text="x")).status_code \
-        == 404
+    assert (await AsyncWebhookClient(f"{s.base_url}/response/nope").send(text="x")).status_code == 404
     assert len(s.problems) == 1 and "unknown response_url" in s.problems[0]
 
 
@@ -305,16 +324,15 @@ async def test_response_url_effects(slack_standin: SlackStandIn) -> None:
 async def test_http_signature_checks(slack_standin: SlackStandIn) -> None:
     s = slack_standin
     async with serve_bolt_http(build_debate_app(s)) as url, HttpDriver(s, url) as http:
-        unsigned = await http.slash("/debate", "start", user="U1",
-                                    options=SendOptions(signature="missing"))
-        forged = await http.slash("/debate", "start", user="U1",
-                                  options=SendOptions(signature="invalid"))
+        unsigned = await http.slash("/debate", "start", user="U1", options=SendOptions(signature="missing"))
+        forged = await http.slash("/debate", "start", user="U1", options=SendOptions(signature="invalid"))
         stale = await http.slash("/debate", "start", user="U1", options=SendOptions(stale=True))
         assert (unsigned.status, forged.status, stale.status) == (401, 401, 401)
         assert not s.messages and not s.calls  # nothing reached the listeners
 
-        retried = await http.message("<@U0BOT> again", user="U1", mention=True,
-                                     options=SendOptions(retry_num=1, retry_reason="http_timeout"))
+        retried = await http.message(
+            "<@U0BOT> again", user="U1", mention=True, options=SendOptions(retry_num=1, retry_reason="http_timeout")
+        )
         assert retried.status == 200
         challenge = await http.url_verification("abc123")
         assert challenge.status == 200 and challenge.json == {"challenge": "abc123"}

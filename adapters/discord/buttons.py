@@ -43,8 +43,15 @@ FORGET_ID = re.compile(r"rebuttal:forget:(?P<user>[0-9]{1,20})")
 
 class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_ID):
     def __init__(
-        self, game: int, step: int, option: int, *, label: str = "?", row: int | None = None,
-        disabled: bool = False, style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        self,
+        game: int,
+        step: int,
+        option: int,
+        *,
+        label: str = "?",
+        row: int | None = None,
+        disabled: bool = False,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
     ) -> None:
         custom_id = f"rebuttal:answer:{game}:{step}:{option}"
         super().__init__(discord.ui.Button(label=label, custom_id=custom_id, row=row, disabled=disabled, style=style))
@@ -127,7 +134,12 @@ class UnrecognisedButton(discord.ui.DynamicItem[Button], template=ANY_ID):
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    AnswerButton, HostButton, ForgetButton, ShareButton, *ROUND_ITEMS, UnrecognisedButton,
+    AnswerButton,
+    HostButton,
+    ForgetButton,
+    ShareButton,
+    *ROUND_ITEMS,
+    UnrecognisedButton,
 )
 
 

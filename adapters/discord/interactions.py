@@ -49,7 +49,10 @@ async def control_game(
 
 
 async def _control_game(
-    services: Services, interaction: discord.Interaction, game: int | None, control: Control,
+    services: Services,
+    interaction: discord.Interaction,
+    game: int | None,
+    control: Control,
     drawn_for: DrawnFor | None,
 ) -> None:
     try:

@@ -46,7 +46,8 @@ class DiscordPresenter:
                 await self._reveal(ref, state, thread, effect)
             elif isinstance(effect, GamePaused):
                 await thread.send(
-                    "⏸ The debate is paused.", view=paused_view(ref.game_id, state.step, state.phase),
+                    "⏸ The debate is paused.",
+                    view=paused_view(ref.game_id, state.step, state.phase),
                     allowed_mentions=NO_MENTIONS,
                 )
             elif isinstance(effect, GameResumed):
@@ -89,9 +90,7 @@ class DiscordPresenter:
             step_embed(step_card(pack, step), step, len(state.script.steps) - 1),
             results_embed(step, effect.tally, effect.correct_option),
         ]
-        view = step_view(
-            ref.game_id, step, option_labels(step), Phase.REVEALED, correct_option=effect.correct_option
-        )
+        view = step_view(ref.game_id, step, option_labels(step), Phase.REVEALED, correct_option=effect.correct_option)
         async with self.counter.lock(ref):
             await thread.get_partial_message(int(message_ref)).edit(
                 content=answered_text(sum(effect.tally)) + " · closed",

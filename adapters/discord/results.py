@@ -43,9 +43,6 @@ NOTHING_HERE = (
 SHARED = "Posted the anonymous summary (the chart and each thread's average shift) for the class."
 
 
-
-
-
 def _attachments(files: Mapping[str, str | bytes]) -> list[discord.File]:
     return [
         discord.File(io.BytesIO(data if isinstance(data, bytes) else data.encode("utf-8")), filename=name)

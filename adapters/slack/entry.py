@@ -117,8 +117,9 @@ async def serve(
                     log.info("serving Slack events on http://%s:%d%s", host, port, EVENTS_PATH)
                     await stop.wait()
             else:
-                async with connect_socket_mode(bot.app, settings.app_token or "") as handler, heartbeat(
-                    database, "slack", handler.client.is_connected
+                async with (
+                    connect_socket_mode(bot.app, settings.app_token or "") as handler,
+                    heartbeat(database, "slack", handler.client.is_connected),
                 ):
                     log.info("connected to Slack over Socket Mode")
                     await stop.wait()

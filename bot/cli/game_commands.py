@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-
 def register(commands: Subcommands) -> None:
     play = commands.add_parser("play", help="play a debate in the terminal (no tokens, no server)")
     play.add_argument(

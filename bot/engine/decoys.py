@@ -81,8 +81,10 @@ class DecoyPicker:
         self.lexicon = lexicon
         # Replies this game (or round) will ask about: offering one as a decoy first makes it
         # look familiar when it is the answer later (the audit's "seen-before" shortcut).
-        self.will_ask = will_ask if will_ask is not None else frozenset(
-            turn.id for thread in pack.all_threads() for turn in thread.turns[1:]
+        self.will_ask = (
+            will_ask
+            if will_ask is not None
+            else frozenset(turn.id for thread in pack.all_threads() for turn in thread.turns[1:])
         )
         self.revealed: set[str] = set()
         self.offered: Counter[str] = Counter()

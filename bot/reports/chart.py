@@ -71,7 +71,9 @@ def chart_figure(report: GameReport, *, public: bool = False) -> Figure:
     axis.spines[["top", "right"]].set_visible(False)
     if hidden:
         figure.text(
-            0.01, 0.01, f"{hidden} thread(s) with fewer than {smallest} students who gave both stances are not shown.",
+            0.01,
+            0.01,
+            f"{hidden} thread(s) with fewer than {smallest} students who gave both stances are not shown.",
             fontsize=7,
         )
     figure.subplots_adjust(bottom=0.28)

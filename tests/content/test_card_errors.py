@@ -124,7 +124,10 @@ def test_hardest_question_without_text() -> None:
 
 def test_faction_name_not_in_capitals() -> None:
     assert problems_of(replaced(18, "Shopkeepers")) == [
-        (18, "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or 'Faction: Any name', found 'Shopkeepers'"),
+        (
+            18,
+            "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or 'Faction: Any name', found 'Shopkeepers'",
+        ),
         (
             19,
             "expected a faction name in capitals (e.g. MAINSTREAM-DEM/INTERNATIONALIST) or 'Faction: Any name', found 'Parking is our lifeline.'",

@@ -47,6 +47,7 @@ def start_bot(standin: DiscordStandIn, database: Path, log: Path) -> subprocess.
 
 async def until_ready(standin: DiscordStandIn, bot: subprocess.Popen[bytes], log: Path) -> None:
     """Wait for the process to connect and run on_ready (discord.py holds READY back ~2 s)."""
+
     def ready() -> bool:
         if bot.poll() is not None:
             raise AssertionError(f"the bot exited with {bot.returncode}:\n{log.read_text()[-3000:]}")
@@ -66,7 +67,8 @@ def errors_in(log: Path) -> list[str]:
 def locked_in(interactions: list[InteractionRecord]) -> set[str]:
     """Players whose click was answered with a "Locked in" callback: they were told."""
     return {
-        str(rec.user.id) for rec in interactions
+        str(rec.user.id)
+        for rec in interactions
         if rec.callback is not None and "Locked in" in str(rec.callback_data.get("content") or "")
     }
 

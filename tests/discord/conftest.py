@@ -5,7 +5,6 @@ background work (answer-count edits, game timers) logs under ``adapters.discord`
 ``bot``, so those loggers are watched the same way.
 """
 
-
 from __future__ import annotations
 
 import logging

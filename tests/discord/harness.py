@@ -69,8 +69,12 @@ def small_pack(lines: list[str] = CARD_LINES, pack_id: str = PACK_ID) -> Pack:
 
 @asynccontextmanager
 async def running_bot(
-    standin: DiscordStandIn, db_path: Path, *, pack: Pack | None = None,
-    clock: Callable[[], datetime] = utc_now, counter_interval: float = 0.05,
+    standin: DiscordStandIn,
+    db_path: Path,
+    *,
+    pack: Pack | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    counter_interval: float = 0.05,
 ) -> AsyncIterator[RebuttalBot]:
     """A bot on ``db_path`` (a real SQLite file), connected to the stand-in until the block ends."""
     chosen = pack or small_pack()
@@ -120,8 +124,11 @@ def bot_payloads(standin: DiscordStandIn) -> list[dict[str, Any]]:
     """Every message body with text the bot sent: posts, edits, interaction replies, followups
     (a "thinking…" acknowledgement has no text, so nothing in it could ping)."""
     return [
-        p for m in standin.messages if m.author.bot or m.interaction_user is not None
-        for p in m.payloads if p.get("content") or p.get("embeds")
+        p
+        for m in standin.messages
+        if m.author.bot or m.interaction_user is not None
+        for p in m.payloads
+        if p.get("content") or p.get("embeds")
     ]
 
 

@@ -31,15 +31,19 @@ async def schedule_set(
 def announcements(standin: DiscordStandIn, channel: Any = None) -> list[RecordedMessage]:
     """The bot's daily-round announcements in ``channel`` (they carry a round title), oldest first."""
     return [
-        m for m in standin.messages_in(channel or standin.text_channel)
-        if m.author.bot and m.embeds and m.embeds[0].get("title", "").startswith("Daily round")
+        m
+        for m in standin.messages_in(channel or standin.text_channel)
+        if m.author.bot
+        and m.embeds
+        and m.embeds[0].get("title", "").startswith("Daily round")
         and "is closed" not in m.embeds[0]["title"]
     ]
 
 
 def summaries(standin: DiscordStandIn, channel: Any = None) -> list[RecordedMessage]:
     return [
-        m for m in standin.messages_in(channel or standin.text_channel)
+        m
+        for m in standin.messages_in(channel or standin.text_channel)
         if m.author.bot and m.embeds and "is closed" in m.embeds[0].get("title", "")
     ]
 
@@ -98,8 +102,16 @@ class Walk:
 
 
 async def walk(
-    standin: DiscordStandIn, bot: RebuttalBot, announcement: RecordedMessage, user: str, *,
-    right: bool = True, before: int = 2, after: int = 2, stronger: int = 0, stop_after: int | None = None,
+    standin: DiscordStandIn,
+    bot: RebuttalBot,
+    announcement: RecordedMessage,
+    user: str,
+    *,
+    right: bool = True,
+    before: int = 2,
+    after: int = 2,
+    stronger: int = 0,
+    stop_after: int | None = None,
 ) -> Walk:
     """``user`` presses Play and clicks through privately: stance ``before``, the predictions
     (``right`` or not), the stronger-point vote, stance ``after``, pressing Continue on reveals."""

@@ -36,7 +36,9 @@ async def test_click_on_a_closed_question(discord_standin: DiscordStandIn, tmp_p
         await standin.click(question, host_id(question, "next"), user="carol")
         await standin.wait_for(lambda: is_closed(question))
         # A client still showing the enabled button (the close raced the click) sends it anyway.
-        payload = standin.build_interaction(3, {"custom_id": option, "component_type": 2}, user="alice", message=question)
+        payload = standin.build_interaction(
+            3, {"custom_id": option, "component_type": 2}, user="alice", message=question
+        )
         late = await standin.send_interaction(payload)
         assert late.ephemeral and late.content == "This question is closed."
         await standin.click(question, host_id(question, "next"), user="carol")
@@ -76,10 +78,15 @@ async def test_stale_host_button_does_not_skip_a_step(discord_standin: DiscordSt
         await standin.click(question, stale_next, user="carol")
         await standin.wait_for(lambda: is_closed(question))
         # A second quick click, sent by a client that had not yet seen the reveal's edit.
-        payload = standin.build_interaction(3, {"custom_id": stale_next, "component_type": 2}, user="carol", message=question)
+        payload = standin.build_interaction(
+            3, {"custom_id": stale_next, "component_type": 2}, user="carol", message=question
+        )
         payload["message"] = as_first_shown
         again = await standin.send_interaction(payload)
-        assert again.content == "That button was drawn for an earlier step and the game has moved on; use the current controls."
+        assert (
+            again.content
+            == "That button was drawn for an earlier step and the game has moved on; use the current controls."
+        )
         assert (await bot.services.games.load(await the_game(bot))).step == 0
 
 
@@ -114,5 +121,6 @@ async def test_two_quick_next_clicks_move_one_step(discord_standin: DiscordStand
         state = await bot.services.games.load(await the_game(bot))
         assert (state.step, state.phase) == (0, "revealed")
     assert sorted([first.content or "", second.content or ""]) == [
-        "Question closed.", "That button was drawn for an earlier step and the game has moved on; use the current controls.",
+        "Question closed.",
+        "That button was drawn for an earlier step and the game has moved on; use the current controls.",
     ]

@@ -45,8 +45,12 @@ async def test_only_one_debate_per_channel(discord_standin: DiscordStandIn, tmp_
     async with running_bot(standin, tmp_path / "game.db"):
         _, thread = await start_debate(standin)
         second = await standin.slash("debate", {"debate": "bike-lanes"}, subcommand="start", user="carol")
-        unknown = await standin.slash("debate", {"debate": "nope"}, subcommand="start", user="carol", channel="debate-hall")
-        in_thread = await standin.slash("debate", {"debate": "bike-lanes"}, subcommand="start", user="carol", channel=thread)
+        unknown = await standin.slash(
+            "debate", {"debate": "nope"}, subcommand="start", user="carol", channel="debate-hall"
+        )
+        in_thread = await standin.slash(
+            "debate", {"debate": "bike-lanes"}, subcommand="start", user="carol", channel=thread
+        )
         [question] = step_messages(standin, thread)
         await standin.click(question, answer_ids(question)[0], user="alice")
     assert second.content == f"A debate is already running here in <#{thread.id}>; end it first (/debate end there)."
@@ -96,8 +100,20 @@ async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, t
     debate = discord_standin.command("debate")
     assert debate is not None
     assert [o["name"] for o in debate["options"]] == [
-        "start", "next", "pause", "resume", "skip", "end", "library", "import", "settings", "forget-me",
-        "results", "schedule", "leaderboard", "season",
+        "start",
+        "next",
+        "pause",
+        "resume",
+        "skip",
+        "end",
+        "library",
+        "import",
+        "settings",
+        "forget-me",
+        "results",
+        "schedule",
+        "leaderboard",
+        "season",
     ]
     groups = {o["name"]: o for o in debate["options"] if o["type"] == 2}
     assert {name: [s["name"] for s in g["options"]] for name, g in groups.items()} == {
@@ -107,14 +123,23 @@ async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, t
     }
     schedule_set = next(o for o in groups["schedule"]["options"] if o["name"] == "set")
     assert [(o["name"], o["type"], o.get("required", False)) for o in schedule_set["options"]] == [
-        ("time", 3, True), ("zone", 3, True), ("days", 3, False), ("channel", 7, False), ("role", 8, False),
-        ("debates", 3, False), ("closes", 3, False),
+        ("time", 3, True),
+        ("zone", 3, True),
+        ("days", 3, False),
+        ("channel", 7, False),
+        ("role", 8, False),
+        ("debates", 3, False),
+        ("closes", 3, False),
     ]
     results = next(o for o in debate["options"] if o["name"] == "results")
     assert [(o["name"], o["type"], o.get("required", False)) for o in results["options"]] == [
-        ("game", 4, False), ("names", 5, False),
+        ("game", 4, False),
+        ("names", 5, False),
     ]
     assert next(o for o in results["options"] if o["name"] == "game").get("min_value") == 1
     start = next(o for o in debate["options"] if o["name"] == "start")
-    assert [(o["name"], o.get("autocomplete", False)) for o in start["options"]][:2] == [("debate", True), ("mode", False)]
+    assert [(o["name"], o.get("autocomplete", False)) for o in start["options"]][:2] == [
+        ("debate", True),
+        ("mode", False),
+    ]
     assert debate.get("contexts") == [0] or debate.get("dm_permission") is False  # servers only

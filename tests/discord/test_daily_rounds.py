@@ -75,12 +75,15 @@ async def test_players_play_privately_and_the_summary_adds_up(discord_standin: D
     assert "Right!\nPredict the rebuttal — Opening exchange\n" in alice.seen[2]
     assert "**+100 points. What the Liberal side actually said**" in alice.seen[2]
     assert "Not this time.\nPredict the rebuttal — Opening exchange\n" in bob.seen[2]
-    picked = re.search(r"\*\*You picked ([A-D]); the reply was ([A-D])\. What the Liberal side actually said\*\*", bob.seen[2])
+    picked = re.search(
+        r"\*\*You picked ([A-D]); the reply was ([A-D])\. What the Liberal side actually said\*\*", bob.seen[2]
+    )
     assert picked is not None and picked.group(1) != picked.group(2)
     first_buttons = alice.message.payloads[0]["components"][0]["components"]
     assert [b["label"] for b in first_buttons] == list(STANCE_SCALE)  # stances are chosen in words
     assert alice.seen[-1].split("\n") == [
-        "Noted.", FINISHED,
+        "Noted.",
+        FINISHED,
         "Score: 100 points (1 of 1 predictions right).",
         "Your streak: 1 round in a row.",
         "The room's results are posted when the round closes.",

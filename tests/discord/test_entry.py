@@ -46,8 +46,11 @@ def test_invite_url(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     assert entry.invite_url(argparse.Namespace(client_id=None)) == 0
     url = capsys.readouterr().out.strip()
     permissions = discord.Permissions(
-        view_channel=True, embed_links=True,
-        create_public_threads=True, send_messages_in_threads=True, send_messages=True,
+        view_channel=True,
+        embed_links=True,
+        create_public_threads=True,
+        send_messages_in_threads=True,
+        send_messages=True,
     )
     assert url == (
         "https://discord.com/oauth2/authorize?client_id=123456789012345678"

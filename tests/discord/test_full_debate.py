@@ -73,7 +73,9 @@ async def test_complete_debate_in_a_thread(discord_standin: DiscordStandIn, tmp_
                 for number, player in enumerate(PLAYERS):
                     choice = (number + state.step) % len(options)
                     rec = await standin.click(message, options[choice], user=player)
-                    expected = state.current.options[choice].text if state.current.kind == "stance" else option_letter(choice)
+                    expected = (
+                        state.current.options[choice].text if state.current.kind == "stance" else option_letter(choice)
+                    )
                     assert rec.ephemeral
                     assert rec.content == f"Locked in: {expected} — you can change it until the question closes."
                 await shows(standin, message, "3 answered")

@@ -27,7 +27,8 @@ async def test_click_on_old_message_after_restart(discord_standin: DiscordStandI
         await standin.wait_for(lambda: question.content == "2 answered")  # the old message, edited in place
         state = await second.services.games.load(ref)
         assert {a.player: a.option for a in state.answers.values()} == {
-            str(standin.user("alice").id): 0, str(standin.user("bob").id): 3,
+            str(standin.user("alice").id): 0,
+            str(standin.user("bob").id): 3,
         }
         closed = await standin.click(question, host_id(question, "next"), user="carol")
         assert closed.content == "Question closed."

@@ -120,7 +120,9 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
     assert files[f"game-{game}-chart.png"].startswith(PNG_MAGIC)
     assert files[f"game-{game}-chart.png"] == chart_png(report)
     assert not any(n in private.content for n in NAMES)
-    assert private.content.startswith(f"Results of game {game}, “Should towns build more bike lanes?” (ended, 3 students).")
+    assert private.content.startswith(
+        f"Results of game {game}, “Should towns build more bike lanes?” (ended, 3 students)."
+    )
 
     # After the teacher chose to share: the button is gone, and the class sees the summary.
     assert shared.callback_type == 7 and private.components == []
@@ -195,7 +197,9 @@ async def test_a_student_is_refused_and_nothing_is_posted(discord_standin: Disco
         teacher = await results(standin, channel=thread)
         assert teacher.message is not None
         forged = standin.build_interaction(
-            3, {"custom_id": teacher.message.custom_ids()[0], "component_type": 2}, user="alice",
+            3,
+            {"custom_id": teacher.message.custom_ids()[0], "component_type": 2},
+            user="alice",
             message=teacher.message,
         )
         forged_click = await standin.send_interaction(forged)
@@ -225,17 +229,26 @@ async def test_default_game_is_the_newest_here_running_or_ended(
         in_first_thread = await results(standin, channel=first_thread)
         in_second_thread = await results(standin, channel=second_thread)
         explicit = await results(standin, {"game": first.game_id}, channel="debate-hall")
-    assert empty.ephemeral and empty.content is not None and empty.content.startswith("No debate has been played here yet.")
+    assert (
+        empty.ephemeral
+        and empty.content is not None
+        and empty.content.startswith("No debate has been played here yet.")
+    )
     assert ended.content == "The game has ended."
     assert second.game_id > first.game_id
     for rec, game in [
-        (after_end, first), (in_channel, second), (in_first_thread, first), (in_second_thread, second),
+        (after_end, first),
+        (in_channel, second),
+        (in_first_thread, first),
+        (in_second_thread, second),
         (explicit, first),
     ]:
         assert rec.ephemeral and rec.message is not None
         assert rec.message.content.startswith(f"Results of game {game.game_id}, ")
         assert [a.filename for a in rec.message.attachments] == [
-            f"game-{game.game_id}-students.csv", f"game-{game.game_id}-stances.csv", f"game-{game.game_id}-chart.png"
+            f"game-{game.game_id}-students.csv",
+            f"game-{game.game_id}-stances.csv",
+            f"game-{game.game_id}-chart.png",
         ]
     assert in_channel.message is not None and "(running, 0 students)" in in_channel.message.content
 
@@ -256,7 +269,10 @@ async def test_a_game_of_another_server_is_refused(discord_standin: DiscordStand
         mine = await results(standin, channel=thread)
         assert mine.message is not None
         replay = standin.build_interaction(
-            3, {"custom_id": mine.message.custom_ids()[0], "component_type": 2}, user="carol", message=mine.message,
+            3,
+            {"custom_id": mine.message.custom_ids()[0], "component_type": 2},
+            user="carol",
+            message=mine.message,
             channel=lobby,
         )
         replayed = await standin.send_interaction(replay)

@@ -167,7 +167,9 @@ async def test_old_steps_and_closed_rounds(discord_standin: DiscordStandIn, tmp_
         stance = private.custom_ids()[2]
         await standin.click(private, stance, user="alice")
         # A second click on the first step, from a client that had not seen the edit yet.
-        payload = standin.build_interaction(3, {"custom_id": stance, "component_type": 2}, user="alice", message=private)
+        payload = standin.build_interaction(
+            3, {"custom_id": stance, "component_type": 2}, user="alice", message=private
+        )
         payload["message"] = as_opened
         stale = await standin.send_interaction(payload)
         stale_text = text_of(private)

@@ -42,9 +42,15 @@ async def test_everyone_in_a_name_and_a_card_pings_nobody(discord_standin: Disco
         await standin.wait_for(lambda: len(standin.messages_in(thread)) > count)
     board = standin.messages_in(thread)[-1].embeds[0]
     assert board["description"] == "1. @\u200beveryone \\*\\*Mallory\\*\\* — 0 pts (0 correct)"
-    assert started.message is not None and "@\u200beveryone @\u200bhere <@\u200b&123456789012345678> \\*\\*now\\*\\*" in started.message.content
+    assert (
+        started.message is not None
+        and "@\u200beveryone @\u200bhere <@\u200b&123456789012345678> \\*\\*now\\*\\*" in started.message.content
+    )
     assert "@\u200beveryone" in stance.embeds[0]["description"]
-    assert "shops @\u200beveryone: customers who drive cannot park, and \\_\\_sales\\_\\_ fall." in turn.embeds[0]["description"]
+    assert (
+        "shops @\u200beveryone: customers who drive cannot park, and \\_\\_sales\\_\\_ fall."
+        in turn.embeds[0]["description"]
+    )
     assert thread.name.startswith("Should towns build bike lanes? @everyone")  # a thread name cannot ping
     payloads = bot_payloads(standin)
     assert len(payloads) >= 10

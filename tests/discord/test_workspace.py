@@ -23,9 +23,13 @@ async def test_import_with_errors_lists_them(discord_standin: DiscordStandIn, tm
     standin = discord_standin
     broken = CARD_LINES[:13] + CARD_LINES[22:25]  # three sections missing
     async with running_bot(standin, tmp_path / "game.db") as bot:
-        rec = await standin.slash("debate", {"file": standin.upload("lanes.txt", card_text(broken))}, subcommand="import", user="carol")
+        rec = await standin.slash(
+            "debate", {"file": standin.upload("lanes.txt", card_text(broken))}, subcommand="import", user="carol"
+        )
         await standin.wait_for(lambda: rec.message is not None and not rec.message.loading)
-        library = await bot.services.workspaces.library(await bot.services.games.workspace_id("discord", str(standin.guild.id)))
+        library = await bot.services.workspaces.library(
+            await bot.services.games.workspace_id("discord", str(standin.guild.id))
+        )
     assert rec.ephemeral and rec.message is not None
     assert rec.message.content.split("\n") == [
         "lanes.txt has 3 problems; nothing was imported:",
@@ -40,9 +44,16 @@ async def test_long_error_lists_are_trimmed(discord_standin: DiscordStandIn, tmp
     standin = discord_standin
     unknown_fields = "\n".join(f"unknown_field_{i}: x" for i in range(200)).encode()
     async with running_bot(standin, tmp_path / "game.db"):
-        rec = await standin.slash("debate", {"file": standin.upload("bad.yaml", unknown_fields)}, subcommand="import", user="carol")
+        rec = await standin.slash(
+            "debate", {"file": standin.upload("bad.yaml", unknown_fields)}, subcommand="import", user="carol"
+        )
         await standin.wait_for(lambda: rec.message is not None and not rec.message.loading)
-        big = await standin.slash("debate", {"file": standin.upload("big.txt", b"x" * (MAX_CONTENT_BYTES + 1))}, subcommand="import", user="carol")
+        big = await standin.slash(
+            "debate",
+            {"file": standin.upload("big.txt", b"x" * (MAX_CONTENT_BYTES + 1))},
+            subcommand="import",
+            user="carol",
+        )
         await standin.wait_for(lambda: big.message is not None and not big.message.loading)
     assert rec.message is not None and len(rec.message.content) <= 2000
     lines = rec.message.content.split("\n")
@@ -50,7 +61,9 @@ async def test_long_error_lists_are_trimmed(discord_standin: DiscordStandIn, tmp
     assert lines[1] == "• bad.yaml:1: agreement: Field required"
     assert lines[-1] == f"…and {212 - (len(lines) - 2)} more."
     assert big.message is not None
-    assert big.message.content == f"big.txt is {MAX_CONTENT_BYTES + 1:,} bytes; the limit is {MAX_CONTENT_BYTES:,} bytes."
+    assert (
+        big.message.content == f"big.txt is {MAX_CONTENT_BYTES + 1:,} bytes; the limit is {MAX_CONTENT_BYTES:,} bytes."
+    )
 
 
 async def test_import_adds_a_debate_for_this_server_only(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
@@ -59,12 +72,18 @@ async def test_import_adds_a_debate_for_this_server_only(discord_standin: Discor
     mine = list(CARD_LINES)
     mine[0] = "Should towns ban cars from the centre?"
     async with running_bot(standin, tmp_path / "game.db"):
-        refused = await standin.slash("debate", {"file": standin.upload("cars.txt", card_text(mine))}, subcommand="import", user="alice")
-        rec = await standin.slash("debate", {"file": standin.upload("cars.txt", card_text(mine))}, subcommand="import", user="carol")
+        refused = await standin.slash(
+            "debate", {"file": standin.upload("cars.txt", card_text(mine))}, subcommand="import", user="alice"
+        )
+        rec = await standin.slash(
+            "debate", {"file": standin.upload("cars.txt", card_text(mine))}, subcommand="import", user="carol"
+        )
         await standin.wait_for(lambda: rec.message is not None and not rec.message.loading)
         here = await standin.slash("debate", subcommand="library", user="alice")
         there = await standin.slash("debate", subcommand="library", user="carol", channel="lobby")
-        found = await standin.autocomplete("debate", {"debate": "cars"}, subcommand="start", focused="debate", user="carol")
+        found = await standin.autocomplete(
+            "debate", {"debate": "cars"}, subcommand="start", focused="debate", user="carol"
+        )
         _, thread = await start_debate(standin, debate="cars")
     assert refused.content == TEACHERS_ONLY
     assert rec.message is not None
@@ -85,7 +104,10 @@ async def test_forget_me_after_confirmation(discord_standin: DiscordStandIn, tmp
         ref = await the_game(bot)
         asked = await standin.slash("debate", subcommand="forget-me", user="alice")
         assert asked.ephemeral and asked.message is not None
-        assert asked.content == "This deletes your answers and scores in every debate played in this server. It cannot be undone."
+        assert (
+            asked.content
+            == "This deletes your answers and scores in every debate played in this server. It cannot be undone."
+        )
         assert (await bot.services.games.load(ref)).answers  # nothing deleted before confirming
         [confirm] = asked.message.custom_ids()
         done = await standin.click(asked.message, confirm, user="alice")

@@ -12,7 +12,21 @@ from bot.content.pack_files import parse_pack
 from tests.content.cards import VALID_CARD_LINES
 
 CARD_LINES = st.sampled_from(
-    [*VALID_CARD_LINES, "L", "C", "l", "", "⚡", "*", "**", "“", "The Divide", "Sources", "Both sides agree:", "X" * 300]
+    [
+        *VALID_CARD_LINES,
+        "L",
+        "C",
+        "l",
+        "",
+        "⚡",
+        "*",
+        "**",
+        "“",
+        "The Divide",
+        "Sources",
+        "Both sides agree:",
+        "X" * 300,
+    ]
 )
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -66,7 +80,11 @@ JSONISH = st.recursive(
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["id", "question", "opening", "threads", "divide", "sources", "conflict", "x"]), JSONISH))
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "question", "opening", "threads", "divide", "sources", "conflict", "x"]), JSONISH
+    )
+)
 def test_structured_garbage_as_a_pack(fields: dict[str, object]) -> None:
     import json
 
@@ -75,6 +93,7 @@ def test_structured_garbage_as_a_pack(fields: dict[str, object]) -> None:
 
 def test_yaml_bombs_are_refused_quickly() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9)
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
     )
     assert outcome_of(parse_pack, bomb) == "error"

@@ -102,7 +102,9 @@ def test_streaks_count_consecutive_rounds() -> None:
     assert daily_streak([], latest=1) == 0
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("08:30", time(8, 30)), ("8:05", time(8, 5)), (" 23:59 ", time(23, 59))])
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("08:30", time(8, 30)), ("8:05", time(8, 5)), (" 23:59 ", time(23, 59))]
+)
 def test_times_of_day(typed: str, expected: time) -> None:
     assert parse_time_of_day(typed) == expected
 

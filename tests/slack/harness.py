@@ -74,7 +74,9 @@ LISTENER_TASK = "run_ack_function_asynchronously"
 def listeners_running() -> int:
     """Listener tasks still working after their ack, in this event loop."""
     return sum(
-        1 for task in asyncio.all_tasks() if not task.done() and getattr(task.get_coro(), "__name__", "") == LISTENER_TASK
+        1
+        for task in asyncio.all_tasks()
+        if not task.done() and getattr(task.get_coro(), "__name__", "") == LISTENER_TASK
     )
 
 

@@ -72,7 +72,10 @@ async def production_http_server(s: SlackStandIn, path: Path) -> AsyncIterator[s
 async def test_broken_bodies_get_a_4xx_or_are_ignored(
     slack_standin: SlackStandIn, tmp_path: Path, all_logs: list[logging.LogRecord], name: str
 ) -> None:
-    async with production_http_server(slack_standin, tmp_path / "db.sqlite3") as url, HttpDriver(slack_standin, url) as http:
+    async with (
+        production_http_server(slack_standin, tmp_path / "db.sqlite3") as url,
+        HttpDriver(slack_standin, url) as http,
+    ):
         result = await http.post(BROKEN_BODIES[name], FORM, SendOptions(timeout=10))
     assert result.status is not None and result.status < 500, (result.status, result.body[:200])
     assert crashes(all_logs) == []
@@ -122,7 +125,10 @@ def unsigned_headers(timestamp: str | None = "now", content_type: str = FORM) ->
 
 async def post_raw(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST exact bytes with exact headers (the drivers always send well-formed requests)."""
-    async with aiohttp.ClientSession() as session, session.post(url, data=io.BytesIO(body), headers=headers) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=io.BytesIO(body), headers=headers) as response,
+    ):
         await response.read()
         return response.status
 
@@ -215,9 +221,7 @@ def parent_context(message: MessageRecord) -> str:
     return " ".join(b["elements"][0]["text"] for b in message.blocks if b["type"] == "context")
 
 
-async def test_the_parent_message_names_the_host_without_a_mention(
-    slack_standin: SlackStandIn, tmp_path: Path
-) -> None:
+async def test_the_parent_message_names_the_host_without_a_mention(slack_standin: SlackStandIn, tmp_path: Path) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
         await start_game(bot, s, slack)

@@ -41,7 +41,9 @@ async def test_settings_name_extra_teachers(
         ref = await game_in(bot, s)
         assert (await bot.games.service.load(ref)).host == "U1"
         told = len(s.ephemerals_for(TEACHER))
-        await slack.click(await current_host_action(s, bot, ref, Control.SKIP), user=TEACHER)  # a teacher who is not the host
+        await slack.click(
+            await current_host_action(s, bot, ref, Control.SKIP), user=TEACHER
+        )  # a teacher who is not the host
         await s.wait_for(lambda: len(s.ephemerals_for(TEACHER)) > told)
         assert s.ephemerals_for(TEACHER)[-1].text == "Moved on."
         assert (await bot.games.service.load(ref)).step == 1
@@ -102,12 +104,16 @@ async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, tmp
     s.assert_clean()
 
 
-async def test_a_daily_rounds_mode_cannot_be_chosen_for_a_live_game(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_daily_rounds_mode_cannot_be_chosen_for_a_live_game(
+    slack_standin: SlackStandIn, tmp_path: Path
+) -> None:
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
         await slack.slash("/debate", f"start {PACK_ID} self-paced", user=TEACHER)
         await slack.slash("/debate", f"start {PACK_ID} timed", user=TEACHER)
-        refused, started = await s.wait_for(lambda: s.responses_for(TEACHER) if len(s.responses_for(TEACHER)) == 2 else None)
+        refused, started = await s.wait_for(
+            lambda: s.responses_for(TEACHER) if len(s.responses_for(TEACHER)) == 2 else None
+        )
         assert refused.text.startswith("`self-paced` is one argument too many.")
         ref = await game_in(bot, s)
         assert (await bot.games.service.load(ref)).settings.mode.value == "timed"

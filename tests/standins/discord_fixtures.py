@@ -47,10 +47,7 @@ class DiscordErrorCollector(logging.Handler):
 
     @property
     def unexpected(self) -> list[logging.LogRecord]:
-        return [
-            r for r in self.records
-            if not any(p.search(self.describe(r)) for p in self._allowed)
-        ]
+        return [r for r in self.records if not any(p.search(self.describe(r)) for p in self._allowed)]
 
     def check(self) -> None:
         if self.unexpected:

@@ -63,9 +63,7 @@ class GatewayConnection:
 
 
 class Gateway:
-    def __init__(
-        self, state: DiscordState, *, compress: bool = True, heartbeat_interval_ms: int = 41250
-    ) -> None:
+    def __init__(self, state: DiscordState, *, compress: bool = True, heartbeat_interval_ms: int = 41250) -> None:
         self.state = state
         self.compress = compress
         self.heartbeat_interval_ms = heartbeat_interval_ms

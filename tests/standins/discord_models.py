@@ -366,9 +366,7 @@ class RecordedMessage:
             "attachments": [a.to_api() for a in self.attachments],
             "embeds": self.embeds,
             "components": self.components,
-            "reactions": [
-                {"emoji": {"id": None, "name": e}, "count": 1, "me": True} for e in self.reactions
-            ],
+            "reactions": [{"emoji": {"id": None, "name": e}, "count": 1, "me": True} for e in self.reactions],
             "pinned": False,
             "type": self.type,
             "flags": self.flags,
@@ -525,8 +523,7 @@ class DiscordState:
                 user = FakeUser(sf(), username)
             members.append(FakeMember(user))
         channels = [FakeChannel(sf(), n, CHANNEL_TEXT, gid, position=i) for i, n in enumerate(text_channels)]
-        return FakeGuild(gid, name, self.owner.id, [FakeRole(gid, "@everyone", MEMBER_PERMISSIONS)],
-                         channels, members)
+        return FakeGuild(gid, name, self.owner.id, [FakeRole(gid, "@everyone", MEMBER_PERMISSIONS)], channels, members)
 
     def add_guild(self, guild: FakeGuild) -> FakeGuild:
         self.guilds[guild.id] = guild
@@ -551,7 +548,11 @@ class DiscordState:
         return f"{self.http_base}/attachments/{channel_id}/{attachment_id}/{filename}"
 
     def new_attachment(
-        self, channel_id: int, filename: str, data: bytes, content_type: str | None = None,
+        self,
+        channel_id: int,
+        filename: str,
+        data: bytes,
+        content_type: str | None = None,
         description: str | None = None,
     ) -> RecordedAttachment:
         aid = self.snowflake()

@@ -118,7 +118,10 @@ class RestAPI:
                     filename = part.filename or part.name
                     rec.files.append(
                         RecordedAttachment(
-                            int(part.name[6:-1]), filename, bytes(await part.read()), "",
+                            int(part.name[6:-1]),
+                            filename,
+                            bytes(await part.read()),
+                            "",
                             mimetypes.guess_type(filename)[0] or "application/octet-stream",
                         )
                     )
@@ -200,9 +203,7 @@ class RestAPI:
         if body.get("flags") is not None:
             # ephemerality/loading are fixed at creation; other flags (suppress embeds,
             # components v2, ...) may change
-            msg.flags = (msg.flags & (EPHEMERAL | LOADING)) | (
-                int(body["flags"]) & ~(EPHEMERAL | LOADING)
-            )
+            msg.flags = (msg.flags & (EPHEMERAL | LOADING)) | (int(body["flags"]) & ~(EPHEMERAL | LOADING))
         if "allowed_mentions" in body:
             msg.allowed_mentions = body["allowed_mentions"]
         msg.tts = bool(body.get("tts", msg.tts))
@@ -222,15 +223,24 @@ class RestAPI:
                     new.append(kept[aid])
                 elif aid in uploads:
                     up = uploads[aid]
-                    new.append(self.state.new_attachment(
-                        msg.channel_id, item.get("filename") or up.filename, up.data,
-                        up.content_type, item.get("description"),
-                    ))
+                    new.append(
+                        self.state.new_attachment(
+                            msg.channel_id,
+                            item.get("filename") or up.filename,
+                            up.data,
+                            up.content_type,
+                            item.get("description"),
+                        )
+                    )
             msg.attachments = new
 
     def new_message(
-        self, channel: FakeChannel, body: JSON, files: list[RecordedAttachment],
-        interaction: InteractionRecord | None = None, webhook: bool = False,
+        self,
+        channel: FakeChannel,
+        body: JSON,
+        files: list[RecordedAttachment],
+        interaction: InteractionRecord | None = None,
+        webhook: bool = False,
     ) -> RecordedMessage:
         msg = RecordedMessage(self.state.snowflake(), channel.id, channel.guild_id, self.state.bot)
         if interaction is not None:
@@ -259,8 +269,11 @@ class RestAPI:
     async def list_messages(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
         cid = self.channel(m["cid"]).id
         found = [
-            msg for msg in self.state.messages.values()
-            if msg.channel_id == cid and not msg.deleted and not msg.ephemeral
+            msg
+            for msg in self.state.messages.values()
+            if msg.channel_id == cid
+            and not msg.deleted
+            and not msg.ephemeral
             and int(rec.query.get("before", 1 << 63)) > msg.id > int(rec.query.get("after", 0))
         ]
         found.sort(key=lambda msg: msg.id, reverse=True)
@@ -321,8 +334,13 @@ class RestAPI:
         if thread_id in self.state.channels:
             raise ApiError(400, 160004, "A thread has already been created for this message")
         thread = FakeChannel(
-            thread_id, str(body.get("name", "thread")), kind, parent.guild_id, parent.id,
-            owner_id=self.state.bot.id, auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
+            thread_id,
+            str(body.get("name", "thread")),
+            kind,
+            parent.guild_id,
+            parent.id,
+            owner_id=self.state.bot.id,
+            auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
         )
         self.state.channels[thread.id] = thread
         self.state.guilds[parent.guild_id].threads.append(thread)
@@ -375,21 +393,23 @@ class RestAPI:
         return json_response(dm.to_api())
 
     async def get_application(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
-        return json_response({
-            "id": str(self.state.application_id),
-            "name": self.state.bot.username,
-            "description": "Local Discord stand-in application",
-            "icon": None,
-            "bot_public": True,
-            "bot_require_code_grant": False,
-            "owner": self.state.owner.to_api(),
-            "verify_key": "0" * 64,
-            "flags": 0,
-            "bot": self.state.bot.to_api(),
-            "team": None,
-            "interactions_endpoint_url": None,
-            "redirect_uris": [],
-        })
+        return json_response(
+            {
+                "id": str(self.state.application_id),
+                "name": self.state.bot.username,
+                "description": "Local Discord stand-in application",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": self.state.owner.to_api(),
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "bot": self.state.bot.to_api(),
+                "team": None,
+                "interactions_endpoint_url": None,
+                "redirect_uris": [],
+            }
+        )
 
     async def get_gateway(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
@@ -407,12 +427,19 @@ class RestAPI:
         kind = int(body.get("type", 1))
         old = next((c for c in existing if c["name"] == body["name"] and c["type"] == kind), None)
         cmd: JSON = {
-            "default_member_permissions": None, "nsfw": False, "options": [],
-            "description": "", "contexts": None, "integration_types": [0], **body,
+            "default_member_permissions": None,
+            "nsfw": False,
+            "options": [],
+            "description": "",
+            "contexts": None,
+            "integration_types": [0],
+            **body,
         }
         cmd.update(
-            id=old["id"] if old else str(self.state.snowflake()), type=kind,
-            application_id=str(self.state.application_id), version=str(self.state.snowflake()),
+            id=old["id"] if old else str(self.state.snowflake()),
+            type=kind,
+            application_id=str(self.state.application_id),
+            version=str(self.state.snowflake()),
         )
         if m["guild"] is not None:
             cmd["guild_id"] = m["guild"]

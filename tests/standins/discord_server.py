@@ -155,7 +155,11 @@ class DiscordStandIn:
 
     @contextlib.asynccontextmanager
     async def run(
-        self, client: ClientT, *, token: str | None = None, ready_timeout: float = 5.0,
+        self,
+        client: ClientT,
+        *,
+        token: str | None = None,
+        ready_timeout: float = 5.0,
         fast_ready: bool = True,
     ) -> AsyncIterator[ClientT]:
         """Patch discord.py, ``client.start()`` in a task, wait for ``on_ready``; close after.
@@ -287,9 +291,9 @@ class DiscordStandIn:
     ) -> list[RecordedMessage]:
         cid = self.channel(channel).id
         return [
-            m for m in self.messages
-            if m.channel_id == cid and (include_ephemeral or not m.ephemeral)
-            and (include_deleted or not m.deleted)
+            m
+            for m in self.messages
+            if m.channel_id == cid and (include_ephemeral or not m.ephemeral) and (include_deleted or not m.deleted)
         ]
 
     def last_message(self, channel: ChannelRef, *, include_ephemeral: bool = False) -> RecordedMessage | None:
@@ -348,8 +352,14 @@ class DiscordStandIn:
 
     # -- interactions ------------------------------------------------------------------
     def build_interaction(
-        self, kind: int, data: JSON, *, user: UserRef | None = None, channel: ChannelRef | None = None,
-        message: RecordedMessage | None = None, locale: str = "en-US",
+        self,
+        kind: int,
+        data: JSON,
+        *,
+        user: UserRef | None = None,
+        channel: ChannelRef | None = None,
+        message: RecordedMessage | None = None,
+        locale: str = "en-US",
     ) -> JSON:
         """A realistic INTERACTION_CREATE payload (guild or DM)."""
         who = self.user(user or self.default_user)
@@ -357,14 +367,23 @@ class DiscordStandIn:
         guild = self.state.guild_of(ch)
         iid = self.state.snowflake()
         payload: JSON = {
-            "id": str(iid), "application_id": str(self.application_id), "type": kind, "data": data,
-            "token": f"standin-{iid}-{secrets.token_urlsafe(24)}", "version": 1,
-            "channel_id": str(ch.id), "locale": locale, "entitlements": [],
+            "id": str(iid),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "token": f"standin-{iid}-{secrets.token_urlsafe(24)}",
+            "version": 1,
+            "channel_id": str(ch.id),
+            "locale": locale,
+            "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         if guild is None or ch.type == CHANNEL_DM:
             payload.update(
-                user=who.to_api(), channel=ch.to_api(), context=1, app_permissions=str(0),
+                user=who.to_api(),
+                channel=ch.to_api(),
+                context=1,
+                app_permissions=str(0),
                 authorizing_integration_owners={"0": "0"},
             )
         else:
@@ -372,11 +391,13 @@ class DiscordStandIn:
             assert member is not None, f"{who.username} is not a member of {guild.name}"
             perms = guild.permissions_of(who.id)
             payload.update(
-                guild_id=str(guild.id), guild_locale="en-US",
+                guild_id=str(guild.id),
+                guild_locale="en-US",
                 guild={"id": str(guild.id), "locale": "en-US", "features": []},
                 member=member.to_api(permissions=perms),
                 channel={**ch.to_api(), "permissions": str(perms)},
-                app_permissions=str(guild.permissions_of(self.bot.id)), context=0,
+                app_permissions=str(guild.permissions_of(self.bot.id)),
+                context=0,
                 authorizing_integration_owners={"0": str(guild.id)},
             )
         if message is not None:
@@ -391,8 +412,14 @@ class DiscordStandIn:
         user_data = payload["member"]["user"] if "member" in payload else payload["user"]
         message = payload.get("message")
         rec = InteractionRecord(
-            int(payload["id"]), payload["token"], payload["type"], payload, self.user(int(user_data["id"])),
-            channel.id, channel.guild_id, int(message["id"]) if message else None,
+            int(payload["id"]),
+            payload["token"],
+            payload["type"],
+            payload,
+            self.user(int(user_data["id"])),
+            channel.id,
+            channel.guild_id,
+            int(message["id"]) if message else None,
         )
         self.state.interactions[rec.id] = rec
         self.state.interactions_by_token[rec.token] = rec
@@ -404,8 +431,9 @@ class DiscordStandIn:
                 await asyncio.wait_for(rec.responded.wait(), limit)
             except TimeoutError:
                 what = payload["data"].get("name") or payload["data"].get("custom_id")
-                errors = [f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
-                          for r in self.logged_errors]
+                errors = [
+                    f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in self.logged_errors
+                ]
                 raise AssertionError(
                     f"bot did not answer interaction (type {payload['type']}, {what!r}) within {limit}s; "
                     f"discord.py logged errors: {errors}; "
@@ -416,8 +444,14 @@ class DiscordStandIn:
         return rec
 
     async def slash(
-        self, name: str, options: Mapping[str, Any] | None = None, *, subcommand: str | Sequence[str] | None = None,
-        user: UserRef | None = None, channel: ChannelRef | None = None, wait: bool = True,
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        subcommand: str | Sequence[str] | None = None,
+        user: UserRef | None = None,
+        channel: ChannelRef | None = None,
+        wait: bool = True,
         timeout: float | None = None,
     ) -> InteractionRecord:
         """Run ``/name [group] [subcommand] option:value...`` as a user; needs a synced command.
@@ -429,8 +463,15 @@ class DiscordStandIn:
         return await self.send_interaction(payload, wait=wait, timeout=timeout)
 
     async def autocomplete(
-        self, name: str, options: Mapping[str, Any], *, focused: str, subcommand: str | Sequence[str] | None = None,
-        user: UserRef | None = None, channel: ChannelRef | None = None, timeout: float | None = None,
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        focused: str,
+        subcommand: str | Sequence[str] | None = None,
+        user: UserRef | None = None,
+        channel: ChannelRef | None = None,
+        timeout: float | None = None,
     ) -> InteractionRecord:
         """Type 4 interaction; the answer's ``choices`` are on the returned record."""
         data = self._command_data(name, options, subcommand, channel, focused=focused)
@@ -438,8 +479,14 @@ class DiscordStandIn:
         return await self.send_interaction(payload, timeout=timeout)
 
     async def click(
-        self, message: RecordedMessage | int, custom_id: str, *, values: Sequence[Any] | None = None,
-        user: UserRef | None = None, wait: bool = True, timeout: float | None = None,
+        self,
+        message: RecordedMessage | int,
+        custom_id: str,
+        *,
+        values: Sequence[Any] | None = None,
+        user: UserRef | None = None,
+        wait: bool = True,
+        timeout: float | None = None,
     ) -> InteractionRecord:
         """Click a button / choose select ``values`` on a message the bot posted."""
         msg = message if isinstance(message, RecordedMessage) else self.state.messages[message]
@@ -460,8 +507,13 @@ class DiscordStandIn:
         return await self.send_interaction(payload, wait=wait, timeout=timeout)
 
     async def submit_modal(
-        self, modal: InteractionRecord | JSON, values: Mapping[str, str | Sequence[str]], *,
-        user: UserRef | None = None, channel: ChannelRef | None = None, wait: bool = True,
+        self,
+        modal: InteractionRecord | JSON,
+        values: Mapping[str, str | Sequence[str]],
+        *,
+        user: UserRef | None = None,
+        channel: ChannelRef | None = None,
+        wait: bool = True,
         timeout: float | None = None,
     ) -> InteractionRecord:
         """Submit a modal: pass the record whose callback opened it (type 9) or its JSON."""
@@ -484,8 +536,13 @@ class DiscordStandIn:
 
     # -- payload helpers ---------------------------------------------------------------
     def _command_data(
-        self, name: str, values: Mapping[str, Any], subcommand: str | Sequence[str] | None,
-        channel: ChannelRef | None, *, focused: str | None,
+        self,
+        name: str,
+        values: Mapping[str, Any],
+        subcommand: str | Sequence[str] | None,
+        channel: ChannelRef | None,
+        *,
+        focused: str | None,
     ) -> JSON:
         ch = self.channel(channel or self.text_channel)
         cmd = self.command(name, ch.guild_id)
@@ -508,8 +565,13 @@ class DiscordStandIn:
             if opt_name == focused:
                 options.append({"name": opt_name, "type": spec["type"], "value": str(value), "focused": True})
             else:
-                options.append({"name": opt_name, "type": spec["type"],
-                                "value": self._option_value(spec["type"], value, resolved, guild)})
+                options.append(
+                    {
+                        "name": opt_name,
+                        "type": spec["type"],
+                        "value": self._option_value(spec["type"], value, resolved, guild),
+                    }
+                )
         missing = [o["name"] for o in schema if o.get("required") and o["name"] not in values]
         if missing and focused is None:
             raise ValueError(f"/{name}: required options missing: {missing}")

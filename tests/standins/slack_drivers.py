@@ -87,9 +87,7 @@ class SlackPayloads:
         u = self.standin.ensure_user(user)
         return {"id": u.id, "username": u.name, "name": u.name, "team_id": self.standin.team_id}
 
-    def slash_command(
-        self, command: str, text: str = "", *, user: str, channel: str | None = None
-    ) -> dict[str, str]:
+    def slash_command(self, command: str, text: str = "", *, user: str, channel: str | None = None) -> dict[str, str]:
         s = self.standin
         channel_id, channel_name = self._channel(channel)
         return {
@@ -122,8 +120,7 @@ class SlackPayloads:
         """A button click etc.  ``target`` (from ``find_action``) or ``message`` say where."""
         s = self.standin
         if target is None and message is not None:
-            found = [(b, e) for b, e in iter_elements(message.blocks)
-                     if e.get("action_id") == action_id]
+            found = [(b, e) for b, e in iter_elements(message.blocks) if e.get("action_id") == action_id]
             block_id, shown = found[0] if found else ("", {"type": "button"})
             target = ActionTarget("message", shown, block_id, message.channel, message=message)
         element: JSON = target.element if target else {"type": "button", "action_id": action_id}
@@ -160,8 +157,12 @@ class SlackPayloads:
         channel_id, channel_name = self._channel(target.channel if target else channel)
         ts = msg.ts if msg else eph.ts if eph else s.next_ts()
         thread_ts = msg.thread_ts if msg else eph.thread_ts if eph else None
-        container: JSON = {"type": "message", "message_ts": ts, "channel_id": channel_id,
-                           "is_ephemeral": eph is not None}
+        container: JSON = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel_id,
+            "is_ephemeral": eph is not None,
+        }
         if thread_ts:
             container["thread_ts"] = thread_ts
         payload["container"] = container
@@ -169,8 +170,12 @@ class SlackPayloads:
         if msg is not None:
             payload["message"] = msg.to_api(s.team_id)
         payload["response_url"] = s.new_response_url(
-            "block_actions", user, channel_id, message_ts=msg.ts if msg else None,
-            thread_ts=thread_ts, ephemeral_origin=eph is not None,
+            "block_actions",
+            user,
+            channel_id,
+            message_ts=msg.ts if msg else None,
+            thread_ts=thread_ts,
+            ephemeral_origin=eph is not None,
         )
         return payload
 
@@ -222,14 +227,24 @@ class SlackPayloads:
             "event_id": event_id or s.next_id("Ev"),
             "event_time": int(time.time()),
             "authorizations": [
-                {"enterprise_id": None, "team_id": s.team_id, "user_id": s.bot_user.id,
-                 "is_bot": True, "is_enterprise_install": False}
+                {
+                    "enterprise_id": None,
+                    "team_id": s.team_id,
+                    "user_id": s.bot_user.id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
             ],
             "is_ext_shared_channel": False,
         }
 
     def message_event(
-        self, text: str, *, user: str, channel: str | None = None, thread_ts: str | None = None,
+        self,
+        text: str,
+        *,
+        user: str,
+        channel: str | None = None,
+        thread_ts: str | None = None,
         mention: bool = False,
     ) -> JSON:
         """A user's message (also recorded in the stand-in); ``mention`` makes it an app_mention."""
@@ -237,9 +252,14 @@ class SlackPayloads:
         s.ensure_user(user)
         channel_id, _ = self._channel(channel)
         msg = s.post_message(channel_id, text, [], user=user, thread_ts=thread_ts, source="user")
-        event: JSON = {"type": "app_mention" if mention else "message", "user": user,
-                       "text": text, "ts": msg.ts, "channel": channel_id,
-                       "channel_type": "im" if channel_id.startswith("D") else "channel"}
+        event: JSON = {
+            "type": "app_mention" if mention else "message",
+            "user": user,
+            "text": text,
+            "ts": msg.ts,
+            "channel": channel_id,
+            "channel_type": "im" if channel_id.startswith("D") else "channel",
+        }
         if msg.thread_ts:
             event["thread_ts"] = msg.thread_ts
         return event
@@ -270,7 +290,12 @@ class SlackDriver(abc.ABC):
         await self.close()
 
     async def slash(
-        self, command: str, text: str = "", *, user: str, channel: str | None = None,
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user: str,
+        channel: str | None = None,
         options: SendOptions | None = None,
     ) -> DriverResult:
         payload = self.payloads.slash_command(command, text, user=user, channel=channel)
@@ -279,9 +304,15 @@ class SlackDriver(abc.ABC):
         return result
 
     async def click(
-        self, action_id: str, *, user: str, value: str | None = None,
-        message: MessageRecord | None = None, channel: str | None = None,
-        action: JSON | None = None, options: SendOptions | None = None,
+        self,
+        action_id: str,
+        *,
+        user: str,
+        value: str | None = None,
+        message: MessageRecord | None = None,
+        channel: str | None = None,
+        action: JSON | None = None,
+        options: SendOptions | None = None,
     ) -> DriverResult:
         """Click the newest element with ``action_id`` the user can see (or in ``message``)."""
         target = None
@@ -289,18 +320,23 @@ class SlackDriver(abc.ABC):
             target = self.standin.find_action(action_id, user=user)
             if target is None and channel is None:
                 raise LookupError(f"no message/view shows an element with action_id {action_id!r}")
-        payload = self.payloads.block_actions(action_id, user=user, target=target, value=value,
-                                              channel=channel, message=message, action=action)
+        payload = self.payloads.block_actions(
+            action_id, user=user, target=target, value=value, channel=channel, message=message, action=action
+        )
         result = await self.send("interactive", payload, options)
         result.response_url, result.trigger_id = payload.get("response_url"), payload["trigger_id"]
         return result
 
     async def submit_view(
-        self, callback_id: str | None = None, values: dict[str, dict[str, Any]] | None = None, *,
-        user: str, view: ViewRecord | None = None, options: SendOptions | None = None,
+        self,
+        callback_id: str | None = None,
+        values: dict[str, dict[str, Any]] | None = None,
+        *,
+        user: str,
+        view: ViewRecord | None = None,
+        options: SendOptions | None = None,
     ) -> DriverResult:
-        payload = self.payloads.view_submission(user=user, view=view, callback_id=callback_id,
-                                                values=values)
+        payload = self.payloads.view_submission(user=user, view=view, callback_id=callback_id, values=values)
         result = await self.send("interactive", payload, options)
         result.trigger_id = payload["trigger_id"]
         return result
@@ -309,11 +345,16 @@ class SlackDriver(abc.ABC):
         return await self.send("events_api", self.payloads.event_callback(event), options)
 
     async def message(
-        self, text: str, *, user: str, channel: str | None = None, thread_ts: str | None = None,
-        mention: bool = False, options: SendOptions | None = None,
+        self,
+        text: str,
+        *,
+        user: str,
+        channel: str | None = None,
+        thread_ts: str | None = None,
+        mention: bool = False,
+        options: SendOptions | None = None,
     ) -> DriverResult:
-        event = self.payloads.message_event(text, user=user, channel=channel, thread_ts=thread_ts,
-                                            mention=mention)
+        event = self.payloads.message_event(text, user=user, channel=channel, thread_ts=thread_ts, mention=mention)
         return await self.event(event, options=options)
 
 
@@ -322,8 +363,9 @@ class HttpDriver(SlackDriver):
 
     transport: Literal["http", "socket"] = "http"
 
-    def __init__(self, standin: SlackStandIn, url: str, *, signing_secret: str | None = None,
-                 default_channel: str | None = None) -> None:
+    def __init__(
+        self, standin: SlackStandIn, url: str, *, signing_secret: str | None = None, default_channel: str | None = None
+    ) -> None:
         super().__init__(standin, default_channel)
         self.url = url
         self.signing_secret = signing_secret or standin.signing_secret
@@ -334,8 +376,9 @@ class HttpDriver(SlackDriver):
             await self._session.close()
             self._session = None
 
-    async def post(self, body: str, content_type: str, options: SendOptions | None = None,
-                   request: JSON | None = None) -> DriverResult:
+    async def post(
+        self, body: str, content_type: str, options: SendOptions | None = None, request: JSON | None = None
+    ) -> DriverResult:
         """POST a raw body with Slack's headers (signature per ``options``)."""
         opts = options or SendOptions()
         ts = opts.timestamp or int(time.time()) - (600 if opts.stale else 0)
@@ -353,12 +396,15 @@ class HttpDriver(SlackDriver):
         start = time.monotonic()
         try:
             async with self._session.post(
-                self.url, data=body.encode(), headers=headers,
+                self.url,
+                data=body.encode(),
+                headers=headers,
                 timeout=aiohttp.ClientTimeout(total=opts.timeout),
             ) as resp:
                 text = await resp.text()
-                return DriverResult("http", 200 <= resp.status < 300, resp.status, text,
-                                    time.monotonic() - start, request or {})
+                return DriverResult(
+                    "http", 200 <= resp.status < 300, resp.status, text, time.monotonic() - start, request or {}
+                )
         except TimeoutError:  # like Slack: no answer within the timeout is no ack
             return DriverResult("http", False, None, "", time.monotonic() - start, request or {})
 
@@ -374,8 +420,7 @@ class HttpDriver(SlackDriver):
         return await self.post(body, content_type, options, payload)
 
     async def url_verification(self, challenge: str = "standin-challenge") -> DriverResult:
-        payload = {"token": self.standin.verification_token, "challenge": challenge,
-                   "type": "url_verification"}
+        payload = {"token": self.standin.verification_token, "challenge": challenge, "type": "url_verification"}
         return await self.post(json.dumps(payload), "application/json", None, payload)
 
 
@@ -387,13 +432,15 @@ class SocketDriver(SlackDriver):
     async def send(self, kind: Kind, payload: JSON, options: SendOptions | None = None) -> DriverResult:
         opts = options or SendOptions()
         envelope = await self.standin.socket.push(
-            kind, payload, retry_attempt=opts.retry_num or 0, retry_reason=opts.retry_reason or "",
+            kind,
+            payload,
+            retry_attempt=opts.retry_num or 0,
+            retry_reason=opts.retry_reason or "",
             timeout=opts.timeout,
         )
         try:
             ack = await self.standin.socket.wait_ack(envelope.envelope_id, opts.timeout)
         except TimeoutError:
-            return DriverResult("socket", False, None, "", opts.timeout, payload,
-                                envelope.envelope_id)
+            return DriverResult("socket", False, None, "", opts.timeout, payload, envelope.envelope_id)
         body = json.dumps(ack.payload) if ack.payload is not None else ""
         return DriverResult("socket", True, 200, body, ack.latency, payload, envelope.envelope_id)

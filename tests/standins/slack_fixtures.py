@@ -78,9 +78,7 @@ async def connect_bolt_socket(
 
 
 @asynccontextmanager
-async def drive_bolt_app(
-    app: AsyncApp, standin: SlackStandIn, transport: Transport
-) -> AsyncIterator[SlackDriver]:
+async def drive_bolt_app(app: AsyncApp, standin: SlackStandIn, transport: Transport) -> AsyncIterator[SlackDriver]:
     """Run ``app`` over ``transport`` and yield a driver speaking to it."""
     if transport == "http":
         async with serve_bolt_http(app) as url, HttpDriver(standin, url) as driver:

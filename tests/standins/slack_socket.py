@@ -222,9 +222,7 @@ class SocketModeHub:
 
     async def request_disconnect(self, reason: str = "refresh_requested") -> None:
         """Ask the client to reconnect, as Slack does every few hours."""
-        await self.send_raw(
-            {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-standin"}}
-        )
+        await self.send_raw({"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-standin"}})
 
     async def close_all(self) -> None:
         for conn in self.connections:

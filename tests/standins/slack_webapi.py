@@ -192,8 +192,7 @@ class SlackWorkspace:
             where = f"{m.channel} thread {m.thread_ts}" if m.is_reply else m.channel
             flags = " (deleted)" if m.deleted else f" (edited x{len(m.history)})" if m.history else ""
             lines.append(f"[{where}] {m.user} @{m.ts}: {m.text!r} blocks={len(m.blocks)}{flags}")
-        lines += [f"[{e.channel}] ephemeral to {e.user} via {e.source}: {e.text!r}"
-                  for e in self.ephemerals]
+        lines += [f"[{e.channel}] ephemeral to {e.user} via {e.source}: {e.text!r}" for e in self.ephemerals]
         lines += [f"view {v.id} {v.callback_id!r} for {v.user} via {v.method}" for v in self.views]
         lines += [f"file {f.id} {f.filename!r} -> {f.channels}" for f in self.files.values()]
         return "\n".join(lines)
@@ -336,9 +335,7 @@ class SlackWorkspace:
         return [m for m in self.messages if m.channel == channel and not m.deleted]
 
     def ephemerals_for(self, user: str, channel: str | None = None) -> list[EphemeralRecord]:
-        return [
-            e for e in self.ephemerals if e.user == user and (channel is None or e.channel == channel)
-        ]
+        return [e for e in self.ephemerals if e.user == user and (channel is None or e.channel == channel)]
 
     def dms_to(self, user: str) -> list[MessageRecord]:
         dm = self.dm_channels.get(user)
@@ -355,9 +352,7 @@ class SlackWorkspace:
         return [
             f
             for f in self.files.values()
-            if f.completed
-            and channel in f.channels
-            and (thread_ts is None or f.thread_ts == thread_ts)
+            if f.completed and channel in f.channels and (thread_ts is None or f.thread_ts == thread_ts)
         ]
 
     def responses_for(self, user: str | None = None) -> list[ResponseMessage]:
@@ -430,15 +425,32 @@ class SlackWorkspace:
             original.text, original.blocks, original.attachments = text, blocks, attachments
             effect = "replaced"
         elif payload.get("response_type") == "in_channel":
-            self.post_message(origin.channel, text, blocks, user=origin.user, thread_ts=thread_ts,
-                              attachments=attachments, source="response_url", raw=payload)
+            self.post_message(
+                origin.channel,
+                text,
+                blocks,
+                user=origin.user,
+                thread_ts=thread_ts,
+                attachments=attachments,
+                source="response_url",
+                raw=payload,
+            )
             effect = "in_channel"
         else:
-            self.ephemerals.append(EphemeralRecord(
-                origin.channel, origin.user, text, blocks, self.next_ts(), thread_ts, attachments,
-                source="response_url", replace_original=truthy(payload.get("replace_original")),
-                raw=payload,
-            ))
+            self.ephemerals.append(
+                EphemeralRecord(
+                    origin.channel,
+                    origin.user,
+                    text,
+                    blocks,
+                    self.next_ts(),
+                    thread_ts,
+                    attachments,
+                    source="response_url",
+                    replace_original=truthy(payload.get("replace_original")),
+                    raw=payload,
+                )
+            )
             effect = "ephemeral"
         self.response_messages.append(
             ResponseMessage(response_id, origin.kind, origin.user, origin.channel, payload, effect)
@@ -454,9 +466,7 @@ class SlackWorkspace:
             return 404, "file_not_found"
         record.content = data
         if record.length and record.length != len(data):
-            self.problems.append(
-                f"file {file_id}: announced length {record.length} but got {len(data)} bytes"
-            )
+            self.problems.append(f"file {file_id}: announced length {record.length} but got {len(data)} bytes")
         self.changed()
         return 200, f"OK - {len(data)}"
 
@@ -505,8 +515,7 @@ class SlackWorkspace:
         if "attachments" in args:
             msg.attachments = list(args["attachments"] or [])
         self.changed()
-        return {"channel": msg.channel, "ts": msg.ts, "text": msg.text,
-                "message": msg.to_api(self.team_id)}
+        return {"channel": msg.channel, "ts": msg.ts, "text": msg.text, "message": msg.to_api(self.team_id)}
 
     def _chat_delete(self, args: JSON) -> JSON:
         msg = self._find_message(args)
@@ -517,8 +526,10 @@ class SlackWorkspace:
     def _chat_get_permalink(self, args: JSON) -> JSON:
         channel = self.resolve_channel(args.get("channel"))
         ts = str(args.get("message_ts", ""))
-        return {"channel": channel,
-                "permalink": f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+        return {
+            "channel": channel,
+            "permalink": f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }
 
     def _chat_post_ephemeral(self, args: JSON) -> JSON:
         channel = self.resolve_channel(args.get("channel"))
@@ -526,8 +537,9 @@ class SlackWorkspace:
         if user not in self.users:
             raise ApiError("user_not_found")
         text, blocks, attachments = self._content(args)
-        record = EphemeralRecord(channel, user, text, blocks, self.next_ts(),
-                                 args.get("thread_ts") or None, attachments, raw=args)
+        record = EphemeralRecord(
+            channel, user, text, blocks, self.next_ts(), args.get("thread_ts") or None, attachments, raw=args
+        )
         self.ephemerals.append(record)
         self.changed()
         return {"message_ts": record.ts}
@@ -579,9 +591,7 @@ class SlackWorkspace:
         view = self._view_payload(args)
         view_id, external_id = args.get("view_id"), args.get("external_id")
         for record in reversed(self.views):
-            if (view_id and record.id == view_id) or (
-                external_id and record.view.get("external_id") == external_id
-            ):
+            if (view_id and record.id == view_id) or (external_id and record.view.get("external_id") == external_id):
                 if args.get("hash") and args["hash"] != record.hash:
                     raise ApiError("hash_conflict")
                 record.history.append(record.view)
@@ -642,9 +652,9 @@ class SlackWorkspace:
         if not filename or length <= 0:
             raise ApiError("invalid_arguments")
         file_id = self.next_id("F")
-        self.files[file_id] = FileRecord(file_id, filename, length,
-                                         alt_txt=args.get("alt_txt"),
-                                         snippet_type=args.get("snippet_type"))
+        self.files[file_id] = FileRecord(
+            file_id, filename, length, alt_txt=args.get("alt_txt"), snippet_type=args.get("snippet_type")
+        )
         return {"upload_url": f"{self.base_url}/upload/v1/{file_id}", "file_id": file_id}
 
     def _files_complete_upload(self, args: JSON) -> JSON:
@@ -667,8 +677,14 @@ class SlackWorkspace:
             record.completed = True
             records.append(record)
         for channel in channels:  # what users see: one file_share message per channel
-            self.post_message(channel, str(args.get("initial_comment") or ""), [],
-                              thread_ts=thread_ts, subtype="file_share",
-                              files=[r.id for r in records],
-                              source="files.completeUploadExternal", raw=args)
+            self.post_message(
+                channel,
+                str(args.get("initial_comment") or ""),
+                [],
+                thread_ts=thread_ts,
+                subtype="file_share",
+                files=[r.id for r in records],
+                source="files.completeUploadExternal",
+                raw=args,
+            )
         return {"files": [r.to_api() for r in records]}
