@@ -1,7 +1,9 @@
 """The "N answered" counter every platform uses: bounded redraws that only show the truth."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine.commands import Advanced, PlayerAnswered
@@ -38,54 +40,58 @@ async def answer(service: GameService, clock: ManualClock, ref: GameRef, student
     return state.step
 
 
-async def test_a_burst_is_drawn_once_now_and_once_after_the_interval(tmp_path: Path) -> None:
+@dataclass
+class Counted:
+    """A started game, a counter on it with a hand-moved clock, and what it drew."""
+
+    service: GameService
+    clock: ManualClock
+    ref: GameRef
+    ticks: Ticks
+    counter: AnsweredCounter
+    drawn: list[tuple[int, int]] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def counted_game(path: Path) -> AsyncIterator[Counted]:
     clock, ticks = ManualClock(), Ticks()
-    drawn: list[tuple[int, int]] = []
-    async with Database.open(tmp_path / "g.db") as database:
+    async with Database.open(path) as database:
         service = GameService(database, clock)
-        ref, _ = await service.start_game(VENUE, HOST, "T", sample_pack(), _settings(), 5)
+        ref, _ = await service.start_game(VENUE, HOST, "T", sample_pack(), GameSettings(), 5)
+        drawn: list[tuple[int, int]] = []
 
         async def redraw(game: GameRef, step: int, answered: int) -> None:
             drawn.append((step, answered))
 
         counter = AnsweredCounter(service, redraw, interval=2.0, clock=ticks, sleep=ticks.sleep)
-        step = await answer(service, clock, ref, "s0")
-        await counter.answered(ref, step)
-        assert drawn == [(step, 1)]  # the first answer is drawn at once
-        for n in range(1, 30):
-            await answer(service, clock, ref, f"s{n}")
-            await counter.answered(ref, step)
-        assert drawn == [(step, 1)] and counter.pending() == 1  # folded into one pending redraw
-        ticks.wake.set()  # the interval passes
-        await _until(lambda: counter.pending() == 0)
-        assert drawn == [(step, 1), (step, 30)]  # which reads the count as stored when it runs
+        yield Counted(service, clock, ref, ticks, counter, drawn)
         await counter.close()
+
+
+async def test_a_burst_is_drawn_once_now_and_once_after_the_interval(tmp_path: Path) -> None:
+    async with counted_game(tmp_path / "g.db") as game:
+        step = await answer(game.service, game.clock, game.ref, "s0")
+        await game.counter.answered(game.ref, step)
+        assert game.drawn == [(step, 1)]  # the first answer is drawn at once
+        for n in range(1, 30):
+            await answer(game.service, game.clock, game.ref, f"s{n}")
+            await game.counter.answered(game.ref, step)
+        assert game.drawn == [(step, 1)] and game.counter.pending() == 1  # folded into one pending redraw
+        game.ticks.wake.set()  # the interval passes
+        await _until(lambda: game.counter.pending() == 0)
+        assert game.drawn == [(step, 1), (step, 30)]  # which reads the count as stored when it runs
 
 
 async def test_a_redraw_due_after_the_question_closed_draws_nothing(tmp_path: Path) -> None:
-    clock, ticks = ManualClock(), Ticks()
-    drawn: list[tuple[int, int]] = []
-    async with Database.open(tmp_path / "g.db") as database:
-        service = GameService(database, clock)
-        ref, _ = await service.start_game(VENUE, HOST, "T", sample_pack(), _settings(), 5)
-
-        async def redraw(game: GameRef, step: int, answered: int) -> None:
-            drawn.append((step, answered))
-
-        counter = AnsweredCounter(service, redraw, interval=2.0, clock=ticks, sleep=ticks.sleep)
-        step = await answer(service, clock, ref, "s0")
-        await counter.answered(ref, step)
-        await answer(service, clock, ref, "s1")
-        await counter.answered(ref, step)  # a trailing redraw is pending
-        await service.handle(ref, Advanced("teacher", False, clock.tick()))  # the question closes first
-        ticks.wake.set()
-        await _until(lambda: counter.pending() == 0)
-        await counter.close()
-        assert drawn == [(step, 1)]  # nothing was drawn over the reveal
-
-
-def _settings() -> GameSettings:
-    return GameSettings()
+    async with counted_game(tmp_path / "g.db") as game:
+        step = await answer(game.service, game.clock, game.ref, "s0")
+        await game.counter.answered(game.ref, step)
+        await answer(game.service, game.clock, game.ref, "s1")
+        await game.counter.answered(game.ref, step)  # a trailing redraw is pending
+        await game.service.handle(game.ref, Advanced("teacher", False, game.clock.tick()))  # the question closes first
+        game.ticks.wake.set()
+        await _until(lambda: game.counter.pending() == 0)
+        assert game.drawn == [(step, 1)]  # nothing was drawn over the reveal
 
 
 async def _until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
