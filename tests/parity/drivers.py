@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from bot.engine.state import GameState, Phase
+from tests.waiting import PATIENCE
+from tests.waiting import until as wait_until
 
 Control = Literal["next", "pause", "resume", "skip", "end"]
 
@@ -149,13 +151,9 @@ async def quiet(count: Callable[[], int], pending: Callable[[], bool], quiet_for
     raise AssertionError("the bot never went quiet")
 
 
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
+async def until(check: Callable[[], Awaitable[bool]], timeout: float = PATIENCE) -> None:
+    """``tests.waiting.until`` without a description, as the scenarios call it."""
+    await wait_until(check, "a parity scenario's condition", timeout)
 
 
 def unslack(text: str) -> str:

@@ -26,6 +26,7 @@ from tests.standins.slack_drivers import SlackDriver
 from tests.standins.slack_fixtures import Transport, drive_bolt_app
 from tests.standins.slack_records import iter_elements
 from tests.standins.slack_server import MessageRecord, SlackStandIn
+from tests.waiting import until
 
 CHANNEL = "C0GENERAL"
 TEACHER = "UADMIN"
@@ -98,12 +99,7 @@ async def settle(bot: SlackBot, standin: SlackStandIn, quiet: float = 0.15) -> N
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
+    await until(check, "the bot's state", timeout)
 
 
 async def start_game(bot: SlackBot, standin: SlackStandIn, slack: SlackDriver) -> GameRef:
