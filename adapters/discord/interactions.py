@@ -11,7 +11,7 @@ import discord
 from adapters.discord.access import NotInServer, caller_of, teacher_check
 from adapters.discord.context import Services, serving
 from adapters.discord.replies import NO_MENTIONS, tell
-from bot.engine.commands import DrawnFor, PlayerAnswered
+from bot.engine.commands import Command, DrawnFor, PlayerAnswered
 from bot.games.controls import Control, control_command
 from bot.store.records import GameNotFound, GameRef
 
@@ -31,13 +31,7 @@ async def _answer(services: Services, interaction: discord.Interaction, game: in
         return
     ref = GameRef(caller.workspace_id, game)
     command = PlayerAnswered(caller.player.key, caller.name, step, option, services.games.clock())
-    try:
-        outcome = await services.games.handle(ref, command, event_id=str(interaction.id))
-    except GameNotFound:
-        await tell(interaction, NO_GAME)
-        return
-    await tell(interaction, outcome.reply or "Noted.")
-    await services.runner.present(ref, outcome)
+    await _submit(services, interaction, ref, command, "Noted.")
 
 
 async def control_game(
@@ -71,12 +65,20 @@ async def _control_game(
     # A stale button (drawn for a step the game has left) is refused by the engine, inside
     # the transaction that would otherwise move the game.
     command = control_command(control, caller.player.key, teacher, services.games.clock(), drawn_for)
+    await _submit(services, interaction, ref, command, "Done.")
+
+
+async def _submit(
+    services: Services, interaction: discord.Interaction, ref: GameRef, command: Command, fallback: str
+) -> None:
+    """Apply ``command`` (the interaction id is the event id), tell the sender privately
+    first, then draw the effects for everyone."""
     try:
         outcome = await services.games.handle(ref, command, event_id=str(interaction.id))
     except GameNotFound:
         await tell(interaction, NO_GAME)
         return
-    await tell(interaction, outcome.reply or "Done.")
+    await tell(interaction, outcome.reply or fallback)
     await services.runner.present(ref, outcome)
 
 
