@@ -685,8 +685,8 @@ class SlackWorkspace:
         channels += [self.resolve_channel(c) for c in str(args.get("channels") or "").split(",") if c]
         thread_ts = args.get("thread_ts") or None
         for channel_id in channels:  # unlike chat:write.public text, a file needs membership
-            channel = self.channels[channel_id]
-            if not (channel.is_im or channel.is_mpim) and self.bot_user.id not in channel.members:
+            target = self.channels[channel_id]
+            if not (target.is_im or target.is_mpim) and self.bot_user.id not in target.members:
                 raise ApiError("not_in_channel")
         records: list[FileRecord] = []
         for entry in entries:
