@@ -105,6 +105,9 @@ def test_cli_class_and_game_reports_have_distinct_names_and_never_overwrite(
     out = tmp_path / "out"
     db = ["--db", str(database), "-o", str(out)]
     assert main(["report", "2", "--format", "xlsx", "--format", "svg", *db]) == 0
+    assert capsys.readouterr().out == ""  # stdout is for data: files written, nothing printed
+    assert main(["report", "2", "--summary", *db]) == 0  # printed, and no file written
+    assert len(list(out.iterdir())) == 2
     printed = capsys.readouterr().out
     assert "Hardest questions" in printed and "Strongest arguments" in printed and "vote(s)" in printed
     assert main(["report", "--channel", "room-7", "--format", "csv", "--format", "xlsx", "--format", "json", *db]) == 1
@@ -122,7 +125,9 @@ def test_cli_class_and_game_reports_have_distinct_names_and_never_overwrite(
     ]
     summary = json.loads((out / f"{stem}-summary.json").read_text(encoding="utf-8"))
     assert [g["game"] for g in summary["games"]] == [1, 2]
-    assert main(["report", "--channel", "room-7", "--format", "xlsx", "--overwrite", *db]) == 0
+    assert main(["report", "--channel", "room-7", "--format", "xlsx", "--overwrite", "--summary", *db]) == 0
+    digest = capsys.readouterr().out
+    assert digest.startswith("Class room-7: 2 game(s), 3 student(s)") and digest.count("Strongest arguments") == 2
     book = load_workbook(out / f"{stem}-report.xlsx", read_only=True)
     assert book.sheetnames == ["Overview", "Students", "Games", "Game 1 students", "Game 2 students"]
     assert main(["report", "2", "--format", "xlsx", *db]) == 1  # exists: refused, says how to replace
