@@ -132,3 +132,26 @@ def test_cli_class_and_game_reports_have_distinct_names_and_never_overwrite(
     assert book.sheetnames == ["Overview", "Students", "Games", "Game 1 students", "Game 2 students"]
     assert main(["report", "2", "--format", "xlsx", *db]) == 1  # exists: refused, says how to replace
     assert "--overwrite" in capsys.readouterr().err
+
+
+async def test_games_are_listed_per_workspace(tmp_path: Path) -> None:
+    from bot.engine.state import GameSettings
+    from bot.identity import Player, Venue
+    from bot.reports.catalog import list_games
+    from tests.engine.helpers import sample_pack
+
+    await three_games(tmp_path / "class.db")
+    async with Database.open(tmp_path / "class.db") as db:
+        ours = (await db_refs(db))[0].workspace_id
+        other, _ = await GameService(db, ManualClock()).start_game(
+            Venue("test", "other-school", "room-7"),
+            Player("test", "other-school", "t"),
+            "T",
+            sample_pack(),
+            GameSettings(),
+            1,
+        )
+        listed = await list_games(db, channel="room-7", workspace_id=ours)
+        theirs = await list_games(db, channel="room-7", workspace_id=other.workspace_id)
+    assert [g.ref.game_id for g in listed] == [1, 2]
+    assert [g.ref for g in theirs] == [other]
