@@ -17,8 +17,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from bot.engine.script import STANCE_SCALE, STANCE_VALUES
 from bot.reports.class_report import ClassReport
