@@ -258,6 +258,8 @@ async def test_a_failed_upload_is_reported_to_the_teacher(slack_standin: SlackSt
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", "http") as (bot, slack):
         await start_game(bot, s, slack)
+        await s.wait_for(lambda: s.responses_for(TEACHER))  # the reply to /debate start is in (on a loaded
+        await settle(bot, s)  # machine it can land after the game's first step), so it is not taken for the next
         s.inject_error("files.completeUploadExternal", "not_in_channel")
         earlier = len(s.responses_for(TEACHER))
         await slack.slash("/debate", "results", user=TEACHER)
