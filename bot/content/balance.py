@@ -126,7 +126,8 @@ class Balance:
             )
         if self.repeated_openers:
             repeated = self.repeated_openers
-            which = f"thread {repeated[0]} opens" if len(repeated) == 1 else f"threads {', '.join(map(str, repeated))} open"
+            numbers = ", ".join(map(str, repeated))
+            which = f"thread {numbers} opens" if len(repeated) == 1 else f"threads {numbers} open"
             found.append(
                 f"balance rule 'openers': the opening side does not alternate ({self._openers_text()}; "
                 f"{which} with the same side as the thread before)"
@@ -139,9 +140,7 @@ class Balance:
             )
         counts = {side: len(uses) for side, uses in self.charged.items()}
         if abs(counts[Side.CONSERVATIVE] - counts[Side.LIBERAL]) > CHARGED_GAP:
-            found.append(
-                f"balance rule 'charged': {self._charged_text()} (target at most {CHARGED_GAP} apart)"
-            )
+            found.append(f"balance rule 'charged': {self._charged_text()} (target at most {CHARGED_GAP} apart)")
         return found
 
     def lines(self) -> list[str]:
@@ -153,8 +152,8 @@ class Balance:
             f"({'alternates' if not self.repeated_openers else 'does not alternate'})",
         ]
         for mode, per_side in self.questions.items():
-            label = "full game" if mode == "game" else "daily rounds (all threads)"
-            shown.append(f"prediction questions per {label}: {_questions_text(per_side)}")
+            label = "per full game" if mode == "game" else "over one daily round per thread"
+            shown.append(f"prediction questions {label}: {_questions_text(per_side)}")
         shown.append(f"charged terms: {self._charged_text()}")
         for side in Side:
             if self.charged[side]:

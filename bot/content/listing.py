@@ -87,12 +87,16 @@ class LibraryListing:
 
     @property
     def heading(self) -> str:
+        """ "4 debates" or "2 debates tagged “economy”", or the problem when nothing is listed."""
         if self.problem is not None:
             return self.problem
         count = len(self.entries)
-        debates = f"{count} debate{'s' if count != 1 else ''}"
         where = f" tagged “{self.tag}”" if self.tag else ""
-        return f"{debates}{where} (start one with /debate start; filter with a tag: {', '.join(self.known_tags)}):"
+        return f"{count} debate{'s' if count != 1 else ''}{where}"
+
+    @property
+    def tags_line(self) -> str:
+        return f"Tags: {', '.join(self.known_tags)}." if self.known_tags else "No debate is tagged yet."
 
 
 def list_library(packs: Iterable[Pack], tag: str | None = None) -> LibraryListing:
