@@ -70,7 +70,7 @@ class DebateEntry:
         """The facts after the question, as every platform prints them."""
         tags = ", ".join(self.tags) if self.tags else "untagged"
         return (
-            f"{tags} · {self.threads} threads · about {self.live_minutes} min live, "
+            f"{tags} · {self.threads} thread{'s' if self.threads != 1 else ''} · about {self.live_minutes} min live, "
             f"{self.round_minutes} min a daily round ({self.rounds} rounds) · "
             f"reading grade {self.reading_grade:.1f}"
         )
@@ -99,11 +99,16 @@ class LibraryListing:
         return f"Tags: {', '.join(self.known_tags)}." if self.known_tags else "No debate is tagged yet."
 
 
+def known_tags(packs: Iterable[Pack]) -> tuple[str, ...]:
+    """Every tag used in ``packs``, lower-cased and sorted (cheap: for autocompletion)."""
+    return tuple(sorted({t.casefold() for p in packs for t in p.tags}))
+
+
 def list_library(packs: Iterable[Pack], tag: str | None = None) -> LibraryListing:
     """Every debate of ``packs`` (sorted by id), or those tagged ``tag`` (case-insensitive).
     An unknown tag lists nothing and says which tags there are."""
     chosen = sorted(packs, key=lambda p: p.id)
-    known = tuple(sorted({t.casefold() for p in chosen for t in p.tags}))
+    known = known_tags(chosen)
     wanted = tag.strip().casefold() if tag and tag.strip() else None
     if wanted is not None and wanted not in known:
         listed = ", ".join(known) if known else "none (no debate here is tagged yet)"
