@@ -118,9 +118,14 @@ class Balance:
     @property
     def problems(self) -> list[str]:
         """Each broken rule, named, with the figures behind it."""
-        found = []
+        return list(self.broken.values())
+
+    @property
+    def broken(self) -> dict[str, str]:
+        """Rule name (``words``, ``openers``, ``questions``, ``charged``) -> the problem, for each broken rule."""
+        found: dict[str, str] = {}
         if self.word_gap > WORD_GAP:
-            found.append(
+            found["words"] = (
                 f"balance rule 'words': the sides' turns differ by {self.word_gap:.0%} of the longer side's words "
                 f"({self._words_text()}; target within {WORD_GAP:.0%})"
             )
@@ -128,19 +133,19 @@ class Balance:
             repeated = self.repeated_openers
             numbers = ", ".join(map(str, repeated))
             which = f"thread {numbers} opens" if len(repeated) == 1 else f"threads {numbers} open"
-            found.append(
+            found["openers"] = (
                 f"balance rule 'openers': the opening side does not alternate ({self._openers_text()}; "
                 f"{which} with the same side as the thread before)"
             )
         game = self.questions.get("game")
         if game and abs(game[Side.CONSERVATIVE] - game[Side.LIBERAL]) > QUESTION_GAP:
-            found.append(
+            found["questions"] = (
                 f"balance rule 'questions': in a full game {_questions_text(game)} "
                 f"(target at most {QUESTION_GAP:.0f} apart)"
             )
         counts = {side: len(uses) for side, uses in self.charged.items()}
         if abs(counts[Side.CONSERVATIVE] - counts[Side.LIBERAL]) > CHARGED_GAP:
-            found.append(f"balance rule 'charged': {self._charged_text()} (target at most {CHARGED_GAP} apart)")
+            found["charged"] = f"balance rule 'charged': {self._charged_text()} (target at most {CHARGED_GAP} apart)"
         return found
 
     def lines(self) -> list[str]:
