@@ -131,6 +131,8 @@ def workspace_commands() -> list[app_commands.Command[app_commands.Group, ..., N
         ("settings", "Show or set which role counts as teachers", settings),
         ("forget-me", "Delete your own answers and scores in this server", forget_me),
     ]
-    commands = [app_commands.Command(name=n, description=d, callback=c) for n, d, c in specs]
+    commands: list[app_commands.Command[app_commands.Group, ..., None]] = [
+        app_commands.Command(name=n, description=d, callback=c) for n, d, c in specs
+    ]
     commands[0].autocomplete("tag")(complete_tag)
     return commands
