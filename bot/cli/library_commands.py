@@ -93,8 +93,8 @@ def debate_figures(pack: Pack, entry: DebateEntry, seeds: int = TABLE_SEEDS) -> 
 TABLE_HEADER = (
     "| debate | tags | threads | playing time (live / daily round) | reading grade (Flesch–Kincaid) "
     f"| strongest strategy ({TABLE_SEEDS} seeds: full game / daily) | words C / L (ratio) "
-    "| questions per full game C / L | opening sides |\n"
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    "| questions per full game C / L | opening sides | charged terms C / L |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
 )
 
 
@@ -109,6 +109,7 @@ def markdown_table(rows: list[DebateFigures]) -> str:
             f"| {e.reading_grade:.1f} | {row.game.strongest[1]:.1%} / {row.daily.strongest[1]:.1%} "
             f"| {b.words[Side.CONSERVATIVE]} / {b.words[Side.LIBERAL]} ({b.word_ratio:.2f}) "
             f"| {per_side[Side.CONSERVATIVE]:g} / {per_side[Side.LIBERAL]:g} "
-            f"| {' '.join(s.letter for s in b.openers)}{'' if b.repeated_openers else ' (alternate)'} |"
+            f"| {' '.join(s.letter for s in b.openers)}{'' if b.repeated_openers else ' (alternate)'} "
+            f"| {len(b.charged[Side.CONSERVATIVE])} / {len(b.charged[Side.LIBERAL])} |"
         )
     return TABLE_HEADER + "".join(line + "\n" for line in lines)
