@@ -29,8 +29,8 @@ class WorkspaceService:
 
     async def listing(self, workspace_id: int, tag: str | None = None) -> LibraryListing:
         """This workspace's library as ``/debate library [tag]`` shows it (``bot.content.listing``).
-        Built in a worker thread: the first reading level loads a pronouncing dictionary, a
-        second or two of CPU that must not hold up other players' clicks."""
+        Built in a worker thread: the first reading level loads a pronouncing dictionary,
+        1.5-3 s of CPU once per process, which must not hold up other players' clicks."""
         packs = list((await self.library(workspace_id)).packs.values())
         return await asyncio.to_thread(list_library, packs, tag)
 

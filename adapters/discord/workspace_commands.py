@@ -28,7 +28,7 @@ async def _library(services: Services, interaction: discord.Interaction, tag: st
     caller = await caller_or_tell(services, interaction)
     if caller is None:
         return
-    # The first listing computes reading levels (a second or two): acknowledge first.
+    # The first listing loads a pronouncing dictionary (1.5-3 s): acknowledge first.
     await interaction.response.defer(ephemeral=True, thinking=True)
     shown = await services.workspaces.listing(caller.workspace_id, tag)
     if shown.problem is not None:
