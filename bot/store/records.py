@@ -163,6 +163,16 @@ class GameListing:
     players: int  # students, the host not counted
     status: str
     round_number: int | None = None  # set for a daily round
+    channel_name: str | None = None  # as the platform showed it when a game last started there
+
+
+@dataclass(frozen=True)
+class GameNote:
+    """A teacher's note on a game, written on the results site."""
+
+    id: int
+    body: str
+    written_at: datetime
 
 
 @dataclass(frozen=True)
