@@ -38,23 +38,21 @@ async def test_a_start_records_the_channel_name_and_a_later_start_renames_it(tmp
 
 
 async def test_revoking_bumps_the_generation_of_one_workspace_only(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "w.db") as store:
-        async with store.write() as uow:
-            one = await uow.games.ensure_workspace("discord", "G1")
-            two = await uow.games.ensure_workspace("discord", "G2")
-            assert await uow.web.access_generation(one) == 0
-            assert await uow.web.revoke_links(one, NOW) == 1
-            assert await uow.web.revoke_links(one, NOW) == 2
-            assert await uow.web.access_generation(two) == 0
-            assert await uow.web.workspace_ref(one) == ("discord", "G1")
-            assert await uow.web.workspace_ref(999) is None
+    async with Database.open(tmp_path / "w.db") as store, store.write() as uow:
+        one = await uow.games.ensure_workspace("discord", "G1")
+        two = await uow.games.ensure_workspace("discord", "G2")
+        assert await uow.web.access_generation(one) == 0
+        assert await uow.web.revoke_links(one, NOW) == 1
+        assert await uow.web.revoke_links(one, NOW) == 2
+        assert await uow.web.access_generation(two) == 0
+        assert await uow.web.workspace_ref(one) == ("discord", "G1")
+        assert await uow.web.workspace_ref(999) is None
 
 
 async def test_the_signing_key_is_made_once_and_kept(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "w.db") as store:
-        async with store.write() as uow:
-            assert await uow.web.signing_secret("first", NOW) == "first"
-            assert await uow.web.signing_secret("second", NOW) == "first"
+    async with Database.open(tmp_path / "w.db") as store, store.write() as uow:
+        assert await uow.web.signing_secret("first", NOW) == "first"
+        assert await uow.web.signing_secret("second", NOW) == "first"
     async with Database.open(tmp_path / "w.db") as store, store.write() as uow:
         assert await uow.web.signing_secret("third", NOW) == "first"
 
