@@ -1,0 +1,147 @@
+"""Every page's downloads, made by ``bot.reports``'s exporters (the files chat and the command
+line give, so a download and the page agree): CSV with option texts and the answer key, XLSX
+with a sheet per view, JSON, and the chart as PNG and SVG. Daily rounds' files are made here
+from the rounds' summaries and leaderboards, with the same CSV and XLSX writers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.reports import exports
+from bot.reports.chart import chart_png, chart_svg
+from bot.reports.class_report import ClassReport
+from bot.reports.exports import class_csv, class_json, class_xlsx, game_xlsx, questions_csv, summary_json, table_csv
+from bot.reports.exports import gradebook_csv as students_csv
+from bot.reports.exports import stances_csv
+from bot.reports.game_report import GameReport
+from bot.reports.tables import Table
+from bot.web import pages
+from bot.web.sessions import Session
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JSON = "application/json"
+PNG = "image/png"
+SVG = "image/svg+xml"
+
+GameFile = Callable[[GameReport], str | bytes]
+GAME_FILES: dict[str, tuple[str, GameFile]] = {
+    "students.csv": (CSV, students_csv),
+    "questions.csv": (CSV, questions_csv),
+    "stances.csv": (CSV, stances_csv),
+    "report.xlsx": (XLSX, game_xlsx),
+    "summary.json": (JSON, summary_json),
+    "chart.png": (PNG, chart_png),
+    "chart.svg": (SVG, chart_svg),
+}
+ClassFile = Callable[[ClassReport], str | bytes]
+CLASS_FILES: dict[str, tuple[str, ClassFile]] = {
+    "students.csv": (CSV, class_csv),
+    "report.xlsx": (XLSX, class_xlsx),
+    "summary.json": (JSON, class_json),
+}
+ROUNDS_FILES = ("leaderboards.csv", "rounds.csv", "rounds.xlsx", "rounds.json")
+
+
+def attachment(name: str, content_type: str, data: str | bytes) -> web.Response:
+    body = data.encode("utf-8") if isinstance(data, str) else data
+    response = web.Response(body=body, content_type=content_type)
+    if content_type in (CSV, JSON, SVG):
+        response.charset = "utf-8"
+    # Downloaded, never shown inline: an SVG opened as a page could otherwise run as one.
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+async def game_file(request: web.Request, session: Session) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name not in GAME_FILES:
+        raise web.HTTPNotFound()
+    ref = await pages.own_game(request, session)
+    report = await pages.read_report(request, ref, pages.wants_names(request))
+    content_type, make = GAME_FILES[name]
+    data = await asyncio.to_thread(make, report)  # charts and workbooks take CPU: off the event loop
+    return attachment(f"game-{ref.game_id}-{name}", content_type, data)
+
+
+async def class_file(request: web.Request, session: Session) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name not in CLASS_FILES:
+        raise web.HTTPNotFound()
+    report = await pages.read_term(request, session)
+    if report is None:
+        raise web.HTTPNotFound()
+    content_type, make = CLASS_FILES[name]
+    data = await asyncio.to_thread(make, report)
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in report.channel)
+    return attachment(f"class-{stem}-{name}", content_type, data)
+
+
+async def rounds_file(request: web.Request, session: Session) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name not in ROUNDS_FILES:
+        raise web.HTTPNotFound()
+    seen = await pages.read_rounds(request, session)
+    tables = rounds_tables(seen)
+    if name == "leaderboards.csv":
+        return attachment(name, CSV, table_csv(tables[0]))
+    if name == "rounds.csv":
+        return attachment(name, CSV, table_csv(tables[1]))
+    if name == "rounds.xlsx":
+        # The reports' own workbook writer (formula-like text neutralised, bold headers).
+        data = await asyncio.to_thread(exports._workbook, tables)
+        return attachment(name, XLSX, data)
+    return attachment(name, JSON, json.dumps(rounds_json(seen), indent=2, ensure_ascii=False) + "\n")
+
+
+def rounds_tables(seen: pages.RoundsView) -> tuple[Table, Table]:
+    standings = Table(
+        "Leaderboards",
+        ("Period", "Rank", "Player", "Points", "Correct", "Predicted", "Rounds"),
+        tuple(
+            (board.period.value, rank, s.name, s.points, s.correct, s.predicted, s.rounds)
+            for board in seen.leaderboards
+            for rank, s in enumerate(board.standings, start=1)
+        ),
+    )
+    rounds = Table(
+        "Rounds",
+        ("Round", "Debate", "Scheduled (UTC)", "Closed", "Started", "Finished", "Share right %", "Net shift"),
+        tuple(
+            (
+                closed.round.number,
+                closed.pack.question,
+                closed.round.scheduled_for.strftime("%Y-%m-%d %H:%M"),
+                "yes" if closed.round.closed_at else "no",
+                closed.summary.started,
+                closed.summary.finished,
+                _round_share(closed.summary),
+                closed.summary.shift.net_shift,
+            )
+            for closed in seen.rounds
+        ),
+    )
+    return standings, rounds
+
+
+def _round_share(summary: Any) -> int | None:
+    answered = sum(p.answered for p in summary.predictions)
+    return round(100 * sum(p.correct for p in summary.predictions) / answered) if answered else None
+
+
+def rounds_json(seen: pages.RoundsView) -> dict[str, Any]:
+    standings, rounds = rounds_tables(seen)
+    return {
+        "leaderboards": [dict(zip(standings.header, row, strict=True)) for row in standings.rows],
+        "rounds": [dict(zip(rounds.header, row, strict=True)) for row in rounds.rows],
+        "streak_milestones": [
+            {"round": closed.round.number, "player": name, "streak": streak}
+            for closed in seen.rounds
+            for name, streak in closed.summary.milestones
+        ],
+    }
