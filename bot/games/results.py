@@ -41,7 +41,7 @@ def class_summary_lines(
 # Charts are drawn with matplotlib, which is CPU-bound and not thread-safe: one worker thread
 # draws them one at a time, off the event loop, so no platform's heartbeat or acks wait on it.
 _drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuttal-report")
-TEACHER_FORMATS = ("csv", "png")  # what a teacher gets in chat: students CSV, stances CSV, chart
+TEACHER_FORMATS = ("csv", "xlsx", "png")  # in chat: students, questions and stances CSVs, the workbook, the chart
 
 
 async def teacher_files(report: GameReport, formats: tuple[str, ...] = TEACHER_FORMATS) -> dict[str, str | bytes]:

@@ -154,8 +154,18 @@ class WorkspacesRepository(Protocol):
 class ReportsRepository(Protocol):
     async def game_record(self, ref: GameRef) -> GameRecord: ...
     async def listings(
-        self, *, channel: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        *,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        workspace_id: int | None = None,
     ) -> list[GameListing]: ...
+    async def workspace_students(self, workspace_id: int) -> list[str]:
+        """Every student of the workspace, in order of first joining one of its games (the
+        host of a game is not its student): stable pseudonyms are numbered by this."""
+        ...
+
     async def find(self, game_id: int) -> GameRef | None:
         """A game by id across workspaces: for the administrator's command line only."""
         ...
@@ -165,6 +175,15 @@ class ReportsRepository(Protocol):
         ...
 
     async def stronger_votes(self, workspace_id: int, pack_id: str) -> list[Vote]: ...
+    async def claim_share(self, ref: GameRef, results_version: int, at: datetime) -> str | None:
+        """None if this is the first claim to share the game's summary at ``results_version``
+        (questions closed); else what the earlier claim recorded."""
+        ...
+
+    async def finish_share(self, ref: GameRef, results_version: int, note: str | None) -> None:
+        """Mark a claimed share posted (``note``), or release it (None) after a failed post."""
+        ...
+
     async def purge(self, older_than: datetime) -> int: ...
 
 

@@ -109,9 +109,15 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
     assert private.allowed_mentions == NO_MENTIONS
     files = files_of(private)
     game = ref.game_id
-    assert list(files) == [f"game-{game}-students.csv", f"game-{game}-stances.csv", f"game-{game}-chart.png"]
+    assert list(files) == [
+        f"game-{game}-students.csv",
+        f"game-{game}-questions.csv",
+        f"game-{game}-stances.csv",
+        f"game-{game}-report.xlsx",
+        f"game-{game}-chart.png",
+    ]
     students = csv_rows(files[f"game-{game}-students.csv"])
-    assert students[0][0] == "Student" and students[0][-len(report.pack.all_threads()) - 5] == "Answered"
+    assert students[0][0] == "Student" and students[0][-len(report.pack.all_threads()) - 4] == "Questions answered"
     assert [row[0] for row in students[1:]] == ["Student 01", "Student 02", "Student 03"]  # a row per student
     stances = csv_rows(files[f"game-{game}-stances.csv"])
     assert stances[0] == ["Student", "Thread", "Before", "After", "Shift"]
@@ -247,7 +253,9 @@ async def test_default_game_is_the_newest_here_running_or_ended(
         assert rec.message.content.startswith(f"Results of game {game.game_id}, ")
         assert [a.filename for a in rec.message.attachments] == [
             f"game-{game.game_id}-students.csv",
+            f"game-{game.game_id}-questions.csv",
             f"game-{game.game_id}-stances.csv",
+            f"game-{game.game_id}-report.xlsx",
             f"game-{game.game_id}-chart.png",
         ]
     assert in_channel.message is not None and "(running, 0 students)" in in_channel.message.content
