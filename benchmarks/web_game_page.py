@@ -23,22 +23,27 @@ from aiohttp.test_utils import TestClient, TestServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.engine.commands import Advanced, PlayerAnswered  # noqa: E402
-from bot.engine.script import StepKind  # noqa: E402
-from bot.engine.state import GameSettings, Phase, Status  # noqa: E402
-from bot.games.service import GameService  # noqa: E402
-from bot.identity import Player, Venue  # noqa: E402
-from bot.signin import SignIn  # noqa: E402
-from bot.store.database import Database  # noqa: E402
-from bot.store.records import GameRef  # noqa: E402
-from bot.web.app import build_site  # noqa: E402
-from tests.engine.helpers import ManualClock, sample_pack  # noqa: E402
+from bot.engine.commands import Advanced, PlayerAnswered
+from bot.engine.script import StepKind
+from bot.engine.state import GameSettings, Phase, Status
+from bot.games.service import GameService
+from bot.identity import Player, Venue
+from bot.signin import SignIn
+from bot.store.database import Database
+from bot.store.records import GameRef
+from bot.web.app import build_site
+from tests.engine.helpers import ManualClock, sample_pack
 
 
 async def play_big_game(service: GameService, clock: ManualClock, players: int) -> GameRef:
     ref, _ = await service.start_game(
-        Venue("bench", "school", "hall"), Player("bench", "school", "teacher"), "Teacher", sample_pack(),
-        GameSettings(), 7, channel_name="assembly-hall",
+        Venue("bench", "school", "hall"),
+        Player("bench", "school", "teacher"),
+        "Teacher",
+        sample_pack(),
+        GameSettings(),
+        7,
+        channel_name="assembly-hall",
     )
     while (state := await service.load(ref)).status is not Status.ENDED:
         step = state.current
@@ -49,7 +54,9 @@ async def play_big_game(service: GameService, clock: ManualClock, players: int) 
                     option = right if number % 3 else (right + 1 + number % 2) % len(step.options)
                 else:
                     option = (number + step.index) % len(step.options)
-                answer = PlayerAnswered(f"u{number:04d}", f"Student name {number}", step.index, option, clock.tick(0.01))
+                answer = PlayerAnswered(
+                    f"u{number:04d}", f"Student name {number}", step.index, option, clock.tick(0.01)
+                )
                 await service.handle(ref, answer)
         await service.handle(ref, Advanced("teacher", False, clock.tick()))
     return ref

@@ -138,9 +138,7 @@ async def send_site_link(services: Services, interaction: discord.Interaction, w
     The angle brackets stop Discord from fetching the link for a preview."""
     link = await services.signin.link(workspace_id)
     if link is not None:
-        await interaction.followup.send(
-            link_message(f"<{link}>"), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.followup.send(link_message(f"<{link}>"), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def share(interaction: discord.Interaction, game: int) -> None:

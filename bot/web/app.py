@@ -29,7 +29,7 @@ STORE = web.AppKey("store", Store)
 SIGNIN = web.AppKey("signin", SignIn)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 ATTEMPTS = web.AppKey("attempts", FailedAttempts)
-SESSION = "rebuttal.session"  # the request's session, set by ``signed_in``
+SESSION = web.RequestKey("session", Session)  # the request's session, set by ``signed_in``
 
 Page = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
 
@@ -66,7 +66,7 @@ async def plain_refusals(request: web.Request, handler: Handler) -> web.StreamRe
     try:
         return await handler(request)
     except web.HTTPRedirection as redirect:
-        return web.Response(status=redirect.status, headers={"Location": redirect.location})
+        return web.Response(status=redirect.status, headers={"Location": redirect.headers["Location"]})
     except web.HTTPException as error:
         if error.status < 400:
             raise

@@ -15,9 +15,17 @@ from aiohttp import web
 from bot.reports import exports
 from bot.reports.chart import chart_png, chart_svg
 from bot.reports.class_report import ClassReport
-from bot.reports.exports import class_csv, class_json, class_xlsx, game_xlsx, questions_csv, summary_json, table_csv
+from bot.reports.exports import (
+    class_csv,
+    class_json,
+    class_xlsx,
+    game_xlsx,
+    questions_csv,
+    stances_csv,
+    summary_json,
+    table_csv,
+)
 from bot.reports.exports import gradebook_csv as students_csv
-from bot.reports.exports import stances_csv
 from bot.reports.game_report import GameReport
 from bot.reports.tables import Table
 from bot.web import pages

@@ -79,8 +79,12 @@ async def games(request: web.Request, session: Session) -> web.StreamResponse:
         games=listed,
         channels=channels,
         debates=debates,
-        chosen={"channel": channel or "", "debate": debate or "", "since": request.query.get("since", ""),
-                "until": request.query.get("until", "")},
+        chosen={
+            "channel": channel or "",
+            "debate": debate or "",
+            "since": request.query.get("since", ""),
+            "until": request.query.get("until", ""),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.games.service import GameService
@@ -23,7 +24,7 @@ class Site:
     database: Database
     signin: SignIn
     clock: ManualClock
-    client: TestClient
+    client: TestClient[web.Request, web.Application]
     game: GameRef  # the classroom game, in workspace ("test", "school")
     elsewhere: GameRef  # a game of another workspace
 
@@ -60,6 +61,11 @@ async def _game_elsewhere(games: GameService, clock: ManualClock) -> GameRef:
     from tests.engine.helpers import sample_pack
 
     ref, _ = await games.start_game(
-        Venue("test", "other-school", "room-1"), Player("test", "other-school", "t"), "T", sample_pack(), GameSettings(), 3
+        Venue("test", "other-school", "room-1"),
+        Player("test", "other-school", "t"),
+        "T",
+        sample_pack(),
+        GameSettings(),
+        3,
     )
     return ref

@@ -90,7 +90,7 @@ async def test_a_teacher_follows_the_link_from_chat_and_reads_the_results(
                     await page.get_by_role("link", name=re.compile(r"\(XLSX\)$")).click()
                 download = await xlsx_download.value
                 assert download.suggested_filename == f"game-{ref.game_id}-report.xlsx"
-                book = load_workbook(await download.path())
+                book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
                 assert len(book.sheetnames) >= 3  # a sheet per view
                 students = next(book[n] for n in book.sheetnames if n.lower().startswith("students"))
                 labels = [row[0] for row in students.iter_rows(min_row=2, values_only=True) if row[0]]
@@ -172,3 +172,12 @@ async def tab_to(page: Page, href_part: str, limit: int = 80) -> None:
         if href and href_part in href:
             return
     raise AssertionError(f"no link to {href_part} reached with Tab on {page.url}")
+
+
+async def test_the_accessibility_check_can_fail() -> None:
+    """axe-core really runs: a page with an unlabelled image and field is flagged."""
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
+        found = {v["id"] for v in await serious_violations(page)}
+    assert {"image-alt", "label"} <= found
