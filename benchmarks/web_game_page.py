@@ -74,13 +74,21 @@ async def timed_gets(client: TestClient, path: str, repeats: int) -> tuple[list[
     return times, size
 
 
-async def main(players: int, repeats: int) -> None:
+async def main(players: int, repeats: int, kept: Path | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         clock = ManualClock()
-        async with Database.open(Path(folder) / "bench.db") as database:
+        path = kept or Path(folder) / "bench.db"
+        reuse = path.exists()
+        async with Database.open(path) as database:
             started = time.perf_counter()
-            ref = await play_big_game(GameService(database, clock), clock, players)
-            print(f"played a {players}-player game in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            if reuse:  # a game an earlier run played (--keep): the newest
+                async with database.read() as uow:
+                    workspace = await uow.games.find_workspace("bench", "school")
+                    assert workspace is not None, f"{path} holds no benchmark game"
+                    ref = (await uow.web.games(workspace))[0].ref
+            else:
+                ref = await play_big_game(GameService(database, clock), clock, players)
+                print(f"played a {players}-player game in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             signin = SignIn(database, "http://127.0.0.1", clock, environ={})
             site = TestClient(TestServer(build_site(database, signin), host="127.0.0.1"))
             await site.start_server()
@@ -120,5 +128,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--players", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--keep", type=Path, help="keep the played game in this file (reused when it exists)")
     options = parser.parse_args()
-    asyncio.run(main(options.players, options.repeats))
+    asyncio.run(main(options.players, options.repeats, options.keep))

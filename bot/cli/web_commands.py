@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 DEFAULT_PORT = 8080
-PLATFORMS = ("discord", "slack")
+PLATFORMS = ("discord", "slack", "console")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
-"""The Slack stand-in's fixtures (the browser tests follow a link the bot sent through it)."""
+"""The chat stand-ins' fixtures: the site's tests follow links the bots sent through them."""
 
-from tests.standins.slack_fixtures import (  # noqa: F401  (pytest finds fixtures by name)
+from tests.standins.discord_fixtures import (  # noqa: F401  (pytest finds fixtures by name)
+    discord_errors,
+    discord_standin,
+)
+from tests.standins.slack_fixtures import (  # noqa: F401
     slack_standin,
 )
