@@ -67,6 +67,9 @@ async def test_a_teacher_follows_the_link_from_chat_and_reads_the_results(
                 page = await context.new_page()
                 await page.goto(link)
                 assert page.url == f"{site}/games"  # the token left the address bar
+                assert (
+                    await page.get_by_role("cell", name=re.compile(r"^#general")).count() == 1
+                )  # by name, not C0GENERAL
                 await assert_accessible(page)
                 await page.get_by_role("link", name=f"Game {ref.game_id}", exact=True).click()
                 assert page.url == f"{site}/games/{ref.game_id}"
