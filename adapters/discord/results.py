@@ -26,7 +26,8 @@ from adapters.discord.context import Services, serving
 from adapters.discord.interactions import NO_GAME
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
-from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
+from bot.games.results import SHARED as CORE_SHARED
+from bot.games.results import ShareFailed, class_chart, class_summary_lines, share_once, teacher_files
 from bot.reports.writer import chart_file_name, game_report
 from bot.signin import link_message
 from bot.store.records import GameNotFound, GameRef
@@ -159,19 +160,25 @@ async def _share(services: Services, interaction: discord.Interaction, game: int
     if ref is None:
         await tell(interaction, NO_GAME)
         return
-    refusal = share_refusal(await services.games.load(ref))
-    if refusal is not None:
-        await tell(interaction, refusal)
-        return
-    # Take the button away at once, so a double click cannot post the summary twice.
-    await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
+
+    async def post() -> None:
+        # Take the button away at once (a Discord interaction is answered within 3 s); the
+        # core's claim is what stops a second post, from this message or any other.
+        await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
+        try:
+            embed, chart = await class_summary(services, ref)
+            await interaction.followup.send(embed=embed, file=chart, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            raise ShareFailed(
+                f"I couldn't post the summary here ({error.status}: {safe(error.text) or 'no reason given'}). "
+                "Check that I may send messages and attach files in this channel, then ask for the results again."
+            ) from error
+
     try:
-        embed, chart = await class_summary(services, ref)
+        reply = await share_once(services.games, ref, post)
     except GameNotFound:  # purged between the check and now
-        await tell(interaction, NO_GAME)
-        return
-    await interaction.followup.send(embed=embed, file=chart, allowed_mentions=NO_MENTIONS)
-    await tell(interaction, SHARED)
+        reply = NO_GAME
+    await tell(interaction, SHARED if reply == CORE_SHARED.format(game=ref.game_id) else reply)
 
 
 async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed, discord.File]:

@@ -14,6 +14,7 @@ from bot.reports.catalog import GameListing, find_game, list_games, purge_games
 from bot.store.database import Database
 
 if TYPE_CHECKING:
+    from bot.reports.class_report import ClassReport
     from bot.reports.game_report import GameReport
 
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -48,6 +49,11 @@ def register(commands: Subcommands) -> None:
         "--names", action="store_true", help="display names and user ids instead of the workspace's pseudonyms"
     )
     report.add_argument("--overwrite", action="store_true", help="replace report files already in the folder")
+    report.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the participation, hardest questions and strongest arguments (alone: write no files)",
+    )
     report.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where files go (default: here)")
     report.add_argument("--db", type=Path)
     report.set_defaults(handler=run_report)
@@ -88,13 +94,14 @@ def _print_games(rows: list[GameListing]) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from bot.reports.reading import game_report
-    from bot.reports.writer import ReportFilesExist, write_class_report, write_game_report
+    # Imported here: matplotlib and openpyxl load only for the command that needs them.
+    from bot.reports.reading import class_report, game_report
+    from bot.reports.writer import ReportFilesExist, class_files, report_files, write_files
 
     if (args.game is None) == (args.channel is None):
         print("rebuttal report: give a game id, or --channel for a class report", file=sys.stderr)
         return 2
-    formats = tuple(dict.fromkeys(args.format or ["csv"]))
+    formats = tuple(dict.fromkeys(args.format or ([] if args.summary else ["csv"])))
     path = existing_database(args.db, "report")
     if path is None:
         return 2
@@ -105,10 +112,9 @@ def run_report(args: argparse.Namespace) -> int:
                 ref = await find_game(database, args.game)
                 if ref is None:
                     return f"no game {args.game} (see `rebuttal games`)"
-                written = await write_game_report(
-                    database, ref, args.output_dir, formats, names=args.names, overwrite=args.overwrite
-                )
-                return written, game_digest(await game_report(database, ref, names=args.names))
+                game = await game_report(database, ref, names=args.names)
+                written = write_files(args.output_dir, report_files(game, formats), overwrite=args.overwrite)
+                return written, game_digest(game)
             games = await list_games(database, channel=args.channel, since=args.since, until=args.until)
             if not games:
                 return f"no games in channel {args.channel!r} in that period"
@@ -117,17 +123,11 @@ def run_report(args: argparse.Namespace) -> int:
                     f"channel {args.channel!r} exists in more than one workspace; "
                     "report its games one by one (rebuttal report GAME)"
                 )
-            written = await write_class_report(
-                database,
-                games,
-                args.output_dir,
-                formats,
-                names=args.names,
-                since=args.since,
-                until=args.until,
-                overwrite=args.overwrite,
+            term = await class_report(
+                database, games[0].ref.workspace_id, args.channel, since=args.since, until=args.until, names=args.names
             )
-            return written, [f"{len(games)} game(s) in channel {args.channel}"]
+            written = write_files(args.output_dir, class_files(term, formats), overwrite=args.overwrite)
+            return written, class_digest(term)
 
     try:
         result = asyncio.run(produce())
@@ -140,8 +140,23 @@ def run_report(args: argparse.Namespace) -> int:
     written, digest = result
     for file in written:
         print(f"wrote {file}", file=sys.stderr)  # status, like every "wrote": stdout is for data
-    print("\n".join(digest))
+    if args.summary:
+        print("\n".join(digest))
     return 0
+
+
+def class_digest(report: ClassReport) -> list[str]:
+    """The term in a few lines, then each game's digest."""
+    from bot.reports.tables import percent
+
+    share = percent(report.share_correct)
+    lines = [
+        f"Class {report.channel}: {len(report.games)} game(s), {len(report.students)} student(s); "
+        f"predictions right: {'-' if share is None else f'{share}%'}"
+    ]
+    for game in report.games:
+        lines += ["", *game_digest(game)]
+    return lines
 
 
 def game_digest(report: GameReport) -> list[str]:

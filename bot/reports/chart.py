@@ -111,9 +111,9 @@ def chart_figure(report: GameReport, *, public: bool = False, class_name: str | 
         axis.text(0.5, 50, "No student has given both stances of a thread yet.", ha="center", fontsize=9)
         axis.set_xlim(0, 1)
     axis.spines[["top", "right"]].set_visible(False)
-    notes = [textwrap.fill(SCALE_NOTE, 150)]
+    notes = [textwrap.fill(SCALE_NOTE, 190)]
     if hidden:
         notes.append(f"{hidden} thread(s) with fewer than {smallest} students who gave both stances are not shown.")
     figure.text(0.01, 0.01, "\n".join(notes), fontsize=7, va="bottom")
-    figure.subplots_adjust(bottom=0.32, top=0.82)
+    figure.subplots_adjust(bottom=0.28, top=0.84)
     return figure

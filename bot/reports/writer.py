@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.reports.catalog import GameListing
 from bot.reports.chart import chart_png, chart_svg
 from bot.reports.class_report import ClassReport
 from bot.reports.exports import (
@@ -29,7 +28,7 @@ from bot.reports.exports import (
     summary_json,
 )
 from bot.reports.game_report import GameReport
-from bot.reports.reading import class_report, game_report
+from bot.reports.reading import game_report
 from bot.store.interface import Store
 from bot.store.records import GameRef
 
@@ -40,7 +39,7 @@ __all__ = [
     "class_files",
     "game_report",
     "report_files",
-    "write_class_report",
+    "write_files",
     "write_game_report",
 ]
 
@@ -128,24 +127,3 @@ async def write_game_report(
 ) -> list[Path]:
     report = await game_report(database, ref, names=names)
     return write_files(folder, report_files(report, formats), overwrite=overwrite)
-
-
-async def write_class_report(
-    database: Store,
-    games: Sequence[GameListing],
-    folder: Path,
-    formats: Sequence[str],
-    *,
-    names: bool,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    overwrite: bool = False,
-) -> list[Path]:
-    """The class's files over ``games`` (all in one channel of one workspace), with the same
-    pseudonym for a student throughout."""
-    workspaces = {g.ref.workspace_id for g in games}
-    channels = {g.channel for g in games}
-    if len(workspaces) != 1 or len(channels) != 1:
-        raise ValueError("a class report covers one channel of one workspace")
-    report = await class_report(database, workspaces.pop(), channels.pop(), since=since, until=until, names=names)
-    return write_files(folder, class_files(report, formats), overwrite=overwrite)
