@@ -149,6 +149,7 @@ def build_site(database: Store, signin: SignIn) -> web.Application:
     routes.add_post("/signout", signed_in(sign_out))
     routes.add_post("/access/revoke", signed_in(revoke_links))
     routes.add_get("/games", signed_in(pages.games))
+    routes.add_get("/games/files/{name}", signed_in(downloads.games_file))
     routes.add_get("/games/{game:[0-9]{1,18}}", signed_in(pages.game))
     routes.add_get("/games/{game:[0-9]{1,18}}/questions/{number:[0-9]{1,4}}", signed_in(pages.question))
     routes.add_get("/games/{game:[0-9]{1,18}}/students", signed_in(pages.students))

@@ -28,6 +28,7 @@ from bot.reports.exports import (
 from bot.reports.exports import gradebook_csv as students_csv
 from bot.reports.game_report import GameReport
 from bot.reports.tables import Table
+from bot.store.records import GameListing
 from bot.web import pages
 from bot.web.app import STORE
 from bot.web.sessions import Session
@@ -55,6 +56,7 @@ CLASS_FILES: dict[str, tuple[str, ClassFile]] = {
     "summary.json": (JSON, class_json),
 }
 ROUNDS_FILES = ("leaderboards.csv", "rounds.csv", "rounds.xlsx", "rounds.json")
+LIST_FILES = ("games.csv", "games.xlsx", "games.json")
 
 
 def attachment(name: str, content_type: str, data: str | bytes) -> web.Response:
@@ -112,6 +114,40 @@ async def rounds_file(request: web.Request, session: Session) -> web.StreamRespo
         data = await asyncio.to_thread(exports._workbook, tables)
         return attachment(name, XLSX, data)
     return attachment(name, JSON, json.dumps(rounds_json(seen), indent=2, ensure_ascii=False) + "\n")
+
+
+async def games_file(request: web.Request, session: Session) -> web.StreamResponse:
+    """The games list as the page's filters choose it."""
+    name = request.match_info["name"]
+    if name not in LIST_FILES:
+        raise web.HTTPNotFound()
+    table = games_table(await pages.listed_games(request, session))
+    if name == "games.csv":
+        return attachment(name, CSV, table_csv(table))
+    if name == "games.xlsx":
+        return attachment(name, XLSX, await asyncio.to_thread(exports._workbook, (table,)))
+    rows = [dict(zip(table.header, row, strict=True)) for row in table.rows]
+    return attachment(name, JSON, json.dumps({"games": rows}, indent=2, ensure_ascii=False) + "\n")
+
+
+def games_table(listed: list[GameListing]) -> Table:
+    return Table(
+        "Games",
+        ("Game", "Debate", "Channel", "Channel id", "Started (UTC)", "Students", "State", "Daily round"),
+        tuple(
+            (
+                g.ref.game_id,
+                g.pack_id,
+                f"#{g.channel_name}" if g.channel_name else "",
+                g.channel,
+                g.started_at.strftime("%Y-%m-%d %H:%M"),
+                g.players,
+                g.status,
+                g.round_number,
+            )
+            for g in listed
+        ),
+    )
 
 
 def rounds_tables(seen: pages.RoundsView) -> tuple[Table, Table]:

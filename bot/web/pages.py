@@ -14,7 +14,7 @@ from bot.reports.game_report import GameReport
 from bot.rounds.leaderboards import Leaderboard, LeaderboardService
 from bot.rounds.service import ClosedRound, RoundService
 from bot.rounds.summary import Period
-from bot.store.records import GameNotFound, GameRef, Schedule
+from bot.store.records import GameListing, GameNotFound, GameRef, Schedule
 from bot.web.app import STORE, render
 from bot.web.reading import read_class, read_game
 from bot.web.sessions import Session
@@ -56,21 +56,26 @@ async def workspace_title(request: web.Request, session: Session) -> str:
     return f"{platform.title()} workspace {external}"
 
 
-async def games(request: web.Request, session: Session) -> web.StreamResponse:
+async def listed_games(request: web.Request, session: Session) -> list[GameListing]:
+    """The workspace's games the query's filters choose (channel, debate, from, to)."""
     channel = request.query.get("channel", "").strip() or None
     debate = request.query.get("debate", "").strip() or None
     since, until = day(request, "since"), day(request, "until")
     async with request.app[STORE].read() as uow:
-        listed = await uow.web.games(
+        return await uow.web.games(
             session.workspace_id,
             channel=channel,
             pack_id=debate,
             since=since,
             until=until + timedelta(days=1) if until else None,
         )
+
+
+async def games(request: web.Request, session: Session) -> web.StreamResponse:
+    listed = await listed_games(request, session)
+    async with request.app[STORE].read() as uow:
         channels = await uow.web.channels(session.workspace_id)
         everything = await uow.web.games(session.workspace_id)
-    debates = sorted({g.pack_id for g in everything})
     return render(
         request,
         "games.html",
@@ -78,13 +83,9 @@ async def games(request: web.Request, session: Session) -> web.StreamResponse:
         workspace=await workspace_title(request, session),
         games=listed,
         channels=channels,
-        debates=debates,
-        chosen={
-            "channel": channel or "",
-            "debate": debate or "",
-            "since": request.query.get("since", ""),
-            "until": request.query.get("until", ""),
-        },
+        debates=sorted({g.pack_id for g in everything}),
+        chosen={k: request.query.get(k, "") for k in ("channel", "debate", "since", "until")},
+        filters=request.query_string,
     )
 
 

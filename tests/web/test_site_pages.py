@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.signin import SignIn
 from bot.web.app import build_site
-from bot.web.downloads import CLASS_FILES, GAME_FILES, ROUNDS_FILES
+from bot.web.downloads import CLASS_FILES, GAME_FILES, LIST_FILES, ROUNDS_FILES
 from tests.engine.helpers import ManualClock
 from tests.rounds.helpers import PLATFORM, at, player, scheduled
 from tests.rounds.test_round_service import STRONGLY_NO, STRONGLY_YES, finish, open_round
@@ -55,6 +55,14 @@ async def test_every_game_and_class_download_reads_back(tmp_path: Path) -> None:
             assert response.status == 200, name
             check_file(name, response.content_type, response.headers["Content-Disposition"], await response.read())
         assert (await site.client.get("/class/files/students.csv?channel=room-1")).status == 404  # the other school's
+        for name in LIST_FILES:
+            response = await site.client.get(f"/games/files/{name}?channel=room-7")
+            assert response.status == 200, name
+            check_file(name, response.content_type, response.headers["Content-Disposition"], await response.read())
+        listing = json.loads(await (await site.client.get("/games/files/games.json")).read())
+        assert [g["Game"] for g in listing["games"]] == [site.game.game_id]  # this workspace's only
+        nothing = await site.client.get("/games/files/games.csv?channel=room-1")
+        assert (await nothing.read()).decode("utf-8-sig").count("\n") == 1  # the header alone
         assert (await site.client.get(f"/games/{site.game.game_id}/files/passwd")).status == 404
         for page in (f"/games/{site.game.game_id}", f"/games/{site.game.game_id}/questions/1", "/class?channel=room-7"):
             html = await (await site.client.get(page)).text()
