@@ -82,6 +82,13 @@ async def test_a_teacher_follows_the_link_from_chat_and_reads_the_results(
                 rows = page.locator("table.options tbody tr")
                 assert await rows.count() >= 2  # every option, with its text and share
                 await assert_accessible(page)
+                # Printed: the content only (no navigation, forms or downloads).
+                await page.emulate_media(media="print")
+                assert not await page.locator("header.site").is_visible()
+                assert not await page.locator("section.downloads").is_visible()
+                assert await page.locator("table.options").is_visible()
+                await page.emulate_media(media="screen")
+                assert await page.locator("header.site").is_visible()
 
                 async with page.expect_download() as csv_download:
                     await page.get_by_role("link", name=re.compile(r"^Questions with option texts")).click()
