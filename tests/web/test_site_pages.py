@@ -64,6 +64,9 @@ async def test_every_game_and_class_download_reads_back(tmp_path: Path) -> None:
         nothing = await site.client.get("/games/files/games.csv?channel=room-1")
         assert (await nothing.read()).decode("utf-8-sig").count("\n") == 1  # the header alone
         assert (await site.client.get(f"/games/{site.game.game_id}/files/passwd")).status == 404
+        anonymous_class = await (await site.client.get("/class?channel=room-7")).text()
+        named_class = await (await site.client.get("/class?channel=room-7&names=1")).text()
+        assert "Zoë" not in anonymous_class and "Student 01" in anonymous_class and "Zoë" in named_class
         for page in (f"/games/{site.game.game_id}", f"/games/{site.game.game_id}/questions/1", "/class?channel=room-7"):
             html = await (await site.client.get(page)).text()
             assert "Real reply:" in html or "Student 01" in html, page
