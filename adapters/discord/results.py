@@ -116,7 +116,7 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
     except GameNotFound:  # purged between the check and now
         await tell(interaction, NO_GAME)
         return
-    files = await teacher_files(report)
+    files = await teacher_files(report, class_name=channel_name(interaction, report.channel))
     who = "under their display names" if names else "as pseudonyms (Student 01, …); add names:True for display names"
     text = (
         f"Results of game {ref.game_id}, “{safe(report.pack.question)}” ({report.status}, "
@@ -166,7 +166,7 @@ async def _share(services: Services, interaction: discord.Interaction, game: int
         # core's claim is what stops a second post, from this message or any other.
         await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
         try:
-            embed, chart = await class_summary(services, ref)
+            embed, chart = await class_summary(services, ref, interaction)
             await interaction.followup.send(embed=embed, file=chart, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
             raise ShareFailed(
@@ -181,12 +181,14 @@ async def _share(services: Services, interaction: discord.Interaction, game: int
     await tell(interaction, SHARED if reply == CORE_SHARED.format(game=ref.game_id) else reply)
 
 
-async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed, discord.File]:
+async def class_summary(
+    services: Services, ref: GameRef, interaction: discord.Interaction
+) -> tuple[discord.Embed, discord.File]:
     """The public post: the chart and a shift line per thread. Both come from stance pairs
     of students only (the host is left out, as in the teacher's files), never from names."""
     report = await game_report(services.games.database, ref, names=False)
     name = chart_file_name(report.game_id)
-    png = await class_chart(report)
+    png = await class_chart(report, class_name=channel_name(interaction, report.channel))
     state = await services.games.load(ref)
     pairs = await services.games.stance_pairs(ref)
     lines = [safe(line) for line in class_summary_lines(report.pack, state, pairs)]
@@ -195,6 +197,14 @@ async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed
     embed.set_image(url=f"attachment://{name}")
     [chart] = _attachments({name: png})
     return embed, chart
+
+
+def channel_name(interaction: discord.Interaction, channel_id: str) -> str | None:
+    """``#name`` of the game's channel from the client's cache (no request), to title the
+    chart; None (the chart shows the id) if the bot cannot see it."""
+    channel = interaction.client.get_channel(int(channel_id)) if channel_id.isdigit() else None
+    name = getattr(channel, "name", None)
+    return f"#{name}" if isinstance(name, str) and name else None
 
 
 def results_commands() -> list[app_commands.Command[app_commands.Group, ..., None]]:

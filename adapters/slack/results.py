@@ -158,8 +158,8 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
         shifts = class_summary_lines(pack, state, await service.stance_pairs(ref))
         # The chart is drawn from the pseudonymous report; it shows only per-thread totals.
         report = await game_report(service.database, ref, names=False)
-        chart = await class_chart(report)
-        await join_to_upload(games, channel)
+        joined = await join_to_upload(games, channel)
+        chart = await class_chart(report, class_name=joined)
         try:
             # The chart first: if it cannot be uploaded, nothing has been posted.
             await games.client.files_upload_v2(
@@ -207,14 +207,15 @@ JOIN_REFUSALS = {
 }
 
 
-async def join_to_upload(games: SlackGames, channel: str) -> None:
+async def join_to_upload(games: SlackGames, channel: str) -> str | None:
     """Join the channel before uploading the chart: the bot posts text in a public channel it
     never joined (``chat:write.public``), but a file upload needs membership. Joining a
-    channel the bot is in already is harmless; a direct message needs no joining."""
+    channel the bot is in already is harmless; a direct message needs no joining. Returns
+    ``#name`` of the channel (to title the chart), if Slack said it."""
     if channel.startswith("D"):
-        return
+        return None
     try:
-        await games.client.conversations_join(channel=channel)
+        joined = await games.client.conversations_join(channel=channel)
     except SlackClientError as error:
         name = _error_name(error)
         raise ShareFailed(
@@ -224,3 +225,5 @@ async def join_to_upload(games: SlackGames, channel: str) -> None:
                 "`/invite @Rebuttal`, then press the button again.",
             )
         ) from error
+    title = (joined.get("channel") or {}).get("name")
+    return f"#{title}" if isinstance(title, str) and title else None

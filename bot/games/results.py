@@ -94,11 +94,16 @@ _drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuttal-report
 TEACHER_FORMATS = ("csv", "xlsx", "png")  # in chat: students, questions and stances CSVs, the workbook, the chart
 
 
-async def teacher_files(report: GameReport, formats: tuple[str, ...] = TEACHER_FORMATS) -> dict[str, str | bytes]:
-    """The report's files for the teacher (file name to content), drawn off the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(_drawing, report_files, report, formats)
+async def teacher_files(
+    report: GameReport, formats: tuple[str, ...] = TEACHER_FORMATS, *, class_name: str | None = None
+) -> dict[str, str | bytes]:
+    """The report's files for the teacher (file name to content), drawn off the event loop.
+    ``class_name`` (e.g. "#civics-7b"), when the platform knows it, titles the chart."""
+    drawing = partial(report_files, report, formats, class_name=class_name)
+    return await asyncio.get_running_loop().run_in_executor(_drawing, drawing)
 
 
-async def class_chart(report: GameReport) -> bytes:
+async def class_chart(report: GameReport, *, class_name: str | None = None) -> bytes:
     """The chart the class may see (per-thread totals only), drawn off the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(_drawing, partial(chart_png, report, public=True))
+    drawing = partial(chart_png, report, public=True, class_name=class_name)
+    return await asyncio.get_running_loop().run_in_executor(_drawing, drawing)

@@ -78,8 +78,11 @@ def chart_file_name(game_id: int, extension: str = "png") -> str:
     return f"game-{game_id}-chart.{extension}"
 
 
-def report_files(report: GameReport, formats: Sequence[str]) -> dict[str, str | bytes]:
-    """File name -> contents for the requested formats of one game's report."""
+def report_files(
+    report: GameReport, formats: Sequence[str], *, class_name: str | None = None
+) -> dict[str, str | bytes]:
+    """File name -> contents for the requested formats of one game's report (``class_name``
+    titles the chart when the caller knows the channel's name)."""
     stem = f"game-{report.game_id}"
     files: dict[str, str | bytes] = {}
     if "csv" in formats:
@@ -91,9 +94,9 @@ def report_files(report: GameReport, formats: Sequence[str]) -> dict[str, str | 
     if "json" in formats:
         files[f"{stem}-summary.json"] = summary_json(report)
     if "png" in formats:
-        files[chart_file_name(report.game_id)] = chart_png(report)
+        files[chart_file_name(report.game_id)] = chart_png(report, class_name=class_name)
     if "svg" in formats:
-        files[chart_file_name(report.game_id, "svg")] = chart_svg(report)
+        files[chart_file_name(report.game_id, "svg")] = chart_svg(report, class_name=class_name)
     return files
 
 

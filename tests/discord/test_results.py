@@ -124,7 +124,9 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
     assert len(stances) == 1 + len(PLAYERS) * len(report.pack.all_threads())
     assert all(row[2] in STANCE_SCALE and row[3] in STANCE_SCALE for row in stances[1:])  # everyone gave both
     assert files[f"game-{game}-chart.png"].startswith(PNG_MAGIC)
-    assert files[f"game-{game}-chart.png"] == chart_png(report)
+    # Titled with the channel's name, as the bot sees it (the game was started in the text channel).
+    class_name = f"#{standin.text_channel.name}"
+    assert files[f"game-{game}-chart.png"] == chart_png(report, class_name=class_name)
     assert not any(n in private.content for n in NAMES)
     assert private.content.startswith(
         f"Results of game {game}, “Should towns build more bike lanes?” (ended, 3 students)."
@@ -138,7 +140,8 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
     assert [a.filename for a in post.attachments] == [f"game-{game}-chart.png"]
     chart = post.attachments[0].data
     assert chart.startswith(PNG_MAGIC)
-    assert chart == chart_png(report) == chart_png(named)  # the chart is the same whatever the names: it has none
+    # The chart is the same whatever the names: it has none.
+    assert chart == chart_png(report, public=True, class_name=class_name) == chart_png(named, class_name=class_name)
     [embed] = post.embeds
     assert embed["title"] == "Should towns build more bike lanes?"
     assert embed["image"]["url"] == f"attachment://game-{game}-chart.png"

@@ -9,6 +9,8 @@ from pathlib import Path
 from adapters.slack.app import SlackBot
 from adapters.slack.buttons import ShareButton
 from adapters.slack.results import JOIN_REFUSALS
+from bot.reports.chart import chart_png
+from bot.reports.reading import game_report
 from tests.slack.harness import CHANNEL, TEACHER, running_bot, settle, start_game, thread_of
 from tests.slack.test_results import STUDENTS, play, public_calls
 from tests.standins.slack_drivers import SlackDriver
@@ -54,6 +56,9 @@ async def test_the_bot_joins_then_shares_once(
         assert s.bot_user.id in s.channels[CHANNEL].members
         [chart] = s.files_in(CHANNEL, thread.ts)
         posted = public_calls(s, since)
+        report = await game_report(bot.games.service.database, ref, names=False)
+        # Titled with the channel's name, which the join told the bot (no channels:read needed).
+        assert chart.content == chart_png(report, public=True, class_name=f"#{s.channels[CHANNEL].name}")
 
         # A second press, from a fresh results note: nothing more is posted, and the teacher is told.
         again = len(s.calls)
