@@ -31,6 +31,7 @@ from bot.reports.tables import Table
 from bot.store.records import GameListing
 from bot.web import pages
 from bot.web.app import STORE
+from bot.web.round_chart import rounds_chart
 from bot.web.sessions import Session
 
 CSV = "text/csv"
@@ -55,7 +56,7 @@ CLASS_FILES: dict[str, tuple[str, ClassFile]] = {
     "report.xlsx": (XLSX, class_xlsx),
     "summary.json": (JSON, class_json),
 }
-ROUNDS_FILES = ("leaderboards.csv", "rounds.csv", "rounds.xlsx", "rounds.json")
+ROUNDS_FILES = ("leaderboards.csv", "rounds.csv", "rounds.xlsx", "rounds.json", "chart.png", "chart.svg")
 LIST_FILES = ("games.csv", "games.xlsx", "games.json")
 
 
@@ -109,6 +110,10 @@ async def rounds_file(request: web.Request, session: Session) -> web.StreamRespo
         return attachment(name, CSV, table_csv(tables[0]))
     if name == "rounds.csv":
         return attachment(name, CSV, table_csv(tables[1]))
+    if name.startswith("chart."):
+        extension = name.removeprefix("chart.")
+        data = await asyncio.to_thread(rounds_chart, seen.rounds, extension)
+        return attachment(f"rounds-{name}", PNG if extension == "png" else SVG, data)
     if name == "rounds.xlsx":
         # The reports' own workbook writer (formula-like text neutralised, bold headers).
         data = await asyncio.to_thread(exports._workbook, tables)
