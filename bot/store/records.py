@@ -164,6 +164,7 @@ class GameListing:
     status: str
     round_number: int | None = None  # set for a daily round
     channel_name: str | None = None  # as the platform showed it when a game last started there
+    question: str | None = None  # the debate's question, from the game's own copy of the debate
 
 
 @dataclass(frozen=True)

@@ -138,11 +138,12 @@ async def games_file(request: web.Request, session: Session) -> web.StreamRespon
 def games_table(listed: list[GameListing]) -> Table:
     return Table(
         "Games",
-        ("Game", "Debate", "Channel", "Channel id", "Started (UTC)", "Students", "State", "Daily round"),
+        ("Game", "Debate", "Question", "Channel", "Channel id", "Started (UTC)", "Students", "State", "Daily round"),
         tuple(
             (
                 g.ref.game_id,
                 g.pack_id,
+                g.question,
                 f"#{g.channel_name}" if g.channel_name else "",
                 g.channel,
                 g.started_at.strftime("%Y-%m-%d %H:%M"),

@@ -25,6 +25,7 @@ async def test_a_start_records_the_channel_name_and_a_later_start_renames_it(tmp
         async with store.read() as uow:
             [listed] = await uow.web.games(first.workspace_id, channel="civics-3b")
             assert (listed.channel, listed.channel_name) == ("C1", "civics-3b")
+            assert listed.question == sample_pack().question
             assert await uow.web.games(first.workspace_id, channel="C1") == [listed]
             assert await uow.web.games(first.workspace_id, channel="history") == []
             assert await uow.web.channels(first.workspace_id) == [("C1", "civics-3b")]

@@ -48,9 +48,10 @@ class SqliteWeb(Repository):
     ) -> list[GameListing]:
         rows = await self.all(
             """SELECT g.id, g.pack_id, w.platform, c.external_id AS channel, c.name AS channel_name, g.started_at,
-                      g.status, r.number AS round_number,
+                      g.status, r.number AS round_number, json_extract(s.body, '$.question') AS question,
                       (SELECT COUNT(*) FROM game_players p WHERE p.game_id = g.id AND p.user_id != g.host) AS players
                FROM games g JOIN channels c ON c.id = g.channel_id JOIN workspaces w ON w.id = g.workspace_id
+               JOIN pack_snapshots s ON s.hash = g.pack_hash
                LEFT JOIN rounds r ON r.game_id = g.id
                WHERE g.workspace_id = ?
                  AND (? IS NULL OR c.external_id = ? OR c.name = ?)
@@ -76,6 +77,7 @@ class SqliteWeb(Repository):
                 r["status"],
                 r["round_number"],
                 r["channel_name"],
+                r["question"],
             )
             for r in rows
         ]
