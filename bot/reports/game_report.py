@@ -9,6 +9,7 @@ and JSON files, the chart, the CLI and the results web site), so they cannot dis
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,6 +160,7 @@ def build_report(
     questions = _question_results(script, pack, answers, closed)
     kinds = {q.step: q.kind for q in questions}
     predictions_asked = sum(1 for q in questions if q.kind is StepKind.PREDICT and q.closed)
+    stance_steps = _stance_steps(script, pack)
     players = []
     for number, entry in enumerate(roster, start=1):
         label = entry.name if names else (pseudonyms or {}).get(entry.user_id, pseudonym(number))
@@ -172,7 +174,7 @@ def build_report(
                 entry.score,
                 entry.answered,
                 record.asked,
-                _stances(script, pack, mine),
+                _stances(stance_steps, mine),
                 user_id=entry.user_id if names else None,
                 predictions_asked=predictions_asked,
                 predictions_answered=predicted,
@@ -223,16 +225,27 @@ def _complete_pairs(stances: Iterable[tuple[int | None, int | None] | None]) -> 
     return pairs
 
 
-def _stances(script: Script, pack: Pack, answers: dict[int, int]) -> dict[str, tuple[int | None, int | None]]:
-    stances: dict[str, tuple[int | None, int | None]] = {}
-    for thread in pack.all_threads():
-        before = next((s.index for s in script.steps if s.opens_thread == thread.id), None)
-        after = next((s.index for s in script.steps if s.closes_thread == thread.id), None)
-        stances[thread.id] = (
+def _stance_steps(script: Script, pack: Pack) -> dict[str, tuple[int | None, int | None]]:
+    """Each thread's stance steps: the one that opens it (before) and the one that closes it (after)."""
+    return {
+        thread.id: (
+            next((s.index for s in script.steps if s.opens_thread == thread.id), None),
+            next((s.index for s in script.steps if s.closes_thread == thread.id), None),
+        )
+        for thread in pack.all_threads()
+    }
+
+
+def _stances(
+    steps: Mapping[str, tuple[int | None, int | None]], answers: dict[int, int]
+) -> dict[str, tuple[int | None, int | None]]:
+    return {
+        thread_id: (
             answers.get(before) if before is not None else None,
             answers.get(after) if after is not None else None,
         )
-    return stances
+        for thread_id, (before, after) in steps.items()
+    }
 
 
 def _prompt(pack: Pack, step: Step) -> str:
@@ -261,12 +274,10 @@ def _question_results(
 ) -> tuple[QuestionResult, ...]:
     results = []
     questions = [s for s in script.steps if s.kind.is_question]
+    tallies = Counter((answered_step, option) for answered_step, _, option in answers)  # one pass
     for number, step in enumerate(questions, start=1):
         texts = _option_texts(pack, step)
-        counts = [0] * len(texts)
-        for answered_step, _, option in answers:
-            if answered_step == step.index and 0 <= option < len(counts):
-                counts[option] += 1
+        counts = [tallies[(step.index, option)] for option in range(len(texts))]
         total = sum(counts)
         thread_id = step.thread_id or step.opens_thread or step.closes_thread
         labels = STANCE_SCALE if step.kind is StepKind.STANCE else tuple(option_letter(i) for i in range(len(texts)))
