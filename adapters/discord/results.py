@@ -29,6 +29,7 @@ from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
 from bot.games.results import SHARED as CORE_SHARED
 from bot.games.results import ShareFailed, class_chart, class_summary_lines, share_once, teacher_files
 from bot.reports.writer import chart_file_name, game_report
+from bot.signin import link_message
 from bot.store.records import GameNotFound, GameRef
 
 Button = discord.ui.Button[discord.ui.View]
@@ -130,6 +131,15 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
+    await send_site_link(services, interaction, caller.workspace_id)
+
+
+async def send_site_link(services: Services, interaction: discord.Interaction, workspace_id: int) -> None:
+    """The results site's sign-in link, ephemeral (only the teacher sees it), when a site is served.
+    The angle brackets stop Discord from fetching the link for a preview."""
+    link = await services.signin.link(workspace_id)
+    if link is not None:
+        await interaction.followup.send(link_message(f"<{link}>"), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def share(interaction: discord.Interaction, game: int) -> None:

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.games.results import SHARED, ShareFailed, class_chart, class_summary_lines, share_once, teacher_files
 from bot.reports.writer import chart_file_name, game_report
+from bot.signin import link_message
 
 from . import render
 from .buttons import SHARE_ACTION, ShareButton, ThreadRef
@@ -101,6 +102,7 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
                 f"Results of game {ref.game_id} — {report.pack.question} ({report.status}). Students appear as {who}."
             ),
         )
+        await send_site_link(games, dm, request.workspace_id)
     except SlackClientError as error:
         return f"I couldn't send you the files ({render.escape(_error_name(error))}). Please try again."
     names = ", ".join(f"`{render.escape(name)}`" for name in files)
@@ -110,6 +112,16 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
     )
     await respond(text=note, blocks=render.results_note_blocks(note, ref.game_id))
     return None
+
+
+async def send_site_link(games: SlackGames, dm: str, workspace_id: int) -> None:
+    """The results site's sign-in link, by direct message (never in a channel), when a site is
+    served. No unfurling: Slack would otherwise fetch the link itself."""
+    link = await games.core.signin.link(workspace_id)
+    if link is not None:
+        await games.client.chat_postMessage(
+            channel=dm, text=render.escape(link_message(link)), unfurl_links=False, unfurl_media=False
+        )
 
 
 def register(app: AsyncApp, games: SlackGames) -> None:
