@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.content.model import Pack, Side
-from bot.engine.decoys import pack_lexicon
-from bot.engine.script import OptionSource, Script, StepKind, build_script, short_of_decoys
 from bot.engine import eliminator
+from bot.engine.decoys import pack_lexicon
 from bot.engine.eliminator import OTHER_DEBATES, SAME_DEBATE
+from bot.engine.script import OptionSource, Script, StepKind, build_script, short_of_decoys
 from bot.engine.shortcuts import NAMES, Question, all_scores, credits_from_scores
 from bot.engine.solo import build_round_script
 

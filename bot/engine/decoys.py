@@ -75,6 +75,7 @@ WEIGHT = {FAVOURITE: 3.0}
 class Candidate:
     text: str
     turn: Turn | None  # None for an author decoy
+    written_for: str | None = None  # a borrowed author decoy: the reply (turn id) it was written for
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,17 @@ class DecoyPicker:
                 earlier = facts("\n".join(t.text for t in _up_to(other, turn)))
                 for text in turn.decoys:
                     if self.offered[text] == 0 and not ((facts(text) & earlier) - said_here):
-                        found.append(Candidate(text, None))
+                        found.append(Candidate(text, None, turn.id))
         return found
 
     def choose(self, thread: Thread, prompt: Turn, reply: Turn, rng: random.Random) -> Choice | None:
         """Three decoys for ``reply``, or ``None`` when fewer than three fair ones exist."""
+        if not reply.decoys:
+            # Real turns alone never make a fair question: a real reply echoes its prompt far
+            # more than any other turn of the debate does (measured: 58-67% for the best
+            # shortcut on a card without decoys, however the options are drawn).
+            self.short.add(reply.id)
+            return None
         pool = self.candidates(thread, prompt, reply)
         if len(pool) < DECOYS:
             self.short.add(reply.id)
@@ -210,7 +217,7 @@ class DecoyPicker:
         weight = [ELIMINATOR_WEIGHT if e else WEIGHT.get(n, 1.0) for n, e in zip(names, eliminators, strict=True)]
         offset = [-CHANCE if e else tally[n] - target for n, e in zip(names, eliminators, strict=True)]
         future_cost = [f * (1 + 2 * max(0.0, tally["seen-before"] - target)) for _, _, f in sets]
-        mix = _mix([[c[n] for n in names] for _, c, _ in sets], weight, offset, future_cost)
+        mix, expected = _mix([[c[n] for n in names] for _, c, _ in sets], weight, offset, future_cost)
         draw = rng.random()
         index = next((i for i, cumulative in enumerate(mix) if draw < cumulative), len(sets) - 1)
         chosen, credits, _ = sets[index]
@@ -218,14 +225,17 @@ class DecoyPicker:
             if not name.startswith(_ELIMINATE):
                 tally[name] += value
         self.asked[reply.side] += 1
-        self.exposure[reply.id] = sum(credits.values())
+        self.exposure[reply.id] = sum(expected)  # how exposed this question is, on average over draws
         picked = tuple(pool[i - 1] for i in chosen)
         self.offered.update(c.text for c in picked)
         return Choice(picked)
 
 
-def _mix(credits: list[list[float]], weight: list[float], offset: list[float], linear: list[float]) -> list[float]:
-    """A distribution over candidate sets (cumulative, for a draw) whose *expected* credits
+def _mix(
+    credits: list[list[float]], weight: list[float], offset: list[float], linear: list[float]
+) -> tuple[list[float], list[float]]:
+    """A distribution over candidate sets (cumulative, for a draw; and the expected credit of
+    each strategy under it) whose *expected* credits
     keep every strategy's running tally near chance: it minimises
     sum_n weight_n * (offset_n + E[credit_n])^2 + E[linear] over the simplex, by exponentiated
     gradient. One set can only make a strategy right or wrong; a mixture drawn by the seed
@@ -244,7 +254,7 @@ def _mix(credits: list[list[float]], weight: list[float], offset: list[float], l
         w /= w.sum()
     # Rounded so the draw does not hinge on the last bits of floating-point arithmetic.
     cumulative = np.round(np.cumsum(w), 9)
-    return [float(c) for c in cumulative]
+    return [float(c) for c in cumulative], [float(e) for e in w @ matrix]
 
 
 def _turn_id(candidate: Candidate) -> str | None:
