@@ -14,17 +14,21 @@ the real reply so far. For each reply it gathers *fair* candidates:
   a thread's first turn), that were offered fewer than ``MAX_DECOY_USES`` times, and that do
   not quote a number or name only their own thread has mentioned.
 
-Among every set of three candidates (at most ``POOL``) it keeps those that leave the
-shortcut strategies least ahead (adversarial filtering, Zellers et al. 2018): the cost of a
-set is the sum, over strategies, of the squared running total of times the strategy found
-the real reply on this side, so no one strategy runs away and both sides stay equally hard.
-It includes the "least-favoured option" tell (weighted up), so the real reply is not always
-the one no shortcut likes, and the later cost of offering a reply the game will ask about
-afterwards (it would look familiar then). One of the near-cheapest sets is drawn with the
-game's seed, and the real reply's position is a uniform draw.
+Among every set of three candidates (at most ``POOL``: the reply's own decoys, then the rest
+round-robin from several orders) it scores every shortcut strategy, then finds a
+*distribution* over the sets whose expected scores keep each strategy's running total on
+this side at chance (``_mix``), and draws one set from it with the game's seed. Aiming at
+chance in both directions matters: picking the cheapest set, as adversarial filtering
+(Zellers et al. 2018) does, drove strategies to *reliably wrong*, and a player who crossed
+out their picks beat the audit (``bot.engine.eliminator``). Eliminators that cross out the
+most reliably wrong strategies so far are costed per question, so are the "least-favoured
+option" tell (weighted up) and offering a reply the game will ask about afterwards (it would
+look familiar then). The real reply's position is a uniform draw.
 
-A reply with fewer than three fair candidates is not asked: it is shown as a turn, and
-``rebuttal validate`` names it so its author can write decoys. Never a 3-option question.
+A reply with no author decoys of its own, or with fewer than three fair candidates, is not
+asked: it is shown as a turn, and ``rebuttal validate`` names it so its author can write
+decoys. Real turns alone never make a fair question (a real reply echoes its prompt far more
+than any other turn does). Never a 3-option question.
 """
 
 from __future__ import annotations
