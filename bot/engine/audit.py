@@ -129,7 +129,9 @@ class Audit:
                         f"{self.mode}: question answered by turn {q.reply_turn_id} ({q.thread_id}): "
                         f"{q_name!r} finds it in {q_rate:.0%}; write author decoys for it"
                     )
-        if self.fewest_options < 4:
+        if not self.questions:
+            found.append(f"{self.mode}: no prediction is asked (a reply needs its own 'Not said:' decoys to be asked)")
+        elif self.fewest_options < 4:
             found.append(f"{self.mode}: a question has only {self.fewest_options} options")
         for turn, share in sorted(self.short.items()):
             if share >= 0.5:
