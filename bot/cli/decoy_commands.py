@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.content.balance import Balance, balance_report
+from bot.content.library import load_library
 from bot.content.model import Pack, Side
 from bot.engine.audit import TARGET, Asked, Audit, audit, game_questions, round_questions
+from bot.engine.eliminator import NAMES as ELIMINATORS
 from bot.engine.script import option_letter
 from bot.engine.shortcuts import STRATEGIES
 
@@ -40,7 +42,9 @@ def show_decoys(args: argparse.Namespace, find_pack: Callable[[str | None], Pack
         print("rebuttal decoys: --seeds must be at least 1")
         return 2
     if args.audit:
-        audits = [audit(pack, range(args.seeds), daily) for daily in ((True,) if args.daily else (False, True))]
+        # The eliminator also learns on the other shipped debates (a rule carried between debates).
+        others = list(load_library().packs.values())
+        audits = [audit(pack, range(args.seeds), daily, others) for daily in ((True,) if args.daily else (False, True))]
         balance = balance_report(pack, {a.mode: a.per_side for a in audits})
         if args.json:
             print(json.dumps([{**audit_json(a), "balance": balance.as_json()} for a in audits], indent=2))
@@ -103,6 +107,7 @@ def audit_json(one: Audit) -> dict[str, Any]:
             }
             for q in one.questions
         ],
+        "crossed_out": {who: list(crossed) for who, crossed in one.crossed_out.items()},
         "problems": one.problems,
     }
 
@@ -113,7 +118,10 @@ def print_audit(pack: Pack, one: Audit) -> None:
     held_out = {s.name for s in STRATEGIES if s.held_out}
     for name, rate in sorted(one.rates.items(), key=lambda item: -item[1]):
         tag = " (held out from selection)" if name in held_out else ""
+        tag = " (learned out of sample; see below)" if name in ELIMINATORS else tag
         print(f"  {rate:6.1%}  {name}{tag}")
+    for who, crossed in sorted(one.crossed_out.items()):
+        print(f"  {who} crosses out the picks of: {', '.join(crossed) or 'nothing (no strategy is reliably wrong)'}")
     name, rate = one.strongest
     verdict = "ok" if rate <= TARGET else "ABOVE TARGET"
     print(f"  strongest: {name} {rate:.1%} (target {TARGET:.0%}, chance 25%): {verdict}")

@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.content.model import Pack, Side
+from bot.engine import eliminator
 from bot.engine.decoys import pack_lexicon
+from bot.engine.eliminator import OTHER_DEBATES, SAME_DEBATE
 from bot.engine.script import OptionSource, Script, StepKind, build_script, short_of_decoys
-from bot.engine.shortcuts import NAMES, Question, all_credits
+from bot.engine.shortcuts import NAMES, Question, all_scores, credits_from_scores
 from bot.engine.solo import build_round_script
 
 TARGET = 0.40
@@ -103,6 +106,7 @@ class Audit:
     most_reuse: int  # the most times one decoy text was offered in one game (or round)
     revealed_offered: int  # options that were texts already revealed as said, over all seeds
     sources: dict[str, int] = field(default_factory=dict)
+    crossed_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what each eliminator crosses out
 
     @property
     def strongest(self) -> tuple[str, float]:
@@ -125,7 +129,9 @@ class Audit:
                         f"{self.mode}: question answered by turn {q.reply_turn_id} ({q.thread_id}): "
                         f"{q_name!r} finds it in {q_rate:.0%}; write author decoys for it"
                     )
-        if self.fewest_options < 4:
+        if not self.questions:
+            found.append(f"{self.mode}: no prediction is asked (a reply needs its own 'Not said:' decoys to be asked)")
+        elif self.fewest_options < 4:
             found.append(f"{self.mode}: a question has only {self.fewest_options} options")
         for turn, share in sorted(self.short.items()):
             if share >= 0.5:
@@ -148,45 +154,49 @@ def _strongest(rates: dict[str, float]) -> tuple[str, float]:
     return name, rates[name]
 
 
-def audit(pack: Pack, seeds: Iterable[int], daily: bool = False) -> Audit:
-    """Every strategy's success rate on ``pack`` over ``seeds``, in games or daily rounds."""
-    lexicon = pack_lexicon(pack)
-    seeds = list(seeds)
+def audit(pack: Pack, seeds: Iterable[int], daily: bool = False, others: Sequence[Pack] = ()) -> Audit:
+    """Every strategy's success rate on ``pack`` over ``seeds``, in games or daily rounds.
+
+    The eliminator (``bot.engine.eliminator``) is scored two ways, each out of sample: trained
+    on ``others`` (the other debates of a library; left out when there are none) and on
+    this debate's seeds of the other parity (even seeds train for odd ones and vice versa)."""
+    seeds = tuple(seeds)
+    scored, short = _scored(pack, seeds, daily)
+    crossed_out = _learn_eliminators(pack, seeds, daily, scored, others)
     totals: dict[str, float] = defaultdict(float)
     side_totals: dict[Side, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     side_counts: Counter[Side] = Counter()
     per_question: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     sides: dict[str, Side] = {}
-    fewest, most_reuse, revealed_offered, count, side_gap, run_count = 99, 0, 0, 0, 0, 0
+    fewest, most_reuse, revealed_offered, count, side_gap = 99, 0, 0, 0, 0
     sources: Counter[str] = Counter()
-    short: Counter[str] = Counter()
-    for seed in seeds:
-        runs = _runs(pack, seed, daily)
-        short.update(_short(pack, seed, daily))
-        for run in runs:
-            run_count += 1
-            sides_here = Counter(a.question.side for a in run)
-            side_gap = max(side_gap, abs(sides_here[Side.CONSERVATIVE] - sides_here[Side.LIBERAL]))
-            reuse: Counter[str] = Counter()
-            for asked in run:
-                q = asked.question
-                credits = all_credits(lexicon, q)
-                for name, value in credits.items():
-                    totals[name] += value
-                    side_totals[q.side][name] += value
-                side_counts[q.side] += 1
-                count += 1
-                per_question[(q.thread_id, asked.reply_turn_id)].append(credits)
-                sides[asked.reply_turn_id] = q.side
-                fewest = min(fewest, len(q.options))
-                revealed_offered += sum(1 for i, o in enumerate(q.options) if i != q.answer and o in q.revealed)
-                reuse.update(o for i, o in enumerate(q.options) if i != q.answer)
-                sources.update(source for source, _ in asked.sources)
-            most_reuse = max([most_reuse, *reuse.values()])
-    rates = {name: totals[name] / count for name in NAMES} if count else {}
-    by_side = {s: {n: side_totals[s][n] / side_counts[s] for n in NAMES} for s in side_counts}
+    for run in scored:
+        sides_here = Counter(one.asked.question.side for one in run)
+        side_gap = max(side_gap, abs(sides_here[Side.CONSERVATIVE] - sides_here[Side.LIBERAL]))
+        reuse: Counter[str] = Counter()
+        for one in run:
+            asked, q = one.asked, one.asked.question
+            credits = dict(one.credits)
+            if OTHER_DEBATES in crossed_out:
+                credits[OTHER_DEBATES] = eliminator.credit(one.picks, crossed_out[OTHER_DEBATES])
+            credits[SAME_DEBATE] = eliminator.credit(one.picks, crossed_out[_same_key(one.seed)])
+            for name, value in credits.items():
+                totals[name] += value
+                side_totals[q.side][name] += value
+            side_counts[q.side] += 1
+            count += 1
+            per_question[(q.thread_id, asked.reply_turn_id)].append(credits)
+            sides[asked.reply_turn_id] = q.side
+            fewest = min(fewest, len(q.options))
+            revealed_offered += sum(1 for i, o in enumerate(q.options) if i != q.answer and o in q.revealed)
+            reuse.update(o for i, o in enumerate(q.options) if i != q.answer)
+            sources.update(source for source, _ in asked.sources)
+        most_reuse = max([most_reuse, *reuse.values()])
+    names = [*NAMES, *(n for n in eliminator.NAMES if n in crossed_out or n == SAME_DEBATE)]
+    rates = {name: totals[name] / count for name in names} if count else {}
+    by_side = {s: {n: side_totals[s][n] / side_counts[s] for n in names} for s in side_counts}
     questions = tuple(
-        QuestionAudit(thread, turn, sides[turn], len(runs), {n: sum(r[n] for r in runs) / len(runs) for n in NAMES})
+        QuestionAudit(thread, turn, sides[turn], len(runs), {n: sum(r[n] for r in runs) / len(runs) for n in names})
         for (thread, turn), runs in per_question.items()
     )
     games = len(seeds) or 1
@@ -201,11 +211,64 @@ def audit(pack: Pack, seeds: Iterable[int], daily: bool = False) -> Audit:
         per_side={s: side_counts[s] / games for s in Side},
         fewest_options=fewest if count else 0,
         side_gap=side_gap,
-        short={turn: n / (len(seeds) or 1) for turn, n in short.items()},
+        short={turn: n / games for turn, n in short.items()},
         most_reuse=most_reuse,
         revealed_offered=revealed_offered,
         sources=dict(sources),
+        crossed_out=crossed_out,
     )
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """One asked question with every strategy's credit and picks on it."""
+
+    seed: int
+    asked: Asked
+    credits: dict[str, float]
+    picks: eliminator.Picks
+
+
+@lru_cache(maxsize=32)
+def _scored(pack: Pack, seeds: tuple[int, ...], daily: bool) -> tuple[tuple[tuple[_Scored, ...], ...], Counter[str]]:
+    """Every game (or round) of ``seeds`` as scored questions, and the replies left unasked.
+    Cached: the eliminator trained on other debates needs theirs too, and a library audit
+    would otherwise build every script once per debate."""
+    lexicon = pack_lexicon(pack)
+    runs: list[tuple[_Scored, ...]] = []
+    short: Counter[str] = Counter()
+    for seed in seeds:
+        short.update(_short(pack, seed, daily))
+        for run in _runs(pack, seed, daily):
+            scored = []
+            for asked in run:
+                scores = all_scores(lexicon, asked.question)
+                answer = asked.question.answer
+                picks = eliminator.question_picks(scores, answer)
+                scored.append(_Scored(seed, asked, credits_from_scores(scores, answer), picks))
+            runs.append(tuple(scored))
+    return tuple(runs), short
+
+
+def _learn_eliminators(
+    pack: Pack, seeds: tuple[int, ...], daily: bool, scored: Sequence[Sequence[_Scored]], others: Sequence[Pack]
+) -> dict[str, tuple[str, ...]]:
+    """What the eliminator crosses out: learned on the other debates, and per seed parity on
+    this debate's seeds of the other parity."""
+    crossed_out = {
+        _same_key(parity): eliminator.learn([one.picks for run in scored for one in run if one.seed % 2 != parity])
+        for parity in (0, 1)
+    }
+    training = [
+        one.picks for other in others if other.id != pack.id for run in _scored(other, seeds, daily)[0] for one in run
+    ]
+    if training:
+        crossed_out[OTHER_DEBATES] = eliminator.learn(training)
+    return crossed_out
+
+
+def _same_key(seed: int) -> str:
+    return f"{SAME_DEBATE}, tested on {'even' if seed % 2 == 0 else 'odd'} seeds"
 
 
 def _runs(pack: Pack, seed: int, daily: bool) -> Sequence[list[Asked]]:

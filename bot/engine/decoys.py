@@ -14,17 +14,21 @@ the real reply so far. For each reply it gathers *fair* candidates:
   a thread's first turn), that were offered fewer than ``MAX_DECOY_USES`` times, and that do
   not quote a number or name only their own thread has mentioned.
 
-Among every set of three candidates (at most ``POOL``) it keeps those that leave the
-shortcut strategies least ahead (adversarial filtering, Zellers et al. 2018): the cost of a
-set is the sum, over strategies, of the squared running total of times the strategy found
-the real reply on this side, so no one strategy runs away and both sides stay equally hard.
-It includes the "least-favoured option" tell (weighted up), so the real reply is not always
-the one no shortcut likes, and the later cost of offering a reply the game will ask about
-afterwards (it would look familiar then). One of the near-cheapest sets is drawn with the
-game's seed, and the real reply's position is a uniform draw.
+Among every set of three candidates (at most ``POOL``: the reply's own decoys, then the rest
+round-robin from several orders) it scores every shortcut strategy, then finds a
+*distribution* over the sets whose expected scores keep each strategy's running total on
+this side at chance (``_mix``), and draws one set from it with the game's seed. Aiming at
+chance in both directions matters: picking the cheapest set, as adversarial filtering
+(Zellers et al. 2018) does, drove strategies to *reliably wrong*, and a player who crossed
+out their picks beat the audit (``bot.engine.eliminator``). Eliminators that cross out the
+most reliably wrong strategies so far are costed per question, so are the "least-favoured
+option" tell (weighted up) and offering a reply the game will ask about afterwards (it would
+look familiar then). The real reply's position is a uniform draw.
 
-A reply with fewer than three fair candidates is not asked: it is shown as a turn, and
-``rebuttal validate`` names it so its author can write decoys. Never a 3-option question.
+A reply with no author decoys of its own, or with fewer than three fair candidates, is not
+asked: it is shown as a turn, and ``rebuttal validate`` names it so its author can write
+decoys. Real turns alone never make a fair question (a real reply echoes its prompt far more
+than any other turn does). Never a 3-option question.
 """
 
 from __future__ import annotations
@@ -35,7 +39,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
+
 from bot.content.model import Pack, Side, Thread, Turn
+from bot.engine.eliminator import Picks
+from bot.engine.eliminator import credit as eliminated_credit
 from bot.engine.shortcuts import (
     FAVOURITE,
     ODD,
@@ -51,10 +59,17 @@ from bot.engine.shortcuts import (
 from bot.engine.similarity import WordStatistics, cosine
 
 DECOYS = 3
+CHANCE = 1 / (DECOYS + 1)
 MAX_DECOY_USES = 2  # one decoy in at most two questions of a game
 POOL = 12  # candidates considered per question: its own author decoys, then nearest the prompt (220 sets)
-NEAR_BEST = 0.15  # sets this close to the cheapest are equally good; the seed picks one
+MIX_STEPS = 60  # exponentiated-gradient steps of ``_mix``
+MIX_RATE = 0.5  # each step moves a set's weight by at most e^0.5
 _SELECTOR = tuple(s for s in STRATEGIES if not s.held_out)
+_SELECTOR_NAMES = (*(s.name for s in _SELECTOR), TYPICAL, ODD)
+ELIMINATOR_DEPTH = 3  # eliminators crossing out up to this many strategies' picks are costed
+# The eliminators' groups change as the game goes, so each question is costed on its own: a
+# set that leaves the real reply alone after crossing out costs 2.25, an even split ~0.
+ELIMINATOR_WEIGHT = 4.0
 # "Least favoured" is what every other strategy's defeat adds up to, so it needs more weight
 # than any one of them to stay near chance.
 WEIGHT = {FAVOURITE: 3.0}
@@ -64,6 +79,7 @@ WEIGHT = {FAVOURITE: 3.0}
 class Candidate:
     text: str
     turn: Turn | None  # None for an author decoy
+    written_for: str | None = None  # a borrowed author decoy: the reply (turn id) it was written for
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,7 @@ class DecoyPicker:
         self.revealed: set[str] = set()
         self.offered: Counter[str] = Counter()
         self.tally: dict[Side, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self.asked: Counter[Side] = Counter()  # questions asked so far per side: the tallies' denominator
         self.exposure: dict[str, float] = {}  # per asked reply: summed shortcut credits of its set
         self.short: set[str] = set()  # replies left unasked for want of three fair decoys
         header = "\n".join([pack.question, pack.context, pack.hook])
@@ -119,7 +136,27 @@ class DecoyPicker:
         vector = self.lexicon.vector(prompt.text)
         own = set(reply.decoys)
         found.sort(key=lambda c: (c.text not in own, -cosine(self.lexicon.vector(c.text), vector), c.text))
-        return found[:POOL]
+        mine = [c for c in found if c.text in own][:POOL]
+        rest = found[len(mine) :]
+        room = POOL - len(mine)
+        if len(rest) <= room:
+            return mine + rest
+        # Fill the room round-robin from several orders, so the pool differs from the real
+        # reply in every way the audit looks at: a pool of only the turns nearest the prompt
+        # makes "farthest" reliably wrong, one of short fact-free texts makes "fewest new
+        # facts" and "shortest" reliably wrong, and an eliminator crosses those picks out.
+        orders = [
+            rest,  # nearest the prompt first
+            sorted(rest, key=lambda c: (-len(self.lexicon.facts(c.text) - said_here), rest.index(c))),
+            sorted(rest, key=lambda c: (-len(c.text.split()), rest.index(c))),
+            rest[::-1],  # farthest first
+        ]
+        taken: dict[str, Candidate] = {}
+        for rank in range(len(rest)):
+            for order in orders:
+                if len(taken) < room:
+                    taken.setdefault(order[rank].text, order[rank])
+        return mine + list(taken.values())
 
     def _borrowed(self, thread: Thread, reply: Turn, said_here: frozenset[str]) -> list[Candidate]:
         """Author decoys written for the same side's *other* replies in this thread. Each is in
@@ -136,11 +173,17 @@ class DecoyPicker:
                 earlier = facts("\n".join(t.text for t in _up_to(other, turn)))
                 for text in turn.decoys:
                     if self.offered[text] == 0 and not ((facts(text) & earlier) - said_here):
-                        found.append(Candidate(text, None))
+                        found.append(Candidate(text, None, turn.id))
         return found
 
     def choose(self, thread: Thread, prompt: Turn, reply: Turn, rng: random.Random) -> Choice | None:
         """Three decoys for ``reply``, or ``None`` when fewer than three fair ones exist."""
+        if not reply.decoys:
+            # Real turns alone never make a fair question: a real reply echoes its prompt far
+            # more than any other turn of the debate does (measured: 58-67% for the best
+            # shortcut on a card without decoys, however the options are drawn).
+            self.short.add(reply.id)
+            return None
         pool = self.candidates(thread, prompt, reply)
         if len(pool) < DECOYS:
             self.short.add(reply.id)
@@ -159,48 +202,107 @@ class DecoyPicker:
         scores = {s.name: [option_scores(self.lexicon, question, s, t) for t in texts] for s in _SELECTOR}
         pairwise = [[self.lexicon.tfidf(a, b) for b in texts] for a in texts]
         tally = self.tally[reply.side]
-        costed: list[tuple[float, tuple[int, ...], dict[str, float]]] = []
+        target = CHANCE * (self.asked[reply.side] + 1)  # where every strategy's tally should be
+        # An eliminator crosses out the picks of the strategies that have been wrong most often
+        # so far; its own tallies (one per depth) are kept near chance like any strategy's.
+        crossing = _crossing(tally, target - CHANCE)
+        sets: list[tuple[tuple[int, ...], dict[str, float], int]] = []
         for chosen in combinations(range(1, len(texts)), DECOYS):
             indices = (0, *chosen)
             chosen_scores = {n: [v[i] for i in indices] for n, v in scores.items()}
             typical = typicality([[pairwise[i][j] for j in indices] for i in indices])
             chosen_scores[TYPICAL] = typical
             chosen_scores[ODD] = [-t for t in typical]
-            credits = _credits(chosen_scores)
-            cost = sum(WEIGHT.get(n, 1.0) * (tally[n] + c) ** 2 for n, c in credits.items())
-            # What the set costs later: each future answer offered now is likely found by
-            # "seen-before" when it is asked (the marginal cost of one more such hit).
+            # Future answers offered now would be found by "seen-before" when they are asked.
             future = sum(1 for i in chosen if _turn_id(pool[i - 1]) in self.will_ask)
-            cost += future * (2 * tally["seen-before"] + 1)
-            costed.append((cost, chosen, credits))
-        best = min(cost for cost, _, _ in costed)
-        near = [entry for entry in costed if entry[0] <= best + NEAR_BEST]
-        _, chosen, credits = near[rng.randrange(len(near))]
+            sets.append((chosen, _credits(chosen_scores, crossing), future))
+        names = list(sets[0][1])
+        eliminators = [n.startswith(_ELIMINATE) for n in names]
+        weight = [ELIMINATOR_WEIGHT if e else WEIGHT.get(n, 1.0) for n, e in zip(names, eliminators, strict=True)]
+        offset = [-CHANCE if e else tally[n] - target for n, e in zip(names, eliminators, strict=True)]
+        future_cost = [f * (1 + 2 * max(0.0, tally["seen-before"] - target)) for _, _, f in sets]
+        mix, expected = _mix([[c[n] for n in names] for _, c, _ in sets], weight, offset, future_cost)
+        draw = rng.random()
+        index = next((i for i, cumulative in enumerate(mix) if draw < cumulative), len(sets) - 1)
+        chosen, credits, _ = sets[index]
         for name, value in credits.items():
-            tally[name] += value
-        self.exposure[reply.id] = sum(credits.values())
+            if not name.startswith(_ELIMINATE):
+                tally[name] += value
+        self.asked[reply.side] += 1
+        self.exposure[reply.id] = sum(expected)  # how exposed this question is, on average over draws
         picked = tuple(pool[i - 1] for i in chosen)
         self.offered.update(c.text for c in picked)
         return Choice(picked)
+
+
+def _mix(
+    credits: list[list[float]], weight: list[float], offset: list[float], linear: list[float]
+) -> tuple[list[float], list[float]]:
+    """A distribution over candidate sets (cumulative, for a draw; and the expected credit of
+    each strategy under it) whose *expected* credits
+    keep every strategy's running tally near chance: it minimises
+    sum_n weight_n * (offset_n + E[credit_n])^2 + E[linear] over the simplex, by exponentiated
+    gradient. One set can only make a strategy right or wrong; a mixture drawn by the seed
+    makes it right about a quarter of the time, so "reliably wrong" is no longer a signal."""
+    matrix = np.asarray(credits, dtype=float)
+    a = np.asarray(weight)
+    b = np.asarray(offset)
+    extra = np.asarray(linear)
+    w = np.full(len(matrix), 1 / len(matrix))
+    for _ in range(MIX_STEPS):
+        gradient = matrix @ (2 * a * (b + w @ matrix)) + extra
+        spread = float(gradient.max() - gradient.min())
+        if spread < 1e-12:
+            break
+        w = w * np.exp(-MIX_RATE * (gradient - gradient.min()) / spread)
+        w /= w.sum()
+    # Rounded so the draw does not hinge on the last bits of floating-point arithmetic.
+    cumulative = np.round(np.cumsum(w), 9)
+    return [float(c) for c in cumulative], [float(e) for e in w @ matrix]
 
 
 def _turn_id(candidate: Candidate) -> str | None:
     return candidate.turn.id if candidate.turn else None
 
 
-def _credits(scores: dict[str, list[float]]) -> dict[str, float]:
-    """Each selector strategy's chance of finding option 0, plus the least-favoured tell."""
+def _credits(scores: dict[str, list[float]], crossing: Sequence[tuple[str, ...]]) -> dict[str, float]:
+    """Each selector strategy's chance of finding option 0, plus the least-favoured tell and
+    the eliminators that cross out the picks of each group in ``crossing``."""
     result: dict[str, float] = {}
     favour = [0.0, 0.0, 0.0, 0.0]
+    masks: dict[str, int] = {}
     for name, values in scores.items():
         top = max(values)
         winners = [i for i, v in enumerate(values) if v >= top - 1e-9]
         share = 1 / len(winners)
         result[name] = share if winners[0] == 0 else 0.0
+        masks[name] = sum(1 << i for i in winners)
         for i in winners:
             favour[i] += share
     result[FAVOURITE] = credit([-f for f in favour], 0)
+    low = min(favour)
+    masks[FAVOURITE] = sum(1 << i for i, f in enumerate(favour) if f <= low + 1e-9)
+    for group in crossing:
+        question = Picks(0, DECOYS + 1, masks)
+        result[_eliminator_name(len(group))] = eliminated_credit(question, group)
     return result
+
+
+_ELIMINATE = "eliminate-"
+
+
+def _eliminator_name(size: int) -> str:
+    return f"{_ELIMINATE}{size}"
+
+
+def _crossing(tally: dict[str, float], target: float) -> list[tuple[str, ...]]:
+    """What an eliminator watching this side so far would cross out: the 1, 2, … most
+    reliably wrong strategies (furthest below chance)."""
+    behind = sorted(
+        (name for name in (*_SELECTOR_NAMES, FAVOURITE) if tally[name] < target - 1),
+        key=lambda name: (tally[name], name),
+    )
+    return [tuple(behind[:size]) for size in range(1, min(len(behind), ELIMINATOR_DEPTH) + 1)]
 
 
 def _up_to(thread: Thread, prompt: Turn) -> Sequence[Turn]:

@@ -239,7 +239,7 @@ def prediction_options(
         Option(
             c.text,
             OptionSource.AUTHOR_DECOY if c.turn is None else OptionSource.OTHER_TURN,
-            c.turn.id if c.turn else None,
+            c.turn.id if c.turn else c.written_for,
             reply.side,
             prompt_similarity(stats, prompt.text, c.text),
         )

@@ -215,13 +215,18 @@ def typicality(similarity: Sequence[Sequence[float]]) -> list[float]:
 
 def all_credits(lexicon: Lexicon, question: Question) -> dict[str, float]:
     """Every strategy's chance of finding the real reply in ``question``."""
+    return credits_from_scores(all_scores(lexicon, question), question.answer)
+
+
+def all_scores(lexicon: Lexicon, question: Question) -> dict[str, list[float]]:
+    """Every scoring strategy's score for each option of ``question`` (the highest is its pick)."""
     scores: dict[str, list[float]] = {
         s.name: [option_scores(lexicon, question, s, option) for option in question.options] for s in STRATEGIES
     }
     typical = typicality([[lexicon.tfidf(a, b) for b in question.options] for a in question.options])
     scores[TYPICAL] = typical
     scores[ODD] = [-t for t in typical]
-    return credits_from_scores(scores, question.answer)
+    return scores
 
 
 def credits_from_scores(scores: Mapping[str, Sequence[float]], answer: int) -> dict[str, float]:

@@ -10,7 +10,8 @@ from bot.cli import main
 from bot.content.library import load_library
 from bot.engine.script import StepKind, build_script
 
-CARD = Path(__file__).parents[1] / "data" / "cards" / "congestion-pricing.txt"
+CARD = Path(__file__).parents[1] / "data" / "cards" / "congestion-pricing.txt"  # no author decoys
+DECOY_CARD = Path(__file__).parents[1] / "data" / "cards" / "us-russia-normalization.txt"
 
 
 def test_json_questions_come_in_game_order_with_the_answer_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,10 +31,16 @@ def test_json_questions_come_in_game_order_with_the_answer_and_sources(capsys: p
 
 
 def test_daily_json_from_a_card_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["decoys", str(CARD), "--daily", "--json"]) == 0
+    assert main(["decoys", str(DECOY_CARD), "--daily", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["daily"] is True
     assert document["questions"] and all(len(q["options"]) == 4 for q in document["questions"])
+
+
+def test_a_card_without_decoys_asks_no_prediction(capsys: pytest.CaptureFixture[str]) -> None:
+    """Its replies are shown, not asked: real turns alone never make a fair question."""
+    assert main(["decoys", str(CARD), "--daily", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["questions"] == []
 
 
 def test_audit_json_names_the_strongest_strategy(capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,4 +57,4 @@ def test_validate_warns_about_a_card_without_decoys_naming_the_replies(capsys: p
     out = capsys.readouterr().out
     assert "ok  congestion-pricing" in out
     assert "warning  congestion-pricing: game: the reply c-0b99f7b3 cannot get four good options" in out
-    assert "warning  congestion-pricing: daily: strategy" in out
+    assert "warning  congestion-pricing: daily: the reply c-0b99f7b3 cannot get four good options" in out
