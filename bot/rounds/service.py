@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,6 +68,21 @@ class ClosedRound:
 
 class RoundError(Exception):
     """A refusal fit to show the person who asked."""
+
+
+def next_in_rotation(rotation: Sequence[tuple[Pack, str]], last: Round | None, rounds_posted: int) -> tuple[Pack, str]:
+    """The (debate, thread) after the one the schedule posted last.
+
+    The rotation is rebuilt from the library at every run, and a library changes: a shipped
+    debate is added, a server imports one. Counting ``rounds_posted`` into the new list would
+    jump a schedule to another place mid-debate (skipping threads, repeating others); following
+    on from the last round keeps its place. Only when that thread is gone from the rotation
+    (its debate was removed or deselected) does the count decide."""
+    if last is not None:
+        for position, (pack, thread_id) in enumerate(rotation):
+            if pack.id == last.pack_id and thread_id == last.thread_id:
+                return rotation[(position + 1) % len(rotation)]
+    return rotation[rounds_posted % len(rotation)]
 
 
 class RoundService:
@@ -201,7 +216,8 @@ class RoundService:
                 await uow.schedules.set_next_run(schedule.id, next_run, schedule.rounds_posted)
                 return None
             number = schedule.rounds_posted + 1
-            pack, thread_id = rotation[schedule.rounds_posted % len(rotation)]
+            last = await uow.rounds.last_of(schedule.id)
+            pack, thread_id = next_in_rotation(rotation, last, schedule.rounds_posted)
             script = build_round_script(pack, thread_id, seed=_seed(schedule.id, number))
             closes_at = _closing_time(schedule, now, next_run)
             round_id = await uow.rounds.insert(
