@@ -1,0 +1,28 @@
+"""What every PostgreSQL repository shares: the transaction's connection and small helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+
+class Repository:
+    """A repository acts inside the transaction its unit of work opened on ``db``. ``writing``
+    says whether that transaction may write: a write locks the rows it is about to change
+    (``SELECT … FOR UPDATE``), a read snapshot locks nothing."""
+
+    def __init__(self, db: asyncpg.Connection[Any], *, writing: bool) -> None:
+        self.db = db
+        self.writing = writing
+
+    async def one(self, sql: str, *parameters: object) -> asyncpg.Record | None:
+        return await self.db.fetchrow(sql, *parameters)
+
+    async def all(self, sql: str, *parameters: object) -> list[asyncpg.Record]:
+        return list(await self.db.fetch(sql, *parameters))
+
+    async def changed(self, sql: str, *parameters: object) -> int:
+        """Run a write and return how many rows it changed (from the command tag, "UPDATE 3")."""
+        tag = await self.db.execute(sql, *parameters)
+        return int(tag.rsplit(" ", 1)[-1]) if tag and tag[-1].isdigit() else 0
