@@ -98,10 +98,10 @@ def postgres_for_tests() -> Iterator[PostgresForTests]:
         finally:
             server.close()
         return
-    import pgserver  # a dev dependency: PostgreSQL's binaries in a wheel
+    from pgserver.postgres_server import get_server  # a dev dependency: PostgreSQL in a wheel
 
     data = Path(tempfile.mkdtemp(prefix="rebuttal-pg-"))
-    postgres = pgserver.get_server(data, cleanup_mode="stop")
+    postgres = get_server(data, cleanup_mode="stop")
     server = PostgresForTests(postgres.get_uri())
     try:
         yield server
@@ -109,3 +109,8 @@ def postgres_for_tests() -> Iterator[PostgresForTests]:
         server.close()
         postgres.cleanup()
         shutil.rmtree(data, ignore_errors=True)
+
+
+def database_option(location: Path | str) -> list[str]:
+    """The command-line option that names ``location``: ``--database-url`` or ``--db``."""
+    return ["--database-url", location] if isinstance(location, str) else ["--db", str(location)]

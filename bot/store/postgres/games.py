@@ -20,8 +20,8 @@ from bot.engine.engine import Transition
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
 from bot.store.cache import StateCache, parse_script, script_text
 from bot.store.codec import aware, maybe_aware
-from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
 from bot.store.postgres.rows import Repository
+from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
 
 _SETTINGS = TypeAdapter(GameSettings)
 ONE_LIVE_GAME_INDEX = "one_live_game_per_channel"

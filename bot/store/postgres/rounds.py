@@ -157,7 +157,8 @@ class PostgresRounds(RoundResults):
         if closed != 1:
             return False
         await self.db.execute(
-            "UPDATE games SET status = 'ended', ended_at = $1, version = version + 1 WHERE id = $2 AND workspace_id = $3",
+            """UPDATE games SET status = 'ended', ended_at = $1, version = version + 1
+               WHERE id = $2 AND workspace_id = $3""",
             aware(at),
             round_.game.game_id,
             round_.workspace_id,

@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+# A connection as the pool lends it (or one opened directly).
+Connection = asyncpg.Connection[Any] | PoolConnectionProxy[Any]
 
 
 class Repository:
@@ -12,7 +16,7 @@ class Repository:
     says whether that transaction may write: a write locks the rows it is about to change
     (``SELECT … FOR UPDATE``), a read snapshot locks nothing."""
 
-    def __init__(self, db: asyncpg.Connection[Any], *, writing: bool) -> None:
+    def __init__(self, db: Connection, *, writing: bool) -> None:
         self.db = db
         self.writing = writing
 

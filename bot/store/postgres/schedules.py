@@ -71,7 +71,9 @@ class PostgresSchedules(Repository):
         return _schedule(row) if row else None
 
     async def of_workspace(self, workspace_id: int) -> list[Schedule]:
-        return [_schedule(r) for r in await self.all(f"{_SELECT} WHERE s.workspace_id = $1 ORDER BY s.id", workspace_id)]
+        return [
+            _schedule(r) for r in await self.all(f"{_SELECT} WHERE s.workspace_id = $1 ORDER BY s.id", workspace_id)
+        ]
 
     async def active(self, platform: str) -> list[Schedule]:
         """Every unpaused schedule this platform's bot runs."""

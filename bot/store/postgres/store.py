@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 
 from bot.store.postgres.migrations import MIGRATIONS
+from bot.store.postgres.rows import Connection
 from bot.store.postgres.unit_of_work import PostgresUnitOfWork
 
 POOL_SIZE = 10  # connections per process; each unit of work holds one for its length
@@ -68,7 +69,7 @@ class PostgresStore:
             return await schema_version(connection)
 
 
-async def schema_version(connection: asyncpg.Connection[Any]) -> int:
+async def schema_version(connection: Connection) -> int:
     """How many migrations the database has (0 for an empty one)."""
     exists = await connection.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
     if not exists:
@@ -76,7 +77,7 @@ async def schema_version(connection: asyncpg.Connection[Any]) -> int:
     return int(await connection.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
 
 
-async def migrate(connection: asyncpg.Connection[Any]) -> int:
+async def migrate(connection: Connection) -> int:
     """Apply the migrations the database lacks, in one transaction; returns the new version."""
     async with connection.transaction():
         await connection.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import asyncpg
-
 from bot.store.postgres.games import PostgresGames
 from bot.store.postgres.heartbeats import PostgresHeartbeats
 from bot.store.postgres.leaderboards import PostgresLeaderboards
 from bot.store.postgres.places import PostgresEvents, PostgresPlaces
 from bot.store.postgres.reports import PostgresReports
 from bot.store.postgres.rounds import PostgresRounds
+from bot.store.postgres.rows import Connection
 from bot.store.postgres.schedules import PostgresSchedules
 from bot.store.postgres.workspaces import PostgresWorkspaces
 
@@ -19,7 +16,7 @@ from bot.store.postgres.workspaces import PostgresWorkspaces
 class PostgresUnitOfWork:
     """Implements ``bot.store.interface.UnitOfWork``; the store begins and ends the transaction."""
 
-    def __init__(self, db: asyncpg.Connection[Any], *, writing: bool) -> None:
+    def __init__(self, db: Connection, *, writing: bool) -> None:
         self.games = PostgresGames(db, writing=writing)
         self.places = PostgresPlaces(db, writing=writing)
         self.events = PostgresEvents(db, writing=writing)
