@@ -42,6 +42,8 @@ def database_url(named: str | None = None) -> str | None:
 def database_location(path: Path | None = None, url: str | None = None) -> Path | str:
     """What ``bot.store.database.open_store`` should open: a PostgreSQL URL if one is given
     (argument or environment), else the SQLite file ``path`` or the default one."""
+    if url is None and path is not None:  # a file named on the command line beats the environment
+        return path
     return database_url(url) or path or default_database()
 
 
