@@ -278,6 +278,36 @@ def sqlalchemy_postgres_url(url: str) -> str:
     return "postgresql+asyncpg://" + url.split("://", 1)[1]
 
 
+def with_settings(url: str, settings: str) -> str:
+    """asyncpg passes query parameters it does not know to the server as settings."""
+    return f"{url}{'&' if '?' in url else '?'}{settings}" if settings else url
+
+
+async def driver_comparison(
+    admin_url: str, bench_file: Path, args: argparse.Namespace, note: Callable[[str, object], None]
+) -> None:
+    async with fresh_database(admin_url, "rebuttal_bench_drivers") as url:
+        await prepare_postgres(url)
+        for _ in range(args.repeats):
+            await reset_postgres(url)
+            answer, bare = await asyncpg_rates(url, args.transactions)
+            note("asyncpg answer", answer)
+            note("asyncpg bare", bare)
+            await prepare_sqlite(bench_file)
+            answer, bare = await aiosqlite_rates(bench_file, args.transactions)
+            note("aiosqlite answer", answer)
+            note("aiosqlite bare", bare)
+            if sqlalchemy_installed():
+                await reset_postgres(url)
+                rate = await sqlalchemy_rate(sqlalchemy_postgres_url(url), args.transactions)
+                note("sqlalchemy postgresql answer", rate)
+                await prepare_sqlite(bench_file)
+                note(
+                    "sqlalchemy sqlite answer",
+                    await sqlalchemy_rate(f"sqlite+aiosqlite:///{bench_file}", args.transactions),
+                )
+
+
 async def run(args: argparse.Namespace, admin_url: str) -> None:
     results: dict[str, list[Any]] = {}
 
@@ -292,34 +322,15 @@ async def run(args: argparse.Namespace, admin_url: str) -> None:
             note("p50 sqlite", percentile(latencies, 0.5) * 1000)
             note("p99 sqlite", percentile(latencies, 0.99) * 1000)
             async with fresh_database(admin_url, f"rebuttal_bench_{repeat}") as url:
-                rate, latencies = await service_run(url, args.players, args.questions)
+                rate, latencies = await service_run(
+                    with_settings(url, args.server_settings), args.players, args.questions
+                )
             note("service postgresql", rate)
             note("p50 postgresql", percentile(latencies, 0.5) * 1000)
             note("p99 postgresql", percentile(latencies, 0.99) * 1000)
 
-        async with fresh_database(admin_url, "rebuttal_bench_drivers") as url:
-            await prepare_postgres(url)
-            bench_file = Path(folder) / "drivers.db"
-            for _ in range(args.repeats):
-                await reset_postgres(url)
-                answer, bare = await asyncpg_rates(url, args.transactions)
-                note("asyncpg answer", answer)
-                note("asyncpg bare", bare)
-                await prepare_sqlite(bench_file)
-                answer, bare = await aiosqlite_rates(bench_file, args.transactions)
-                note("aiosqlite answer", answer)
-                note("aiosqlite bare", bare)
-                if sqlalchemy_installed():
-                    await reset_postgres(url)
-                    note(
-                        "sqlalchemy postgresql answer",
-                        await sqlalchemy_rate(sqlalchemy_postgres_url(url), args.transactions),
-                    )
-                    await prepare_sqlite(bench_file)
-                    note(
-                        "sqlalchemy sqlite answer",
-                        await sqlalchemy_rate(f"sqlite+aiosqlite:///{bench_file}", args.transactions),
-                    )
+        if not args.service_only:
+            await driver_comparison(admin_url, Path(folder) / "drivers.db", args, note)
 
     def median(name: str) -> float:
         return float(statistics.median(results[name]))
@@ -336,6 +347,8 @@ async def run(args: argparse.Namespace, admin_url: str) -> None:
             f"{median('p99 ' + engine):8.1f}"
         )
     print(f"ratio postgresql/sqlite answers/s: {median('service postgresql') / median('service sqlite'):.2f}")
+    if args.service_only:
+        return
     print(f"\n2. one answer's statements, {args.transactions} transactions one after another")
     print("driver                          tx/s   vs bare insert on that driver")
     rows = [
@@ -365,6 +378,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--transactions", type=int, default=2000)
     parser.add_argument("--database-url", help="a PostgreSQL server to use (default: pgserver in a temp dir)")
+    parser.add_argument(
+        "--server-settings",
+        default="",
+        help="PostgreSQL settings for the store's connections, as URL query text, e.g. synchronous_commit=off",
+    )
+    parser.add_argument("--service-only", action="store_true", help="leave out part 2 (the driver comparison)")
     args = parser.parse_args()
     with postgres(args.database_url) as admin_url:
         asyncio.run(run(args, admin_url))
