@@ -22,6 +22,7 @@ from bot.identity import Player, Venue
 from bot.rounds.scheduler import Scheduler
 from bot.store.database import open_store
 from bot.store.postgres.migrations import MIGRATIONS
+from bot.store.postgres.store import PostgresStore
 from bot.store.transfer import JSON_COLUMNS, TABLES
 from tests import sqlite_rows
 from tests.engine.helpers import ManualClock, sample_pack
@@ -152,3 +153,40 @@ def test_db_upgrade_migrates_each_engine(tmp_path: Path, postgres_url: str, caps
     assert (tmp_path / "new.db").is_file()
     assert main(["db", "upgrade", "--database-url", "mysql://x"]) == 2
     assert "postgresql://" in capsys.readouterr().err
+
+
+async def test_writes_to_one_game_take_turns_and_a_cancelled_one_leaves_no_turn_behind(postgres_url: str) -> None:
+    async with open_store(postgres_url) as store:
+        assert isinstance(store, PostgresStore)
+        ref, _ = await GameService(store).start_game(
+            Venue("slack", "T1", "C1"), Player("slack", "T1", "teacher"), "T", sample_pack(), GameSettings(), seed=3
+        )
+        order: list[str] = []
+        loaded, release = asyncio.Event(), asyncio.Event()
+
+        async def first() -> None:
+            async with store.write() as uow:
+                await uow.games.load(ref)
+                order.append("first loaded")
+                loaded.set()
+                await release.wait()
+                order.append("first ends")
+
+        async def second() -> None:
+            await loaded.wait()
+            async with store.write() as uow:
+                await uow.games.load(ref)
+                order.append("second loaded")
+
+        running = asyncio.gather(first(), second())
+        await loaded.wait()
+        waiting = asyncio.create_task(second())  # a third write, cancelled while it waits its turn
+        await asyncio.sleep(0.1)
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        release.set()
+        await running
+        assert order == ["first loaded", "first ends", "second loaded"]
+        assert store.turns.waiting() == 0  # nothing kept for a game nobody is writing
+        async with asyncio.timeout(5), store.write() as uow:  # and the game is free
+            await uow.games.load(ref)

@@ -127,7 +127,7 @@ class PostgresGames(Repository):
         return int(game_id)
 
     async def load(self, ref: GameRef, cache: StateCache | None = None) -> GameState:
-        lock = " FOR UPDATE" if self.writing else ""
+        lock = await self.lock_game(ref.game_id)
         if cache is not None:
             version_row = await self.one(
                 f"SELECT version FROM games WHERE id = $1 AND workspace_id = $2{lock}", ref.game_id, ref.workspace_id

@@ -73,7 +73,7 @@ class PostgresRounds(RoundResults):
             phase_started_at=at,
             asked=sum(1 for step in script.steps if step.kind.is_question),
         )
-        game_id = await PostgresGames(self.db, writing=self.writing).insert(
+        game_id = await PostgresGames(self.db, writing=self.writing, turn=self.turn).insert(
             workspace_id=schedule.workspace_id,
             channel_id=schedule.channel_row,
             pack=pack,
@@ -167,8 +167,9 @@ class PostgresRounds(RoundResults):
         return True
 
     async def load_progress(self, round_: Round, user_id: str) -> Progress | None:
-        if self.writing:  # the save that follows is computed from what this reads
-            await self.db.execute("SELECT 1 FROM games WHERE id = $1 FOR UPDATE", round_.game.game_id)
+        lock = await self.lock_game(round_.game.game_id)  # the save that follows is computed from this
+        if lock:
+            await self.db.execute(f"SELECT 1 FROM games WHERE id = $1{lock}", round_.game.game_id)
         row = await self.one(
             """SELECT p.user_id, g.display_name, p.step, p.phase, g.score, g.correct, g.answered, p.predicted,
                       p.chosen, p.earned

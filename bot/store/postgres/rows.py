@@ -7,6 +7,8 @@ from typing import Any, TypeAlias
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from bot.store.postgres.turns import Turn
+
 # A connection as the pool lends it (or one opened directly).
 Connection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
 
@@ -16,9 +18,19 @@ class Repository:
     says whether that transaction may write: a write locks the rows it is about to change
     (``SELECT … FOR UPDATE``), a read snapshot locks nothing."""
 
-    def __init__(self, db: Connection, *, writing: bool) -> None:
+    def __init__(self, db: Connection, *, writing: bool, turn: Turn | None = None) -> None:
         self.db = db
         self.writing = writing
+        self.turn = turn  # a write's place in this process's line for a game (bot.store.postgres.turns)
+
+    async def lock_game(self, game_id: int) -> str:
+        """In a write, wait for this process's turn at the game; returns the row-lock clause
+        for the query that reads the game's row ("" in a read snapshot, which locks nothing)."""
+        if not self.writing:
+            return ""
+        if self.turn is not None:
+            await self.turn.take(game_id)
+        return " FOR UPDATE"
 
     async def one(self, sql: str, *parameters: object) -> asyncpg.Record | None:
         return await self.db.fetchrow(sql, *parameters)

@@ -24,6 +24,7 @@ import asyncpg
 
 from bot.store.postgres.migrations import MIGRATIONS
 from bot.store.postgres.rows import Connection
+from bot.store.postgres.turns import GameTurns
 from bot.store.postgres.unit_of_work import PostgresUnitOfWork
 
 POOL_SIZE = 10  # connections per process; each unit of work holds one for its length
@@ -36,6 +37,7 @@ class PostgresStore:
 
     def __init__(self, pool: asyncpg.Pool[Any]) -> None:
         self._pool = pool
+        self.turns = GameTurns()  # this process's line per game (bot.store.postgres.turns)
 
     @classmethod
     @asynccontextmanager
@@ -52,8 +54,12 @@ class PostgresStore:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PostgresUnitOfWork]:
         """One atomic unit of work: committed if the block returns, rolled back if it raises."""
-        async with self._pool.acquire() as connection, connection.transaction():
-            yield PostgresUnitOfWork(connection, writing=True)
+        turn = self.turns.turn()
+        try:
+            async with self._pool.acquire() as connection, connection.transaction():
+                yield PostgresUnitOfWork(connection, writing=True, turn=turn)
+        finally:
+            turn.end()  # after COMMIT, and with no await before the caller's next line
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[PostgresUnitOfWork]:
