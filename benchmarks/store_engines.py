@@ -6,7 +6,8 @@ Run: .venv/bin/python benchmarks/store_engines.py [--players 300] [--questions 3
 Part 1, through the service: each simulated player answers every question concurrently, each
 answer one full command (event-id claim, load with version check, engine, write, commit), on
 SQLite (one file, WAL) and on PostgreSQL (the asyncpg store, a pool of 10, a row lock on the
-game). Same workload as answers_throughput.py.
+game). Same workload as answers_throughput.py; then the same players split over --games games
+running at once (SQLite has one writer for all games; PostgreSQL serialises per game only).
 
 Part 2, the driver question (asyncpg directly, or SQLAlchemy Core's async engine so both
 engines could share one set of queries): the statements of one answer (lock the game row,
@@ -48,6 +49,7 @@ from bot.engine.state import GameSettings, Phase
 from bot.games.service import GameService
 from bot.identity import Player, Venue
 from bot.store.database import open_store
+from bot.store.records import GameRef
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 SCHEMA = (
@@ -67,32 +69,42 @@ def percentile(values: list[float], share: float) -> float:
 # --- part 1: answers through the service ---------------------------------------------------
 
 
-async def service_run(location: Path | str, players: int, questions: int) -> tuple[float, list[float]]:
+async def service_run(location: Path | str, players: int, questions: int, games: int = 1) -> tuple[float, list[float]]:
+    """``games`` games in as many channels, each with ``players`` answering every question at once."""
     latencies: list[float] = []
     async with open_store(location) as database:
         service = GameService(database)
         pack = load_library().get("us-russia-normalization")
-        ref, _ = await service.start_game(
-            Venue("bench", "w", "c"), Player("bench", "w", "host"), "Host", pack, GameSettings(), seed=1
-        )
+        refs = [
+            (
+                await service.start_game(
+                    Venue("bench", "w", f"c{n}"), Player("bench", "w", "host"), "Host", pack, GameSettings(), seed=1
+                )
+            )[0]
+            for n in range(games)
+        ]
 
-        async def answer(player: int, step: int, options: int) -> None:
+        async def answer(ref: GameRef, player: int, step: int, options: int) -> None:
             started = time.perf_counter()
             command = PlayerAnswered(f"p{player}", f"Player {player}", step, player % options, service.clock())
-            outcome = await service.handle(ref, command, event_id=f"{step}:{player}")
+            outcome = await service.handle(ref, command, event_id=f"{ref.game_id}:{step}:{player}")
             latencies.append(time.perf_counter() - started)
             assert outcome.accepted, outcome.reply
 
+        async def play(ref: GameRef) -> None:
+            asked = 0
+            while asked < questions:
+                state = await service.load(ref)
+                if state.phase is Phase.OPEN:
+                    options = len(state.current.options)
+                    await asyncio.gather(*(answer(ref, p, state.step, options) for p in range(players)))
+                    asked += 1
+                await service.handle(ref, Advanced("host", False, service.clock()))
+
         began = time.perf_counter()
-        asked = 0
-        while asked < questions:
-            state = await service.load(ref)
-            if state.phase is Phase.OPEN:
-                await asyncio.gather(*(answer(p, state.step, len(state.current.options)) for p in range(players)))
-                asked += 1
-            await service.handle(ref, Advanced("host", False, service.clock()))
+        await asyncio.gather(*(play(ref) for ref in refs))
         elapsed = time.perf_counter() - began
-    return players * questions / elapsed, latencies
+    return games * players * questions / elapsed, latencies
 
 
 # --- part 2: one answer's statements, per driver -------------------------------------------
@@ -328,6 +340,15 @@ async def run(args: argparse.Namespace, admin_url: str) -> None:
             note("service postgresql", rate)
             note("p50 postgresql", percentile(latencies, 0.5) * 1000)
             note("p99 postgresql", percentile(latencies, 0.99) * 1000)
+            if args.games > 1:  # the same answers spread over several games at once
+                per_game = args.players // args.games
+                rate, _ = await service_run(Path(folder) / f"games-{repeat}.db", per_game, args.questions, args.games)
+                note("games sqlite", rate)
+                async with fresh_database(admin_url, f"rebuttal_bench_games_{repeat}") as url:
+                    rate, _ = await service_run(
+                        with_settings(url, args.server_settings), per_game, args.questions, args.games
+                    )
+                note("games postgresql", rate)
 
         if not args.service_only:
             await driver_comparison(admin_url, Path(folder) / "drivers.db", args, note)
@@ -347,6 +368,11 @@ async def run(args: argparse.Namespace, admin_url: str) -> None:
             f"{median('p99 ' + engine):8.1f}"
         )
     print(f"ratio postgresql/sqlite answers/s: {median('service postgresql') / median('service sqlite'):.2f}")
+    if args.games > 1:
+        print(f"the same {args.players} players as {args.games} games of {args.players // args.games}, at once:")
+        for engine in ("sqlite", "postgresql"):
+            print(f"{engine:<12} {median('games ' + engine):9.0f} answers/s")
+        print(f"ratio postgresql/sqlite answers/s: {median('games postgresql') / median('games sqlite'):.2f}")
     if args.service_only:
         return
     print(f"\n2. one answer's statements, {args.transactions} transactions one after another")
@@ -377,6 +403,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--transactions", type=int, default=2000)
+    parser.add_argument("--games", type=int, default=4, help="also spread the players over this many games (1: no)")
     parser.add_argument("--database-url", help="a PostgreSQL server to use (default: pgserver in a temp dir)")
     parser.add_argument(
         "--server-settings",
