@@ -51,7 +51,7 @@ def redacted(location: Path | str) -> str:
     """A location fit for logs and messages: a URL's password is replaced by ``***``."""
     text = str(location)
     parts = urlsplit(text)
-    if parts.scheme not in URL_SCHEMES or parts.password is None:
+    if not parts.scheme or parts.password is None:  # any URL: a mistyped scheme still carries one
         return text
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
