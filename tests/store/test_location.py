@@ -13,9 +13,7 @@ from bot.store.location import DATABASE_URL_VARIABLE, DATABASE_VARIABLE, databas
 URL = "postgresql://bot:secret@db.example.org:5432/rebuttal"
 
 
-def test_a_url_wins_unless_a_file_is_named_on_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_url_wins_unless_a_file_is_named_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DATABASE_VARIABLE, str(tmp_path / "env.db"))
     monkeypatch.delenv(DATABASE_URL_VARIABLE, raising=False)
     assert database_location() == tmp_path / "env.db"  # no URL anywhere: the SQLite file
