@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import aiohttp
@@ -23,6 +24,7 @@ import discord.http
 import yarl
 
 from adapters.discord.app import build_bot
+from bot.composition import Site
 from bot.store.database import Database
 from bot.store.location import database_location
 
@@ -62,9 +64,12 @@ def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
         route.BASE, websocket.DEFAULT_GATEWAY = saved
 
 
-async def serve(database_path: Path | str, token: str) -> None:
-    async with Database.open(database_path) as database:
-        bot = build_bot(database)
+async def serve(database_path: Path | str, token: str, site: Site | None = None) -> None:
+    """Run the bot (and the results site beside it, if asked for) until stopped."""
+    async with Database.open(database_path) as database, AsyncExitStack() as beside:
+        bot = build_bot(database, web_url=site.url if site else None)
+        if site is not None:
+            await beside.enter_async_context(site.serving(database, bot.services.signin))
         async with bot:
             await bot.login(token)  # a bad token fails here, before anything is logged
             # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
@@ -74,7 +79,7 @@ async def serve(database_path: Path | str, token: str) -> None:
             await bot.connect()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site | None = None) -> int:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
         return _fail(f"{TOKEN_VARIABLE} is not set; put the bot's token there (see docs/discord.md).")
@@ -84,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(error))
     with redirected_endpoints(os.environ):
         try:
-            asyncio.run(serve(path, token))
+            asyncio.run(serve(path, token, site))
         except discord.LoginFailure:
             return _fail(f"Discord rejected {TOKEN_VARIABLE}; copy it again (Developer Portal → Bot → Reset Token).")
         except discord.PrivilegedIntentsRequired:

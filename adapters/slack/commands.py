@@ -65,6 +65,7 @@ async def _debate(games: SlackGames, body: dict[str, Any], respond: AsyncRespond
         user_name=str(body.get("user_name") or body["user_id"]),
         trigger_id=str(body.get("trigger_id") or ""),
         args=tuple(words[1:]),
+        channel_name=str(body["channel_name"]) if body.get("channel_name") else None,
     )
     handler = SUBCOMMANDS.get(name)
     if handler is None:

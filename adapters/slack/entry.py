@@ -16,7 +16,7 @@ import re
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.composition import Site
 from bot.health import heartbeat
 from bot.store.database import Database
 
@@ -69,7 +70,7 @@ def read_settings(environ: Mapping[str, str], http: bool) -> SlackSettings | str
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site | None = None) -> int:
     import os
 
     from bot.store.location import database_location
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"rebuttal run slack: {error}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(settings, location, http=bool(args.http), port=int(args.port)))
+        asyncio.run(serve(settings, location, http=bool(args.http), port=int(args.port), site=site))
     except KeyboardInterrupt:
         log.info("stopped")
     return 0
@@ -107,12 +108,17 @@ async def serve(
     port: int = 3000,
     host: str = "0.0.0.0",
     stop: asyncio.Event | None = None,
+    site: Site | None = None,
 ) -> None:
-    """Run the bot until ``stop`` is set (or forever)."""
+    """Run the bot (and the results site beside it, if asked for) until ``stop`` is set (or forever)."""
     stop = stop or asyncio.Event()
-    async with Database.open(database_path) as database:
+    async with Database.open(database_path) as database, AsyncExitStack() as beside:
         client = web_client(settings)
-        bot = build_app(database, client, signing_secret=settings.signing_secret or "")
+        bot = build_app(
+            database, client, signing_secret=settings.signing_secret or "", web_url=site.url if site else None
+        )
+        if site is not None:
+            await beside.enter_async_context(site.serving(database, bot.games.core.signin))
         resumed = await bot.resume()
         log.info("resumed %d running game(s)", resumed)
         try:
