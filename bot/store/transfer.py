@@ -47,6 +47,9 @@ TABLES: tuple[str, ...] = (
     "round_progress",
     "seasons",
     "leaderboard_optouts",
+    "web_access",
+    "web_signing_key",
+    "game_notes",
 )
 INSTANT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "games": ("phase_started_at", "deadline", "started_at", "ended_at"),
@@ -60,6 +63,9 @@ INSTANT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "round_progress": ("started_at", "finished_at"),
     "seasons": ("started_at",),
     "leaderboard_optouts": ("opted_out_at",),
+    "web_access": ("revoked_at",),
+    "web_signing_key": ("created_at",),
+    "game_notes": ("written_at",),
 }
 # jsonb on PostgreSQL, which keeps the value, not the text (keys reorder, spaces appear):
 # written back to SQLite in the compact form its repositories write.
@@ -69,7 +75,7 @@ JSON_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "schedules": ("weekdays", "packs"),
 }
 BOOLEAN_COLUMNS: Mapping[str, tuple[str, ...]] = {"schedules": ("paused",)}
-IDENTITY_TABLES = ("workspaces", "channels", "games", "schedules", "rounds")
+IDENTITY_TABLES = ("workspaces", "channels", "games", "schedules", "rounds", "game_notes")
 
 
 class CopyRefused(Exception):

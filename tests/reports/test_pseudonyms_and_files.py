@@ -15,7 +15,7 @@ from bot.cli import main
 from bot.games.service import GameService
 from bot.reports.reading import class_report, game_report
 from bot.reports.writer import ReportFilesExist, write_game_report
-from bot.store.database import Database
+from bot.store.database import Database, Store
 from bot.store.records import GameRef
 from tests.engine.helpers import ManualClock
 from tests.reports.classroom import play_classroom
@@ -75,7 +75,7 @@ async def test_class_report_keeps_to_its_dates(tmp_path: Path) -> None:
     assert none.games == () and none.students == ()
 
 
-async def db_refs(db: Database) -> list[GameRef]:
+async def db_refs(db: Store) -> list[GameRef]:
     async with db.read() as uow:
         return [g.ref for g in await uow.reports.listings()]
 

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.games.service import GameService
 from bot.signin import SignIn
-from bot.store.database import Database
+from bot.store.database import Database, Store
 from bot.store.records import GameRef
 from bot.web.app import build_site
 from tests.engine.helpers import ManualClock
@@ -21,7 +21,7 @@ from tests.reports.classroom import play_classroom
 
 @dataclass
 class Site:
-    database: Database
+    database: Store
     signin: SignIn
     clock: ManualClock
     client: TestClient[web.Request, web.Application]

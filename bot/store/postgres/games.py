@@ -46,11 +46,15 @@ class PostgresGames(Repository):
         )
         return int(row["id"]) if row else None
 
-    async def ensure_channel(self, workspace_id: int, external_id: str) -> int:
+    async def ensure_channel(self, workspace_id: int, external_id: str, name: str | None = None) -> int:
+        """The channel's row, created on first sight; ``name`` (as the platform shows it now)
+        replaces the one kept, so a renamed channel shows its new name from its next game on."""
         await self.db.execute(
-            "INSERT INTO channels (workspace_id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            """INSERT INTO channels (workspace_id, external_id, name) VALUES ($1, $2, $3)
+               ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = COALESCE(excluded.name, channels.name)""",
             workspace_id,
             external_id,
+            name,
         )
         row = await self.one(
             "SELECT id FROM channels WHERE workspace_id = $1 AND external_id = $2", workspace_id, external_id

@@ -11,6 +11,7 @@ from bot.store.postgres.rounds import PostgresRounds
 from bot.store.postgres.rows import Connection
 from bot.store.postgres.schedules import PostgresSchedules
 from bot.store.postgres.turns import Turn
+from bot.store.postgres.web import PostgresWeb
 from bot.store.postgres.workspaces import PostgresWorkspaces
 
 
@@ -27,3 +28,4 @@ class PostgresUnitOfWork:
         self.workspaces = PostgresWorkspaces(db, writing=writing, turn=turn)
         self.reports = PostgresReports(db, writing=writing, turn=turn)
         self.heartbeats = PostgresHeartbeats(db, writing=writing, turn=turn)
+        self.web = PostgresWeb(db, writing=writing, turn=turn)
