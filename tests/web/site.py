@@ -40,9 +40,10 @@ class Site:
 
 
 @asynccontextmanager
-async def running_site(folder: Path, *, base_url: str = "http://127.0.0.1") -> AsyncIterator[Site]:
+async def running_site(location: Path | str, *, base_url: str = "http://127.0.0.1") -> AsyncIterator[Site]:
+    """The site over a fresh database at ``location`` (a SQLite file or a PostgreSQL URL)."""
     clock = ManualClock()
-    async with Database.open(folder / "site.db") as database:
+    async with Database.open(location) as database:
         games = GameService(database, clock)
         game = await play_classroom(games, clock)
         other = await _game_elsewhere(games, clock)
