@@ -93,13 +93,20 @@ async def test_answers_racing_on_one_game_from_two_stores_are_all_kept(postgres_
 
 
 async def _deployment(location: Path | str) -> None:
-    """Two classroom games and two daily rounds, one played."""
+    """Two classroom games and two daily rounds, one played; the results site's rows too (a
+    channel name, a note, a revoked link generation, the signing key)."""
     clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
     async with open_store(location) as store:
         service = GameService(store, clock)
         await play_classroom(service, clock)
         clock.tick(86400)
         await play_classroom(service, clock, seed=9)
+        async with store.write() as uow:
+            game = (await uow.reports.listings())[0]
+            await uow.games.ensure_channel(game.ref.workspace_id, game.channel, "civics-3b")
+            assert await uow.web.add_note(game.ref, "Revisit thread 2", clock()) > 0
+            assert await uow.web.revoke_links(game.ref.workspace_id, clock()) == 1
+            await uow.web.signing_secret("the deployment's key", clock())
     round_clock = ManualClock(at(2026, 1, 5, 8, 0))
     async with round_service(location, round_clock) as rounds:
         scheduler = Scheduler(rounds, RecordingPresenter(), PLATFORM)
@@ -138,10 +145,17 @@ def test_db_copy_round_trips_sqlite_to_postgresql_and_back(
 
     async def next_ids() -> list[int]:  # new rows after a copy take ids after the copied ones
         async with open_store(postgres_url) as store, store.write() as uow:
-            return [await uow.games.ensure_workspace("slack", "T-new")]
+            game = (await uow.reports.listings())[0]
+            return [
+                await uow.games.ensure_workspace("slack", "T-new"),
+                await uow.web.add_note(game.ref, "after the copy", NOW),
+            ]
 
-    copied_ids = [int(str(row[0])) for row in dump(original)["workspaces"]]
-    assert asyncio.run(next_ids()) == [max(copied_ids) + 1]
+    copied = dump(original)
+    assert copied["game_notes"] and copied["web_access"] and copied["web_signing_key"]
+    assert asyncio.run(next_ids()) == [
+        max(int(str(row[0])) for row in copied[table]) + 1 for table in ("workspaces", "game_notes")
+    ]
     assert main(["db", "copy", str(original), postgres_url]) == 2  # the target holds data now
     assert "already holds data" in capsys.readouterr().err
 
