@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.store.interface import Store
-from bot.store.sqlite.probe import ProbeFailed, probe
+from bot.store.location import redacted
+from bot.store.probe import ProbeFailed, probe
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +64,15 @@ async def heartbeat(
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def check_health(path: Path, platform: str | None, now: datetime) -> Health:
-    """Checks without creating or migrating anything: a health probe must not change state."""
-    if not path.exists():
-        return Health(False, f"database {path} does not exist (has the bot started?)")
+async def check_health(location: Path | str, platform: str | None, now: datetime) -> Health:
+    """Checks without creating or migrating anything: a health probe must not change state.
+    ``location`` is a SQLite file or a PostgreSQL URL (shown without its password)."""
+    if isinstance(location, Path) and not location.exists():
+        return Health(False, f"database {location} does not exist (has the bot started?)")
     try:
-        found = await probe(path, platform)
+        found = await probe(location, platform)
     except ProbeFailed as error:
-        return Health(False, f"database {path} cannot be read: {error}")
+        return Health(False, f"database {redacted(location)} cannot be read: {error}")
     version = found.version
     if version != found.expected:
         return Health(False, f"database schema is at version {version}, expected {found.expected}")

@@ -19,7 +19,7 @@ def compose() -> dict[str, Any]:
 
 def test_compose_file_is_valid_compose() -> None:
     parsed = PyCompose.from_yaml((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    assert sorted(parsed.service_names()) == ["discord", "slack"]
+    assert sorted(parsed.service_names()) == ["discord", "postgres", "slack"]
 
 
 def test_the_validator_rejects_a_broken_file() -> None:
@@ -45,6 +45,15 @@ def test_each_platform_is_its_own_profile_with_what_an_admin_needs() -> None:
         assert service["command"][:2] == ["run", platform]
 
 
+def test_postgresql_is_an_optional_profile_with_its_own_volume_and_healthcheck() -> None:
+    spec = compose()
+    postgres = spec["services"]["postgres"]
+    assert postgres["profiles"] == ["postgres"] and postgres["image"].startswith("postgres:")
+    assert "rebuttal-postgres:/var/lib/postgresql/data" in postgres["volumes"]
+    assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    assert "env_file" not in postgres  # the bot's tokens stay out of the database's container
+
+
 def test_dockerfile_is_pinned_and_runs_as_a_user() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     base = re.search(r"^FROM (\S+)", dockerfile, re.M)
@@ -62,5 +71,6 @@ def test_env_example_names_every_setting_the_code_reads() -> None:
         "SLACK_APP_TOKEN",
         "SLACK_SIGNING_SECRET",
         "REBUTTAL_DB",
+        "REBUTTAL_DATABASE_URL",
     ):
         assert variable in example, variable

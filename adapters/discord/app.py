@@ -21,7 +21,7 @@ from adapters.discord.workspace_commands import workspace_commands
 from bot.composition import build_core
 from bot.content.library import Library, load_library
 from bot.games.service import utc_now
-from bot.store.database import Database
+from bot.store.interface import Store
 
 
 def debate_group() -> app_commands.Group:
@@ -34,7 +34,7 @@ def debate_group() -> app_commands.Group:
 
 
 def build_bot(
-    database: Database,
+    database: Store,
     *,
     library: Library | None = None,
     clock: Callable[[], datetime] = utc_now,

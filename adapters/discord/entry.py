@@ -26,7 +26,7 @@ import yarl
 from adapters.discord.app import build_bot
 from bot.composition import Site
 from bot.store.database import Database
-from bot.store.location import default_database
+from bot.store.location import database_location
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
 CLIENT_ID_VARIABLE = "DISCORD_CLIENT_ID"
@@ -64,7 +64,7 @@ def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
         route.BASE, websocket.DEFAULT_GATEWAY = saved
 
 
-async def serve(database_path: Path, token: str, site: Site | None = None) -> None:
+async def serve(database_path: Path | str, token: str, site: Site | None = None) -> None:
     """Run the bot (and the results site beside it, if asked for) until stopped."""
     async with Database.open(database_path) as database, AsyncExitStack() as beside:
         bot = build_bot(database, web_url=site.url if site else None)
@@ -83,7 +83,10 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
         return _fail(f"{TOKEN_VARIABLE} is not set; put the bot's token there (see docs/discord.md).")
-    path: Path = args.db if getattr(args, "db", None) else default_database()  # $REBUTTAL_DB or user data dir
+    try:  # --database-url or $REBUTTAL_DATABASE_URL (PostgreSQL), else --db, $REBUTTAL_DB or the user data dir
+        path = database_location(getattr(args, "db", None), getattr(args, "database_url", None))
+    except ValueError as error:
+        return _fail(str(error))
     with redirected_endpoints(os.environ):
         try:
             asyncio.run(serve(path, token, site))

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.composition import build_core
 from bot.content.library import Library, load_library
 from bot.games.service import utc_now
-from bot.store.database import Database
+from bot.store.interface import Store
 
 from . import commands, importing, interactions, results, round_interactions
 from .context import PLATFORM, SlackGames, random_seed
@@ -44,7 +44,7 @@ class SlackBot:
 
 
 def build_app(
-    database: Database,
+    database: Store,
     client: AsyncWebClient,
     *,
     signing_secret: str = "",

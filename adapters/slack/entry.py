@@ -73,7 +73,7 @@ def read_settings(environ: Mapping[str, str], http: bool) -> SlackSettings | str
 def run(args: argparse.Namespace, site: Site | None = None) -> int:
     import os
 
-    from bot.store.location import default_database
+    from bot.store.location import database_location
 
     settings = read_settings(os.environ, bool(args.http))
     if isinstance(settings, str):
@@ -81,9 +81,12 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(
-            serve(settings, args.db or default_database(), http=bool(args.http), port=int(args.port), site=site)
-        )
+        location = database_location(getattr(args, "db", None), getattr(args, "database_url", None))
+    except ValueError as error:
+        print(f"rebuttal run slack: {error}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(settings, location, http=bool(args.http), port=int(args.port), site=site))
     except KeyboardInterrupt:
         log.info("stopped")
     return 0
@@ -99,7 +102,7 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
 
 async def serve(
     settings: SlackSettings,
-    database_path: Path,
+    database_path: Path | str,
     *,
     http: bool,
     port: int = 3000,

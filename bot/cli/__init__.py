@@ -33,6 +33,7 @@ def _version() -> str:
 def _register_optional(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands from later layers; imported here so ``main`` is the one wiring point."""
     from bot.cli import (
+        db_commands,
         game_commands,
         library_commands,
         ops_commands,
@@ -45,6 +46,7 @@ def _register_optional(commands: argparse._SubParsersAction[argparse.ArgumentPar
     library_commands.register(commands)
     report_commands.register(commands)
     ops_commands.register(commands)
+    db_commands.register(commands)
     run_commands.register(commands)
     web_commands.register(commands)
 

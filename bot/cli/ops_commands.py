@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.database_args import existing_database
+from bot.cli.database_args import add_database_options, existing_database
 from bot.health import check_health
 
 if TYPE_CHECKING:
@@ -18,12 +17,12 @@ if TYPE_CHECKING:
 def register(commands: Subcommands) -> None:
     health = commands.add_parser("health", help="is the database migrated and the bot connected? (exit 0 if so)")
     health.add_argument("--platform", choices=["discord", "slack"], help="also require a live connection to it")
-    health.add_argument("--db", type=Path)
+    add_database_options(health)
     health.set_defaults(handler=run_health)
 
 
 def run_health(args: argparse.Namespace) -> int:
-    path = existing_database(args.db, "health")
+    path = existing_database(args.db, "health", args.database_url)
     if path is None:
         return 1  # unhealthy, not 2: Docker reserves exit code 2 of a healthcheck
     result = asyncio.run(check_health(path, args.platform, datetime.now(UTC)))

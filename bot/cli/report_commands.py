@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.database_args import existing_database
+from bot.cli.database_args import add_database_options, existing_database
 from bot.reports.catalog import GameListing, find_game, list_games, purge_games
 from bot.store.database import Database
 
@@ -32,7 +32,7 @@ def _day(text: str) -> datetime:
 
 def register(commands: Subcommands) -> None:
     games = commands.add_parser("games", help="list games: id, debate, channel, started, players, state")
-    games.add_argument("--db", type=Path)
+    add_database_options(games)
     games.set_defaults(handler=run_games)
 
     report = commands.add_parser(
@@ -55,19 +55,19 @@ def register(commands: Subcommands) -> None:
         help="print the participation, hardest questions and strongest arguments (alone: write no files)",
     )
     report.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where files go (default: here)")
-    report.add_argument("--db", type=Path)
+    add_database_options(report)
     report.set_defaults(handler=run_report)
 
     purge = commands.add_parser("purge", help="delete games (and all they recorded) older than N days")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
-    purge.add_argument("--db", type=Path)
+    add_database_options(purge)
     purge.add_argument("--dry-run", action="store_true", help="list the games that would be deleted; delete nothing")
     purge.add_argument("-y", "--yes", action="store_true", help="delete without asking (needed when not at a terminal)")
     purge.set_defaults(handler=run_purge)
 
 
 def run_games(args: argparse.Namespace) -> int:
-    path = existing_database(args.db, "games")
+    path = existing_database(args.db, "games", args.database_url)
     if path is None:
         return 2
 
@@ -102,7 +102,7 @@ def run_report(args: argparse.Namespace) -> int:
         print("rebuttal report: give a game id, or --channel for a class report", file=sys.stderr)
         return 2
     formats = tuple(dict.fromkeys(args.format or ([] if args.summary else ["csv"])))
-    path = existing_database(args.db, "report")
+    path = existing_database(args.db, "report", args.database_url)
     if path is None:
         return 2
 
@@ -191,7 +191,7 @@ def run_purge(args: argparse.Namespace) -> int:
     if args.older_than < 0:
         print("rebuttal purge: --older-than must be 0 or more days", file=sys.stderr)
         return 2
-    path = existing_database(args.db, "purge")
+    path = existing_database(args.db, "purge", args.database_url)
     if path is None:
         return 2
     cutoff = datetime.now(UTC) - timedelta(days=args.older_than)

@@ -8,9 +8,9 @@ it imports adapters, and nothing imports it back (``.importlinter``).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.database_args import add_database_options
 from bot.cli.web_commands import add_site_arguments, site_beside
 
 if TYPE_CHECKING:
@@ -39,11 +39,11 @@ def register(commands: Subcommands) -> None:
     run = commands.add_parser("run", help="run a chat bot")
     platforms = run.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
     discord = platforms.add_parser("discord", help="the Discord bot (needs DISCORD_TOKEN)")
-    discord.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
+    add_database_options(discord)
     add_site_arguments(discord)
     discord.set_defaults(handler=_run_discord)
     slack = platforms.add_parser("slack", help="the Slack bot (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN or --http)")
-    slack.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
+    add_database_options(slack)
     slack.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP port with --http (default 3000)")
     add_site_arguments(slack)

@@ -17,10 +17,9 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.database_args import existing_database
+from bot.cli.database_args import add_database_options, existing_database
 from bot.signin import SignIn, site_url
 from bot.store.database import Database
 from bot.store.interface import Store
@@ -67,7 +66,7 @@ def register(commands: Subcommands) -> None:
     web = commands.add_parser("web", help="the results web site: serve it, or print a teacher's sign-in link")
     web.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
-    web.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
+    add_database_options(web)
     web.set_defaults(handler=run_site)
     tools = web.add_subparsers(dest="tool", metavar="TOOL")
     for name, handler, what in (
@@ -78,14 +77,14 @@ def register(commands: Subcommands) -> None:
         tool.add_argument("--workspace", required=True, help="the platform's workspace id (Slack team, Discord server)")
         tool.add_argument("--platform", choices=PLATFORMS, help="needed only if both platforms have that id")
         tool.add_argument("--port", type=int, default=DEFAULT_PORT, help="the site's port, for the link's address")
-        tool.add_argument("--db", type=Path)
+        add_database_options(tool)
         tool.set_defaults(handler=handler)
 
 
 def run_site(args: argparse.Namespace) -> int:
     from bot.web.app import serving_site
 
-    path = existing_database(args.db, "web")
+    path = existing_database(args.db, "web", args.database_url)
     if path is None:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -123,7 +122,7 @@ async def _workspace(database: Store, platform: str | None, external_id: str) ->
 
 
 def run_link(args: argparse.Namespace) -> int:
-    path = existing_database(args.db, "web link")
+    path = existing_database(args.db, "web link", args.database_url)
     if path is None:
         return 2
 
@@ -146,7 +145,7 @@ def run_link(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    path = existing_database(args.db, "web revoke")
+    path = existing_database(args.db, "web revoke", args.database_url)
     if path is None:
         return 2
 

@@ -14,6 +14,8 @@ start raises ``ChannelBusy`` inside its own transaction), a platform event is cl
 by its primary key, a round is closed by a conditional update. Caches in front of the store
 (``bot.store.cache``) are tagged by row version or hold what never changes.
 
-Engines: SQLite (``bot.store.sqlite``, the embedded default, WAL) today; PostgreSQL is a
-second implementation of the same interface. Schemas move forward by appended migrations.
+Engines: SQLite (``bot.store.sqlite``, the embedded default, WAL) and PostgreSQL
+(``bot.store.postgres``, asyncpg, for several processes on one database), both opened by
+``bot.store.database.open_store``. Schemas move forward by appended migrations, one list per
+engine, versioned in the database.
 """

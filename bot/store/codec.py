@@ -21,6 +21,18 @@ def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def aware(moment: datetime) -> datetime:
+    """``moment`` checked to carry a time zone, for engines that store instants natively
+    (PostgreSQL's ``timestamptz``): a naive one is refused, as ``instant`` refuses it."""
+    if moment.tzinfo is None:
+        raise ValueError(f"a stored instant needs a time zone: {moment!r}")
+    return moment
+
+
+def maybe_aware(moment: datetime | None) -> datetime | None:
+    return aware(moment) if moment is not None else None
+
+
 def maybe_instant(moment: datetime | None) -> str | None:
     return instant(moment) if moment is not None else None
 

@@ -8,8 +8,8 @@ A service opens a unit of work and calls repositories on it::
         ...                             # waits for, or blocks, a writer
 
 Repositories return the frozen records of ``bot.store.records``; no SQL, row or connection
-crosses this line. SQLite (``bot.store.sqlite``) is the embedded engine; a second engine
-(PostgreSQL) implements the same Protocols. Invariants that must hold across processes (one
+crosses this line. SQLite (``bot.store.sqlite``) is the embedded engine; PostgreSQL
+(``bot.store.postgres``) implements the same Protocols. Invariants that must hold across processes (one
 live game per channel, an event handled once, a round closed once) are the engine's
 constraints and conditional writes, never a lock in this process.
 """

@@ -1,6 +1,6 @@
 """What the store hands back: frozen records and the store's errors, independent of any engine.
 
-Services and adapters import these; only ``bot.store.sqlite`` (and later other engines) build
+Services and adapters import these; only the engines (``bot.store.sqlite``, ``bot.store.postgres``) build
 them from rows.
 """
 

@@ -9,8 +9,16 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from bot.cli import main
+from bot.engine.state import GameSettings
+from bot.games.service import GameService
+from bot.identity import Player, Venue
+from bot.store.database import Database
 from tests.cli.helpers import cli_env, played_database, rebuttal
+from tests.engine.helpers import ManualClock, sample_pack
+from tests.engines import database_option
 from tests.waiting import until
 
 
@@ -79,3 +87,26 @@ def test_run_takes_a_web_port() -> None:
     site = site_beside(args)
     assert site is not None and (site.host, site.port) == ("127.0.0.1", 8123)
     assert site_beside(build_parser().parse_args(["run", "discord"])) is None
+
+
+def test_link_and_revoke_on_either_engine(database_at: Path | str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--database-url`` (or ``--db``) reaches the link and revoke tools: the link signs, and
+    revoking bumps that database's generation."""
+
+    async def played() -> int:
+        async with Database.open(database_at) as store:
+            ref, _ = await GameService(store, ManualClock()).start_game(
+                Venue("slack", "T1", "C1"), Player("slack", "T1", "t"), "T", sample_pack(), GameSettings(), 1
+            )
+            return ref.workspace_id
+
+    async def generation(workspace: int) -> int:
+        async with Database.open(database_at) as store, store.read() as uow:
+            return await uow.web.access_generation(workspace)
+
+    workspace = asyncio.run(played())
+    assert main(["web", "link", "--workspace", "T1", "--port", "8123", *database_option(database_at)]) == 0
+    assert capsys.readouterr().out.strip().startswith("http://localhost:8123/signin?token=")
+    assert asyncio.run(generation(workspace)) == 0
+    assert main(["web", "revoke", "--workspace", "T1", *database_option(database_at)]) == 0
+    assert asyncio.run(generation(workspace)) == 1

@@ -61,7 +61,9 @@ async def final_figures(service: GameService, ref: GameRef) -> tuple[object, ...
     )
 
 
-async def test_restart_midway_gives_the_same_result_as_an_uninterrupted_game(tmp_path: Path) -> None:
+async def test_restart_midway_gives_the_same_result_as_an_uninterrupted_game(
+    tmp_path: Path, database_at: Path | str
+) -> None:
     clock = ManualClock()
     async with Database.open(tmp_path / "straight.db") as db:
         straight = GameService(db, clock)
@@ -70,7 +72,7 @@ async def test_restart_midway_gives_the_same_result_as_an_uninterrupted_game(tmp
         expected = await final_figures(straight, ref)
 
     clock = ManualClock()
-    path = tmp_path / "restarted.db"
+    path = database_at
     async with Database.open(path) as db:
         first = GameService(db, clock)
         ref = await start(first)
@@ -87,9 +89,9 @@ async def test_restart_midway_gives_the_same_result_as_an_uninterrupted_game(tmp
     assert any(score > 0 for _, score, _, _ in expected[1])  # type: ignore[attr-defined]
 
 
-async def test_same_event_delivered_twice_records_one_answer_and_one_effect(tmp_path: Path) -> None:
+async def test_same_event_delivered_twice_records_one_answer_and_one_effect(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref = await start(service)
         command = PlayerAnswered("s1", "Sam", 0, 1, clock.tick())
@@ -101,9 +103,9 @@ async def test_same_event_delivered_twice_records_one_answer_and_one_effect(tmp_
         assert rows[0][0] == 1
 
 
-async def test_refused_command_changes_nothing_in_the_database(tmp_path: Path) -> None:
+async def test_refused_command_changes_nothing_in_the_database(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref = await start(service)
         before = await service.load(ref)
@@ -112,8 +114,8 @@ async def test_refused_command_changes_nothing_in_the_database(tmp_path: Path) -
         assert await service.load(ref) == before
 
 
-async def test_games_are_scoped_by_workspace(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "g.db") as db:
+async def test_games_are_scoped_by_workspace(database_at: Path | str) -> None:
+    async with Database.open(database_at) as db:
         service = GameService(db, ManualClock())
         ref = await start(service)
         other = await service.workspace_id("test", "another-school")
@@ -133,9 +135,9 @@ class RecordingPresenter:
         self.effects.extend(effects)
 
 
-async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(tmp_path: Path) -> None:
+async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(database_at: Path | str) -> None:
     clock = ManualClock()
-    path = tmp_path / "timed.db"
+    path = database_at
     async with Database.open(path) as db:
         service = GameService(db, clock)
         ref = await start(service, settings=GameSettings(mode=Mode.TIMED, question_seconds=30))
@@ -157,9 +159,9 @@ async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(tmp_pat
         await runner.close()
 
 
-async def test_stance_pairs_only_count_players_who_gave_both(tmp_path: Path) -> None:
+async def test_stance_pairs_only_count_players_who_gave_both(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref = await start(service)
         # Step 0 is the stance before the opening exchange: s1 and s2 answer it.
@@ -177,10 +179,10 @@ async def test_stance_pairs_only_count_players_who_gave_both(tmp_path: Path) -> 
         assert pairs == {"opening": {"s1": (0, 3)}}
 
 
-async def test_cached_state_never_hides_another_writer(tmp_path: Path) -> None:
+async def test_cached_state_never_hides_another_writer(database_at: Path | str) -> None:
     """Two services on one file (as two processes would be): each sees the other's writes."""
     clock = ManualClock()
-    path = tmp_path / "shared.db"
+    path = database_at
     async with Database.open(path) as first_db, Database.open(path) as second_db:
         first, second = GameService(first_db, clock), GameService(second_db, clock)
         ref = await start(first)

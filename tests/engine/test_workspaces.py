@@ -13,8 +13,8 @@ from tests.engine.helpers import ManualClock
 from tests.engine.test_service import VENUE, start
 
 
-async def test_places_route_threads_and_messages(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "g.db") as db:
+async def test_places_route_threads_and_messages(database_at: Path | str) -> None:
+    async with Database.open(database_at) as db:
         service = GameService(db, ManualClock())
         ref = await start(service)
         assert await service.live_game_at(ref.workspace_id, VENUE.channel_id) == ref
@@ -29,9 +29,9 @@ async def test_places_route_threads_and_messages(tmp_path: Path) -> None:
         assert await service.live_game_at(other, "thread-9") is None
 
 
-async def test_teacher_settings_and_workspace_library(tmp_path: Path) -> None:
+async def test_teacher_settings_and_workspace_library(database_at: Path | str) -> None:
     shipped = load_library()
-    async with Database.open(tmp_path / "g.db") as db:
+    async with Database.open(database_at) as db:
         spaces = WorkspaceService(db, shipped)
         service = GameService(db)
         mine, theirs = await service.workspace_id("test", "a"), await service.workspace_id("test", "b")
@@ -45,9 +45,9 @@ async def test_teacher_settings_and_workspace_library(tmp_path: Path) -> None:
         assert set(shipped.packs) <= set((await spaces.library(theirs)).packs)
 
 
-async def test_forget_me_removes_a_player_everywhere_and_from_cached_games(tmp_path: Path) -> None:
+async def test_forget_me_removes_a_player_everywhere_and_from_cached_games(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as db:
+    async with Database.open(database_at) as db:
         service, spaces = GameService(db, clock), WorkspaceService(db, load_library(), clock)
         ref = await start(service)
         await service.handle(ref, PlayerAnswered("s1", "Sam", 0, 1, clock.tick()))

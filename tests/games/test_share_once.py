@@ -1,5 +1,6 @@
 """The core's share rule: a game's summary is posted once as it stands, across presses,
-processes and restarts; a failed post can be retried; newer results can be shared."""
+processes and restarts; a failed post can be retried; newer results can be shared. On both
+store engines."""
 
 import asyncio
 from pathlib import Path
@@ -15,26 +16,26 @@ from tests.engine.helpers import ManualClock, sample_pack
 from tests.reports.classroom import play_classroom
 
 
-async def test_a_summary_is_posted_once_even_after_a_restart(tmp_path: Path) -> None:
+async def test_a_summary_is_posted_once_even_after_a_restart(database_at: Path | str) -> None:
     posts: list[str] = []
 
     async def post() -> None:
         posts.append("summary")
 
     clock = ManualClock()
-    async with Database.open(tmp_path / "db.sqlite3") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref = await play_classroom(service, clock)
         assert await share_once(service, ref, post) == SHARED.format(game=ref.game_id)
         second = await share_once(service, ref, post)
     assert posts == ["summary"]
     assert "already shared (posted " in second and "again once more questions" not in second  # the game ended
-    async with Database.open(tmp_path / "db.sqlite3") as db:  # another process, after a restart
+    async with Database.open(database_at) as db:  # another process, after a restart
         assert "already shared" in await share_once(GameService(db, clock), ref, post)
     assert posts == ["summary"]
 
 
-async def test_a_failed_post_releases_the_claim(tmp_path: Path) -> None:
+async def test_a_failed_post_releases_the_claim(database_at: Path | str) -> None:
     attempts: list[int] = []
 
     async def refused() -> None:
@@ -45,7 +46,7 @@ async def test_a_failed_post_releases_the_claim(tmp_path: Path) -> None:
         attempts.append(2)
 
     clock = ManualClock()
-    async with Database.open(tmp_path / "db.sqlite3") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref = await play_classroom(service, clock)
         assert await share_once(service, ref, refused) == "Invite me first."
@@ -53,7 +54,7 @@ async def test_a_failed_post_releases_the_claim(tmp_path: Path) -> None:
     assert attempts == [1, 2]
 
 
-async def test_two_presses_at_once_post_once_and_newer_results_can_be_shared(tmp_path: Path) -> None:
+async def test_two_presses_at_once_post_once_and_newer_results_can_be_shared(database_at: Path | str) -> None:
     started = asyncio.Event()
     release = asyncio.Event()
     posts: list[int] = []
@@ -64,7 +65,7 @@ async def test_two_presses_at_once_post_once_and_newer_results_can_be_shared(tmp
         posts.append(1)
 
     clock = ManualClock()
-    async with Database.open(tmp_path / "db.sqlite3") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref, _ = await service.start_game(
             Venue("test", "school", "room-7"),

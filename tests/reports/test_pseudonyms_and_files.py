@@ -15,9 +15,10 @@ from bot.cli import main
 from bot.games.service import GameService
 from bot.reports.reading import class_report, game_report
 from bot.reports.writer import ReportFilesExist, write_game_report
-from bot.store.database import Database
+from bot.store.database import Database, Store
 from bot.store.records import GameRef
 from tests.engine.helpers import ManualClock
+from tests.engines import database_option
 from tests.reports.classroom import play_classroom
 
 FIRST = {"u1": "Ada", "u2": "Pat"}
@@ -25,7 +26,7 @@ SECOND = {"u4": "Dee", "u2": "Pat", "u1": "Ada"}  # a newcomer joins first
 THIRD = {"u3": "Zoë", "u4": "Dee"}  # in another channel of the same workspace
 
 
-async def three_games(path: Path) -> None:
+async def three_games(path: Path | str) -> None:
     clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
     async with Database.open(path) as db:
         service = GameService(db, clock)
@@ -36,9 +37,9 @@ async def three_games(path: Path) -> None:
         await play_classroom(service, clock, students=THIRD, channel="room-8")
 
 
-async def test_a_student_has_one_pseudonym_in_every_report_of_the_workspace(tmp_path: Path) -> None:
-    await three_games(tmp_path / "class.db")
-    async with Database.open(tmp_path / "class.db") as db:
+async def test_a_student_has_one_pseudonym_in_every_report_of_the_workspace(database_at: Path | str) -> None:
+    await three_games(database_at)
+    async with Database.open(database_at) as db:
         async with db.read() as uow:
             [one, two, three] = [g.ref for g in await uow.reports.listings()]
         first, second, third = [await game_report(db, ref, names=False) for ref in (one, two, three)]
@@ -64,9 +65,9 @@ async def test_a_student_has_one_pseudonym_in_every_report_of_the_workspace(tmp_
     assert [g.game_id for g in term.games] == [one.game_id, two.game_id]
 
 
-async def test_class_report_keeps_to_its_dates(tmp_path: Path) -> None:
-    await three_games(tmp_path / "class.db")
-    async with Database.open(tmp_path / "class.db") as db:
+async def test_class_report_keeps_to_its_dates(database_at: Path | str) -> None:
+    await three_games(database_at)
+    async with Database.open(database_at) as db:
         workspace = (await db_refs(db))[0].workspace_id
         later = await class_report(db, workspace, "room-7", since=datetime(2026, 3, 3, tzinfo=UTC))
         none = await class_report(db, workspace, "room-7", until=datetime(2026, 3, 1, tzinfo=UTC))
@@ -75,15 +76,15 @@ async def test_class_report_keeps_to_its_dates(tmp_path: Path) -> None:
     assert none.games == () and none.students == ()
 
 
-async def db_refs(db: Database) -> list[GameRef]:
+async def db_refs(db: Store) -> list[GameRef]:
     async with db.read() as uow:
         return [g.ref for g in await uow.reports.listings()]
 
 
-async def test_writing_refuses_to_replace_a_file_unless_asked(tmp_path: Path) -> None:
-    await three_games(tmp_path / "class.db")
+async def test_writing_refuses_to_replace_a_file_unless_asked(tmp_path: Path, database_at: Path | str) -> None:
+    await three_games(database_at)
     out = tmp_path / "out"
-    async with Database.open(tmp_path / "class.db") as db:
+    async with Database.open(database_at) as db:
         ref = (await db_refs(db))[0]
         written = await write_game_report(db, ref, out, ["csv"], names=False)
         students = out / "game-1-students.csv"
@@ -98,12 +99,12 @@ async def test_writing_refuses_to_replace_a_file_unless_asked(tmp_path: Path) ->
 
 
 def test_cli_class_and_game_reports_have_distinct_names_and_never_overwrite(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, database_at: Path | str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    database = tmp_path / "class.db"
+    database = database_at
     asyncio.run(three_games(database))
     out = tmp_path / "out"
-    db = ["--db", str(database), "-o", str(out)]
+    db = [*database_option(database), "-o", str(out)]
     assert main(["report", "2", "--format", "xlsx", "--format", "svg", *db]) == 0
     assert capsys.readouterr().out == ""  # stdout is for data: files written, nothing printed
     assert main(["report", "2", "--summary", *db]) == 0  # printed, and no file written
@@ -134,14 +135,14 @@ def test_cli_class_and_game_reports_have_distinct_names_and_never_overwrite(
     assert "--overwrite" in capsys.readouterr().err
 
 
-async def test_games_are_listed_per_workspace(tmp_path: Path) -> None:
+async def test_games_are_listed_per_workspace(database_at: Path | str) -> None:
     from bot.engine.state import GameSettings
     from bot.identity import Player, Venue
     from bot.reports.catalog import list_games
     from tests.engine.helpers import sample_pack
 
-    await three_games(tmp_path / "class.db")
-    async with Database.open(tmp_path / "class.db") as db:
+    await three_games(database_at)
+    async with Database.open(database_at) as db:
         ours = (await db_refs(db))[0].workspace_id
         other, _ = await GameService(db, ManualClock()).start_game(
             Venue("test", "other-school", "room-7"),

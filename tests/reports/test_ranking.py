@@ -29,9 +29,9 @@ def test_a_single_vote_stays_finite() -> None:
     assert 1 < strength["a"] < 10 and 0.1 < strength["b"] < 1
 
 
-async def test_ranking_across_games_of_a_debate(tmp_path: Path) -> None:
+async def test_ranking_across_games_of_a_debate(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         ref = await play_classroom(service, clock)  # votes 2:1 for the first-shown turn of each pair
         everyone_first = Plan(

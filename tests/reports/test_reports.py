@@ -20,21 +20,23 @@ from bot.reports.exports import gradebook_csv, stances_csv, summary_json
 from bot.reports.game_report import GameReport, build_report
 from bot.reports.shifts import Camp
 from bot.store.database import Database
+from bot.store.interface import Store
 from bot.store.records import GameRef
 from tests import sqlite_rows
 from tests.engine.helpers import ManualClock, sample_pack
+from tests.engines import database_option
 from tests.reports.classroom import play_classroom
 
 
-async def report_of(db: Database, ref: GameRef, *, names: bool) -> GameReport:
+async def report_of(db: Store, ref: GameRef, *, names: bool) -> GameReport:
     """The report built, as the writer does, from the record the reports repository returns."""
     async with db.read() as uow:
         record = await uow.reports.game_record(ref)
     return build_report(record, sample_pack(), names=names)
 
 
-async def test_measures_of_a_known_game(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "class.db") as db:
+async def test_measures_of_a_known_game(database_at: Path | str) -> None:
+    async with Database.open(database_at) as db:
         service = GameService(db, ManualClock())
         ref = await play_classroom(service, ManualClock())
         report = await report_of(db, ref, names=False)
@@ -72,8 +74,8 @@ async def test_measures_of_a_known_game(tmp_path: Path) -> None:
     assert first_vote.counts == (2, 1) and first_vote.share_correct is None
 
 
-async def test_gradebook_csv_reads_back_as_a_spreadsheet(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "class.db") as db:
+async def test_gradebook_csv_reads_back_as_a_spreadsheet(database_at: Path | str) -> None:
+    async with Database.open(database_at) as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
         report = await report_of(db, ref, names=True)
     text = gradebook_csv(report)
@@ -105,8 +107,8 @@ async def test_gradebook_csv_reads_back_as_a_spreadsheet(tmp_path: Path) -> None
     assert summary["threads"][1]["iq2"]["winner"] == "tie"
 
 
-async def test_chart_has_a_before_and_after_bar_per_thread(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "class.db") as db:
+async def test_chart_has_a_before_and_after_bar_per_thread(database_at: Path | str) -> None:
+    async with Database.open(database_at) as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
         report = await report_of(db, ref, names=False)
     axis = chart_figure(report).axes[0]
@@ -120,9 +122,9 @@ async def test_chart_has_a_before_and_after_bar_per_thread(tmp_path: Path) -> No
     assert width >= 1000 and height >= 500 and len(png) > 20_000
 
 
-async def test_catalog_and_purge(tmp_path: Path) -> None:
+async def test_catalog_and_purge(database_at: Path | str) -> None:
     clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-    async with Database.open(tmp_path / "class.db") as db:
+    async with Database.open(database_at) as db:
         service = GameService(db, clock)
         old = await play_classroom(service, clock)
         clock.tick(40 * 86400)
@@ -135,10 +137,12 @@ async def test_catalog_and_purge(tmp_path: Path) -> None:
         assert orphans[0][0] == 0
 
 
-def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_report_and_class_report(
+    tmp_path: Path, database_at: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
     import asyncio
 
-    database = tmp_path / "class.db"
+    database = database_at
 
     async def two_games() -> None:
         clock = ManualClock()
@@ -149,10 +153,10 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
             await play_classroom(service, clock, seed=9)
 
     asyncio.run(two_games())
-    assert main(["games", "--db", str(database)]) == 0
+    assert main(["games", *database_option(database)]) == 0
     assert "us-russia-normalization" in capsys.readouterr().out
     out = tmp_path / "out"
-    assert main(["report", "1", "--db", str(database), "--format", "csv", "--format", "json", "-o", str(out)]) == 0
+    assert main(["report", "1", *database_option(database), "--format", "csv", "--format", "json", "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "game-1-questions.csv",
         "game-1-stances.csv",
@@ -160,7 +164,9 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
         "game-1-summary.json",
     ]
     assert (
-        main(["report", "--channel", "room-7", "--since", "2026-01-01", "--db", str(database), "-o", str(out / "c")])
+        main(
+            ["report", "--channel", "room-7", "--since", "2026-01-01", *database_option(database), "-o", str(out / "c")]
+        )
         == 0
     )
     rows = list(
@@ -178,9 +184,9 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
         "0",
         "2200",
     ]  # total points over both games
-    assert main(["report", "99", "--db", str(database)]) == 1
+    assert main(["report", "99", *database_option(database)]) == 1
     assert "no game 99" in capsys.readouterr().err
-    assert main(["purge", "--older-than", "0", "--db", str(database), "--yes"]) == 0
+    assert main(["purge", "--older-than", "0", *database_option(database), "--yes"]) == 0
     assert "deleted 2 games" in capsys.readouterr().err
 
 
@@ -193,8 +199,8 @@ def test_public_shift_lines_and_charts_hide_groups_too_small_to_stay_anonymous()
     assert shift_line("T", {"a": (0, 4)}, min_respondents=1) == "T: -4.00 (towards no; 1 player)"
 
 
-async def test_public_chart_leaves_out_threads_of_fewer_than_three(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "class.db") as db:
+async def test_public_chart_leaves_out_threads_of_fewer_than_three(database_at: Path | str) -> None:
+    async with Database.open(database_at) as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock())
         report = await report_of(db, ref, names=False)
     # Pat skipped one stance, so two threads rest on two students: private chart 5 threads, public 3.

@@ -57,7 +57,7 @@ class RecordingPresenter:
 
 
 @asynccontextmanager
-async def round_service(path: Path, clock: ManualClock) -> AsyncIterator[RoundService]:
+async def round_service(path: Path | str, clock: ManualClock) -> AsyncIterator[RoundService]:
     shipped = load_library()
 
     async def library_for(workspace_id: int) -> Library:
@@ -69,7 +69,7 @@ async def round_service(path: Path, clock: ManualClock) -> AsyncIterator[RoundSe
 
 @asynccontextmanager
 async def scheduled(
-    path: Path, clock: ManualClock, spec: ScheduleSpec | None = None
+    path: Path | str, clock: ManualClock, spec: ScheduleSpec | None = None
 ) -> AsyncIterator[tuple[RoundService, Scheduler, RecordingPresenter]]:
     """A round service with a daily 09:00 UTC schedule (or ``spec``) in channel C1, and its scheduler."""
     async with round_service(path, clock) as rounds:

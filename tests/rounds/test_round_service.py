@@ -23,6 +23,7 @@ from bot.rounds.timing import ScheduleError
 from bot.store.database import Database
 from tests import sqlite_rows
 from tests.engine.helpers import ManualClock
+from tests.engines import database_option
 from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player, round_service, scheduled, venue
 
 STRONGLY_YES, UNSURE, STRONGLY_NO = 0, 2, 4
@@ -69,8 +70,8 @@ def clock() -> ManualClock:
     return ManualClock(at(2026, 1, 5, 8, 0))  # a Monday
 
 
-async def test_two_days_of_play_summaries_streaks_and_leaderboards(tmp_path: Path, clock: ManualClock) -> None:
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+async def test_two_days_of_play_summaries_streaks_and_leaderboards(database_at: Path | str, clock: ManualClock) -> None:
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         first = await open_round(scheduler, clock, 5)
         ann = await finish(rounds, first, player("ann"), right=3, before=STRONGLY_NO, after=STRONGLY_YES)
         bob = await finish(rounds, first, player("bob"), right=1, before=UNSURE, after=UNSURE)
@@ -115,8 +116,10 @@ async def test_two_days_of_play_summaries_streaks_and_leaderboards(tmp_path: Pat
         assert [s.name for s in latest.standings] == ["Bob", "Ann"]
 
 
-async def test_a_third_day_in_a_row_is_a_milestone_and_a_missed_day_resets(tmp_path: Path, clock: ManualClock) -> None:
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+async def test_a_third_day_in_a_row_is_a_milestone_and_a_missed_day_resets(
+    database_at: Path | str, clock: ManualClock
+) -> None:
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         for day in (5, 6, 7):
             round_id = await open_round(scheduler, clock, day)
             await finish(rounds, round_id, player("ann"), right=1)
@@ -129,8 +132,10 @@ async def test_a_third_day_in_a_row_is_a_milestone_and_a_missed_day_resets(tmp_p
     assert [n for n in range(1, 120) if is_milestone(n)] == [3, 7, 14, 30, 50, 100]
 
 
-async def test_opting_out_hides_a_player_from_leaderboards_and_summaries(tmp_path: Path, clock: ManualClock) -> None:
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+async def test_opting_out_hides_a_player_from_leaderboards_and_summaries(
+    database_at: Path | str, clock: ManualClock
+) -> None:
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=3)
         await finish(rounds, round_id, player("bob"), right=1)
@@ -147,9 +152,9 @@ async def test_opting_out_hides_a_player_from_leaderboards_and_summaries(tmp_pat
         assert [s.name for s in (await boards(rounds).leaderboard(1, Period.ALL, "C1")).standings] == ["Ann", "Bob"]
 
 
-async def test_week_and_season_boundaries(tmp_path: Path, clock: ManualClock) -> None:
+async def test_week_and_season_boundaries(database_at: Path | str, clock: ManualClock) -> None:
     clock.now = at(2026, 1, 11, 8, 0)  # a Sunday
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
+    async with scheduled(database_at, clock) as (rounds, scheduler, _presenter):
         sunday = await open_round(scheduler, clock, 11)
         await finish(rounds, sunday, player("ann"), right=3)
         monday = await open_round(scheduler, clock, 12)
@@ -167,8 +172,8 @@ async def test_week_and_season_boundaries(tmp_path: Path, clock: ManualClock) ->
         assert leaderboard_lines(board)[0] == "Leaderboard — Season 2"
 
 
-async def test_clicks_that_cannot_count(tmp_path: Path, clock: ManualClock) -> None:
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
+async def test_clicks_that_cannot_count(database_at: Path | str, clock: ManualClock) -> None:
+    async with scheduled(database_at, clock) as (rounds, scheduler, _presenter):
         round_id = await open_round(scheduler, clock, 5)
         await rounds.answer(round_id, player("ann"), "Ann", 0, STRONGLY_YES)
         again = await rounds.answer(round_id, player("ann"), "Ann", 0, STRONGLY_NO)  # a double click
@@ -184,8 +189,8 @@ async def test_clicks_that_cannot_count(tmp_path: Path, clock: ManualClock) -> N
         assert private_card(late).title == "This round has closed"
 
 
-async def test_schedule_settings_are_checked(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+async def test_schedule_settings_are_checked(database_at: Path | str, clock: ManualClock) -> None:
+    async with round_service(database_at, clock) as rounds:
         with pytest.raises(ScheduleError, match="no debate called no-such-debate"):
             await rounds.set_schedule(venue(), daily(time(9, 0), packs=("no-such-debate",)), "admin")
         assert await rounds.schedule_at(venue()) is None
@@ -195,8 +200,10 @@ async def test_schedule_settings_are_checked(tmp_path: Path, clock: ManualClock)
             await rounds.remove_schedule(venue())
 
 
-async def test_a_chosen_rotation_walks_its_debates_thread_by_thread(tmp_path: Path, clock: ManualClock) -> None:
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+async def test_a_chosen_rotation_walks_its_debates_thread_by_thread(
+    database_at: Path | str, clock: ManualClock
+) -> None:
+    async with round_service(database_at, clock) as rounds:
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
         chosen = ("school-phone-bans", "voting-age-16")
@@ -209,8 +216,8 @@ async def test_a_chosen_rotation_walks_its_debates_thread_by_thread(tmp_path: Pa
         assert seen == (expected * 3)[: len(seen)] and len(seen) == 15
 
 
-async def test_a_round_is_not_a_live_game_and_reports_like_one(tmp_path: Path, clock: ManualClock) -> None:
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+async def test_a_round_is_not_a_live_game_and_reports_like_one(database_at: Path | str, clock: ManualClock) -> None:
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=2, before=STRONGLY_NO, after=UNSURE)
         game = presenter.announced[0].round.game
@@ -227,8 +234,8 @@ async def test_a_round_is_not_a_live_game_and_reports_like_one(tmp_path: Path, c
         assert thread.thread_id == presenter.announced[0].round.thread_id
 
 
-async def test_forget_me_removes_a_players_rounds(tmp_path: Path, clock: ManualClock) -> None:
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _presenter):
+async def test_forget_me_removes_a_players_rounds(database_at: Path | str, clock: ManualClock) -> None:
+    async with scheduled(database_at, clock) as (rounds, scheduler, _presenter):
         round_id = await open_round(scheduler, clock, 5)
         await finish(rounds, round_id, player("ann"), right=2)
         async with rounds.database.write() as uow:
@@ -238,13 +245,15 @@ async def test_forget_me_removes_a_players_rounds(tmp_path: Path, clock: ManualC
         assert (await boards(rounds).leaderboard(1, Period.ALL, "C1")).standings == []
 
 
-def test_the_cli_lists_reports_and_purges_rounds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_lists_reports_and_purges_rounds(
+    tmp_path: Path, database_at: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
     import asyncio
     import csv
 
     from bot.cli import main
 
-    database = tmp_path / "r.db"
+    database = database_at
     clock = ManualClock(at(2026, 1, 5, 8, 0))
 
     async def one_round() -> None:
@@ -257,14 +266,14 @@ def test_the_cli_lists_reports_and_purges_rounds(tmp_path: Path, capsys: pytest.
             await open_round(scheduler, clock, 6)
 
     asyncio.run(one_round())
-    assert main(["games", "--db", str(database)]) == 0
+    assert main(["games", *database_option(database)]) == 0
     listing = capsys.readouterr().out.splitlines()
     assert listing[1].endswith("ended (daily round 1)") and listing[2].endswith("running (daily round 2)")
     out = tmp_path / "out"
-    assert main(["report", "1", "--db", str(database), "--format", "csv", "--names", "-o", str(out)]) == 0
+    assert main(["report", "1", *database_option(database), "--format", "csv", "--names", "-o", str(out)]) == 0
     rows = list(csv.reader((out / "game-1-students.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[1][0] == "Ann" and "200" in rows[1]
-    assert main(["purge", "--older-than", "0", "--db", str(database), "--yes"]) == 0
+    assert main(["purge", "--older-than", "0", *database_option(database), "--yes"]) == 0
     assert "deleted 2 games" in capsys.readouterr().err
 
     async def nothing_left() -> None:

@@ -18,9 +18,9 @@ from tests.rounds.helpers import PLATFORM, RecordingPresenter, at, daily, player
 from tests.waiting import until
 
 
-async def test_a_round_posts_at_its_instant_once(tmp_path: Path) -> None:
+async def test_a_round_posts_at_its_instant_once(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         clock.now = at(2026, 1, 5, 8, 59, 59)
         await scheduler.tick()
         assert presenter.announced == []
@@ -42,9 +42,9 @@ async def run_until(scheduler: Scheduler, clock: ManualClock, end: datetime) -> 
         await scheduler.tick()
 
 
-async def test_daylight_saving_in_new_york_and_berlin(tmp_path: Path) -> None:
+async def test_daylight_saving_in_new_york_and_berlin(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 3, 5, 0, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
         await rounds.set_schedule(venue("NY"), daily(time(8, 0), "America/New_York"), "admin")
@@ -65,12 +65,12 @@ async def test_daylight_saving_in_new_york_and_berlin(tmp_path: Path) -> None:
         assert len(presenter.summaries) == 50  # every round but the last two is closed by its successor
 
 
-async def test_a_restart_posts_a_recent_missed_run_once(tmp_path: Path) -> None:
+async def test_a_restart_posts_a_recent_missed_run_once(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
     clock.now = at(2026, 1, 5, 10, 30)  # the bot was down at 09:00; back 90 minutes later
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
         await scheduler.tick()
@@ -80,12 +80,12 @@ async def test_a_restart_posts_a_recent_missed_run_once(tmp_path: Path) -> None:
         assert schedule is not None and schedule.next_run_at == at(2026, 1, 6, 9, 0)
 
 
-async def test_a_restart_skips_a_run_missed_beyond_the_grace_window_and_never_floods(tmp_path: Path) -> None:
+async def test_a_restart_skips_a_run_missed_beyond_the_grace_window_and_never_floods(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
     clock.now = at(2026, 1, 8, 12, 0)  # down for three days and three hours
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
         await scheduler.tick()
@@ -97,9 +97,9 @@ async def test_a_restart_skips_a_run_missed_beyond_the_grace_window_and_never_fl
         assert [a.round.number for a in presenter.announced] == [1]  # missed days are not rounds
 
 
-async def test_pause_skips_runs_and_resume_starts_from_now(tmp_path: Path) -> None:
+async def test_pause_skips_runs_and_resume_starts_from_now(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         paused = await rounds.set_paused(venue(), True)
         assert paused.paused
         clock.now = at(2026, 1, 5, 9, 0)
@@ -116,9 +116,9 @@ async def test_pause_skips_runs_and_resume_starts_from_now(tmp_path: Path) -> No
         assert len(presenter.announced) == 1
 
 
-async def test_channels_keep_their_own_schedules(tmp_path: Path) -> None:
+async def test_channels_keep_their_own_schedules(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 0, 0))  # a Monday
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
         await rounds.set_schedule(venue("C1"), daily(time(9, 0)), "admin")
@@ -137,9 +137,9 @@ async def test_channels_keep_their_own_schedules(tmp_path: Path) -> None:
         assert friday.closes_at == at(2026, 1, 12, 16, 0)
 
 
-async def test_a_post_a_crash_or_outage_interrupted_is_made_later_exactly_once(tmp_path: Path) -> None:
+async def test_a_post_a_crash_or_outage_interrupted_is_made_later_exactly_once(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 9, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")
         await rounds.set_schedule(venue(), daily(time(9, 0)), "admin")  # re-saving keeps one schedule
         presenter = RecordingPresenter(failing=True)
@@ -148,7 +148,7 @@ async def test_a_post_a_crash_or_outage_interrupted_is_made_later_exactly_once(t
         await scheduler.tick()  # the round opens, but the platform is unreachable
         assert presenter.announced == []
     clock.now = at(2026, 1, 6, 9, 5)
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
         await scheduler.tick()
@@ -163,9 +163,9 @@ async def test_a_post_a_crash_or_outage_interrupted_is_made_later_exactly_once(t
         assert [a.round.number for a in presenter.announced] == [1, 2]
 
 
-async def test_a_configured_closing_time_closes_the_round_early(tmp_path: Path) -> None:
+async def test_a_configured_closing_time_closes_the_round_early(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 7, 0))
-    async with scheduled(tmp_path / "r.db", clock, daily(time(9, 0), "Europe/Berlin", close_time=time(21, 0))) as (
+    async with scheduled(database_at, clock, daily(time(9, 0), "Europe/Berlin", close_time=time(21, 0))) as (
         rounds,
         scheduler,
         presenter,
@@ -178,9 +178,9 @@ async def test_a_configured_closing_time_closes_the_round_early(tmp_path: Path) 
         assert view.closed and not view.accepted
 
 
-async def test_a_removed_schedule_still_closes_its_open_round(tmp_path: Path) -> None:
+async def test_a_removed_schedule_still_closes_its_open_round(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 9, 0))
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         clock.now = at(2026, 1, 6, 9, 0)
         await scheduler.tick()
         await rounds.remove_schedule(venue())
@@ -189,9 +189,9 @@ async def test_a_removed_schedule_still_closes_its_open_round(tmp_path: Path) ->
         assert await rounds.next_wake(PLATFORM) is None
 
 
-async def test_the_running_loop_posts_when_poked_at_the_instant(tmp_path: Path) -> None:
+async def test_the_running_loop_posts_when_poked_at_the_instant(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 59, 59))
-    async with scheduled(tmp_path / "r.db", clock) as (_rounds, scheduler, presenter):
+    async with scheduled(database_at, clock) as (_rounds, scheduler, presenter):
         scheduler.start()
         try:
             await asyncio.sleep(0.1)
@@ -204,9 +204,9 @@ async def test_the_running_loop_posts_when_poked_at_the_instant(tmp_path: Path) 
             await scheduler.close()
 
 
-async def test_moving_the_time_earlier_closes_the_open_round_when_the_next_posts(tmp_path: Path) -> None:
+async def test_moving_the_time_earlier_closes_the_open_round_when_the_next_posts(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         await run_until(scheduler, clock, at(2026, 1, 5, 10, 0))
         assert presenter.announced[0].round.closes_at == at(2026, 1, 6, 9, 0)
         await rounds.set_schedule(venue(), daily(time(18, 0)), "admin")  # at 09:00 the same day
@@ -216,9 +216,9 @@ async def test_moving_the_time_earlier_closes_the_open_round_when_the_next_posts
         assert closed.round.number == 1 and closed.round.closed_at == at(2026, 1, 5, 18, 0)
 
 
-async def test_a_failing_tick_does_not_stop_the_loop(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_tick_does_not_stop_the_loop(database_at: Path | str, caplog: pytest.LogCaptureFixture) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, presenter):
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
         working = rounds.library_for
         failures = 0
 

@@ -16,9 +16,9 @@ from tests import sqlite_rows
 from tests.engine.helpers import ManualClock, sample_pack
 
 
-async def test_students_are_numbered_in_the_order_they_joined(tmp_path: Path) -> None:
+async def test_students_are_numbered_in_the_order_they_joined(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as store:
+    async with Database.open(database_at) as store:
         service = GameService(store, clock)
         ref, _ = await service.start_game(
             Venue("slack", "T1", "C1"), Player("slack", "T1", "teacher"), "Teacher", sample_pack(), GameSettings(), 1

@@ -27,8 +27,8 @@ async def start(service: GameService, where: Venue = ROOM) -> GameRef:
     return ref
 
 
-async def test_two_processes_starting_in_one_channel_at_once_make_one_game(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
+async def test_two_processes_starting_in_one_channel_at_once_make_one_game(database_at: Path | str) -> None:
+    path = database_at
     async with Database.open(path) as setup:
         await GameService(setup).workspace_id("slack", "T1")  # both "processes" find a migrated file
     async with Database.open(path) as first, Database.open(path) as second:
@@ -42,9 +42,9 @@ async def test_two_processes_starting_in_one_channel_at_once_make_one_game(tmp_p
         assert [g.ref for g in await GameService(second).running_games()] == started
 
 
-async def test_another_channel_and_an_ended_game_do_not_count(tmp_path: Path) -> None:
+async def test_another_channel_and_an_ended_game_do_not_count(database_at: Path | str) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "g.db") as store:
+    async with Database.open(database_at) as store:
         service = GameService(store, clock)
         first = await start(service)
         await start(service, Venue("slack", "T1", "C2"))  # another channel
@@ -56,8 +56,8 @@ async def test_another_channel_and_an_ended_game_do_not_count(tmp_path: Path) ->
         assert second != first
 
 
-async def test_a_refused_start_stores_nothing(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "g.db") as store:
+async def test_a_refused_start_stores_nothing(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         service = GameService(store)
         await start(service)
         async with store.read() as uow:
@@ -68,9 +68,9 @@ async def test_a_refused_start_stores_nothing(tmp_path: Path) -> None:
             assert await uow.reports.listings() == before
 
 
-async def test_an_open_daily_round_is_not_the_channels_live_game(tmp_path: Path) -> None:
+async def test_an_open_daily_round_is_not_the_channels_live_game(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with round_service(tmp_path / "r.db", clock) as rounds:
+    async with round_service(database_at, clock) as rounds:
         scheduler = Scheduler(rounds, RecordingPresenter(), PLATFORM)
         await rounds.set_schedule(venue("C1"), daily(at(2026, 1, 5, 9, 0).time()), "admin")
         round_id = await open_round(scheduler, clock, 5)

@@ -1,22 +1,27 @@
-"""Units of work on the SQLite store: atomic writes, and reads that see only committed data."""
+"""Units of work on each store engine: atomic writes, and reads that see only committed data."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.store.database import Database
+from bot.store.interface import Store
+from bot.store.postgres.store import PostgresStore
+from bot.store.sqlite.store import SqliteStore
 
 
 class Boom(Exception):
     pass
 
 
-async def test_a_write_commits_when_its_block_returns_and_rolls_back_when_it_raises(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "s.db") as store:
+async def test_a_write_commits_when_its_block_returns_and_rolls_back_when_it_raises(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         async with store.write() as uow:
             await uow.games.ensure_workspace("slack", "T-kept")
         with pytest.raises(Boom):
@@ -28,8 +33,8 @@ async def test_a_write_commits_when_its_block_returns_and_rolls_back_when_it_rai
             assert await uow.games.find_workspace("slack", "T-lost") is None
 
 
-async def test_a_reader_neither_sees_nor_waits_for_an_open_write(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "s.db") as store:
+async def test_a_reader_neither_sees_nor_waits_for_an_open_write(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         written = asyncio.Event()
         release = asyncio.Event()
 
@@ -54,8 +59,8 @@ async def test_a_reader_neither_sees_nor_waits_for_an_open_write(tmp_path: Path)
             assert await uow.games.find_workspace("discord", "G1") is not None
 
 
-async def test_a_read_keeps_its_snapshot_while_a_write_commits(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "s.db") as store:
+async def test_a_read_keeps_its_snapshot_while_a_write_commits(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         async with store.read() as reading:
             assert await reading.games.find_workspace("slack", "T1") is None  # the snapshot starts here
             async with store.write() as uow:
@@ -65,17 +70,18 @@ async def test_a_read_keeps_its_snapshot_while_a_write_commits(tmp_path: Path) -
             assert await uow.games.find_workspace("slack", "T1") is not None
 
 
-async def test_a_read_cannot_write(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "s.db") as store:
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+async def test_a_read_cannot_write(database_at: Path | str) -> None:
+    refusal = (sqlite3.OperationalError, asyncpg.ReadOnlySQLTransactionError)
+    async with Database.open(database_at) as store:
+        with pytest.raises(refusal, match=r"readonly|read-only"):
             async with store.read() as uow:
                 await uow.games.ensure_workspace("slack", "T1")
         async with store.read() as uow:
             assert await uow.games.find_workspace("slack", "T1") is None
 
 
-async def test_reads_run_beside_each_other_and_beside_a_writer(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "s.db") as store:
+async def test_reads_run_beside_each_other_and_beside_a_writer(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         async with store.write() as uow:
             workspace = await uow.games.ensure_workspace("slack", "T1")
 
@@ -91,8 +97,15 @@ async def test_reads_run_beside_each_other_and_beside_a_writer(tmp_path: Path) -
         assert found[:20] == [workspace] * 20
 
 
-async def test_a_cancelled_unit_of_work_leaves_no_transaction_behind(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "s.db", readers=1) as store:
+async def test_a_cancelled_unit_of_work_leaves_no_transaction_behind(database_at: Path | str) -> None:
+    # One connection for reads (and, on PostgreSQL, for everything), so a leftover
+    # transaction would be found by the next unit of work.
+    one_connection: AbstractAsyncContextManager[Store] = (
+        PostgresStore.open(database_at, pool_size=1)
+        if isinstance(database_at, str)
+        else SqliteStore.open(database_at, readers=1)
+    )
+    async with one_connection as store:
 
         async def read_forever() -> None:
             async with store.read() as uow:

@@ -1,4 +1,5 @@
-"""Migration 6: channel names recorded at a start, sign-in link generations, notes, the key."""
+"""Migration 6 (PostgreSQL: migration 2), on both engines: channel names recorded at a start,
+sign-in link generations, notes, the key."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from tests.engine.helpers import ManualClock, sample_pack
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-async def test_a_start_records_the_channel_name_and_a_later_start_renames_it(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "w.db") as store:
+async def test_a_start_records_the_channel_name_and_a_later_start_renames_it(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         service = GameService(store, ManualClock())
         host = Player("slack", "T1", "teacher")
         first, _ = await service.start_game(
@@ -38,8 +39,8 @@ async def test_a_start_records_the_channel_name_and_a_later_start_renames_it(tmp
             assert await uow.web.channel_name(first.workspace_id, "C1") == "civics-3c"
 
 
-async def test_revoking_bumps_the_generation_of_one_workspace_only(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "w.db") as store, store.write() as uow:
+async def test_revoking_bumps_the_generation_of_one_workspace_only(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store, store.write() as uow:
         one = await uow.games.ensure_workspace("discord", "G1")
         two = await uow.games.ensure_workspace("discord", "G2")
         assert await uow.web.access_generation(one) == 0
@@ -50,16 +51,16 @@ async def test_revoking_bumps_the_generation_of_one_workspace_only(tmp_path: Pat
         assert await uow.web.workspace_ref(999) is None
 
 
-async def test_the_signing_key_is_made_once_and_kept(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "w.db") as store, store.write() as uow:
+async def test_the_signing_key_is_made_once_and_kept(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store, store.write() as uow:
         assert await uow.web.signing_secret("first", NOW) == "first"
         assert await uow.web.signing_secret("second", NOW) == "first"
-    async with Database.open(tmp_path / "w.db") as store, store.write() as uow:
+    async with Database.open(database_at) as store, store.write() as uow:
         assert await uow.web.signing_secret("third", NOW) == "first"
 
 
-async def test_notes_belong_to_a_game_of_their_workspace(tmp_path: Path) -> None:
-    async with Database.open(tmp_path / "w.db") as store:
+async def test_notes_belong_to_a_game_of_their_workspace(database_at: Path | str) -> None:
+    async with Database.open(database_at) as store:
         service = GameService(store, ManualClock())
         ref, _ = await service.start_game(
             Venue("slack", "T1", "C1"), Player("slack", "T1", "t"), "T", sample_pack(), GameSettings(), 1

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.games.service import GameService
 from bot.signin import SignIn
-from bot.store.database import Database
+from bot.store.database import Database, Store
 from bot.store.records import GameRef
 from bot.web.app import build_site
 from tests.engine.helpers import ManualClock
@@ -21,7 +21,7 @@ from tests.reports.classroom import play_classroom
 
 @dataclass
 class Site:
-    database: Database
+    database: Store
     signin: SignIn
     clock: ManualClock
     client: TestClient[web.Request, web.Application]
@@ -40,9 +40,10 @@ class Site:
 
 
 @asynccontextmanager
-async def running_site(folder: Path, *, base_url: str = "http://127.0.0.1") -> AsyncIterator[Site]:
+async def running_site(location: Path | str, *, base_url: str = "http://127.0.0.1") -> AsyncIterator[Site]:
+    """The site over a fresh database at ``location`` (a SQLite file or a PostgreSQL URL)."""
     clock = ManualClock()
-    async with Database.open(folder / "site.db") as database:
+    async with Database.open(location) as database:
         games = GameService(database, clock)
         game = await play_classroom(games, clock)
         other = await _game_elsewhere(games, clock)

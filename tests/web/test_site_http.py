@@ -12,8 +12,8 @@ from bot.web.sessions import COOKIE
 from tests.web.site import running_site
 
 
-async def test_a_link_signs_in_with_a_safe_cookie_and_leaves_the_address_bar(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_a_link_signs_in_with_a_safe_cookie_and_leaves_the_address_bar(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         response = await site.client.get(await site.link_path(), allow_redirects=False)
         assert response.status == 303 and response.headers["Location"] == "/games"
         cookie = response.headers["Set-Cookie"]
@@ -26,14 +26,14 @@ async def test_a_link_signs_in_with_a_safe_cookie_and_leaves_the_address_bar(tmp
         assert f'href="/games/{site.elsewhere.game_id}"' not in page  # another workspace's game is not listed
 
 
-async def test_over_https_the_cookie_is_secure(tmp_path: Path) -> None:
-    async with running_site(tmp_path, base_url="https://results.example.org") as site:
+async def test_over_https_the_cookie_is_secure(database_at: Path | str) -> None:
+    async with running_site(database_at, base_url="https://results.example.org") as site:
         response = await site.client.get(await site.link_path(), allow_redirects=False)
         assert "Secure" in response.headers["Set-Cookie"]
 
 
-async def test_every_page_carries_the_security_headers(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_every_page_carries_the_security_headers(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         await site.sign_in()
         for path in ("/games", "/signin?token=nonsense", "/nowhere", "/static/site.css"):
             response = await site.client.get(path, allow_redirects=False)
@@ -46,8 +46,8 @@ async def test_every_page_carries_the_security_headers(tmp_path: Path) -> None:
         assert "<script" not in page and "style=" not in page and "<style" not in page
 
 
-async def test_without_a_valid_link_every_page_is_a_plain_403(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_without_a_valid_link_every_page_is_a_plain_403(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         bodies = set()
         for path in ("/games", f"/games/{site.game.game_id}", "/games/999999", "/class", "/rounds"):
             response = await site.client.get(path)
@@ -63,8 +63,8 @@ async def test_without_a_valid_link_every_page_is_a_plain_403(tmp_path: Path) ->
         assert (await site.client.get("/games", cookies=forged_cookie)).status == 403
 
 
-async def test_an_expired_link_is_refused_and_a_revoked_one_too(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_an_expired_link_is_refused_and_a_revoked_one_too(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         old = await site.link_path()
         site.clock.tick((LINK_LIFETIME + timedelta(seconds=1)).total_seconds())
         assert (await site.client.get(old, allow_redirects=False)).status == 403
@@ -74,8 +74,8 @@ async def test_an_expired_link_is_refused_and_a_revoked_one_too(tmp_path: Path) 
         assert (await site.client.get(await site.link_path(), allow_redirects=False)).status == 303
 
 
-async def test_another_workspaces_game_is_a_404_like_a_missing_one(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_another_workspaces_game_is_a_404_like_a_missing_one(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         await site.sign_in()
         theirs = await site.client.get(f"/games/{site.elsewhere.game_id}")
         missing = await site.client.get("/games/999999")
@@ -88,8 +88,8 @@ async def test_another_workspaces_game_is_a_404_like_a_missing_one(tmp_path: Pat
             assert (await site.client.get(path)).status == 404
 
 
-async def test_changes_need_the_sessions_csrf_token(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_changes_need_the_sessions_csrf_token(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         await site.sign_in()
         page = await (await site.client.get("/games")).text()
         token = re.search(r'name="csrf" value="([^"]+)"', page)
@@ -112,8 +112,8 @@ async def test_changes_need_the_sessions_csrf_token(tmp_path: Path) -> None:
         assert (await site.client.get("/games")).status == 403  # the session went with the links
 
 
-async def test_failed_sign_ins_are_rate_limited_per_address(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_failed_sign_ins_are_rate_limited_per_address(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         for _ in range(FAILURE_LIMIT):
             assert (await site.client.get("/signin?token=wrong", allow_redirects=False)).status == 403
         assert (await site.client.get("/signin?token=wrong", allow_redirects=False)).status == 429
@@ -121,8 +121,8 @@ async def test_failed_sign_ins_are_rate_limited_per_address(tmp_path: Path) -> N
         assert (await site.client.get(await site.link_path(), allow_redirects=False)).status == 429
 
 
-async def test_a_bad_date_filter_is_a_clear_400(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_a_bad_date_filter_is_a_clear_400(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         await site.sign_in()
         response = await site.client.get("/games?since=yesterday")
         assert response.status == 400

@@ -39,8 +39,8 @@ def check_file(name: str, content_type: str, disposition: str, body: bytes) -> N
         assert content_type == "image/svg+xml" and b"<svg" in body[:2000]
 
 
-async def test_every_game_and_class_download_reads_back(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site:
+async def test_every_game_and_class_download_reads_back(database_at: Path | str) -> None:
+    async with running_site(database_at) as site:
         await site.sign_in()
         for name in GAME_FILES:
             response = await site.client.get(f"/games/{site.game.game_id}/files/{name}")
@@ -72,9 +72,9 @@ async def test_every_game_and_class_download_reads_back(tmp_path: Path) -> None:
             assert "Real reply:" in html or "Student 01" in html, page
 
 
-async def test_the_daily_rounds_page_shows_summaries_streaks_and_leaderboards(tmp_path: Path) -> None:
+async def test_the_daily_rounds_page_shows_summaries_streaks_and_leaderboards(database_at: Path | str) -> None:
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with scheduled(tmp_path / "r.db", clock) as (rounds, scheduler, _):
+    async with scheduled(database_at, clock) as (rounds, scheduler, _):
         first = await open_round(scheduler, clock, 5)
         await finish(rounds, first, player("ann"), right=3, before=STRONGLY_NO, after=STRONGLY_YES)
         await finish(rounds, first, player("bob"), right=1)

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
 
 from bot.store.codec import parse_instant
+from bot.store.probe import Probe, ProbeFailed
 from bot.store.sqlite.migrations import MIGRATIONS
-
-
-class ProbeFailed(Exception):
-    """The database could not be read."""
-
-
-@dataclass(frozen=True)
-class Probe:
-    version: int
-    expected: int  # the schema version this program migrates to
-    beat_at: datetime | None  # the platform's last heartbeat, if one was asked for and recorded
 
 
 async def probe(path: Path, platform: str | None) -> Probe:

@@ -1,0 +1,85 @@
+"""Where a game lives on a platform, and the platform events already handled (PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store.codec import aware
+from bot.store.postgres.rows import Repository
+from bot.store.records import EventClaim, GameRef
+
+
+class PostgresPlaces(Repository):
+    async def set_thread(self, ref: GameRef, thread_ref: str) -> None:
+        await self.db.execute(
+            "UPDATE games SET thread_ref = $1 WHERE id = $2 AND workspace_id = $3",
+            thread_ref,
+            ref.game_id,
+            ref.workspace_id,
+        )
+
+    async def thread_of(self, ref: GameRef) -> str | None:
+        row = await self.one(
+            "SELECT thread_ref FROM games WHERE id = $1 AND workspace_id = $2", ref.game_id, ref.workspace_id
+        )
+        return row["thread_ref"] if row else None
+
+    async def live_game_at(self, workspace_id: int, place: str) -> GameRef | None:
+        """The newest live game not yet ended whose thread is ``place``, or started in channel ``place``."""
+        row = await self.one(
+            """SELECT g.id FROM games g JOIN channels c ON c.id = g.channel_id
+               WHERE g.workspace_id = $1 AND g.status != 'ended' AND g.kind = 'live'
+                 AND (g.thread_ref = $2 OR c.external_id = $2)
+               ORDER BY g.id DESC LIMIT 1""",
+            workspace_id,
+            place,
+        )
+        return GameRef(workspace_id, int(row["id"])) if row else None
+
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
+        await self.db.execute(
+            """INSERT INTO step_messages (game_id, step, message_ref)
+               SELECT id, $1, $2 FROM games WHERE id = $3 AND workspace_id = $4
+               ON CONFLICT (game_id, step) DO UPDATE SET message_ref = excluded.message_ref""",
+            step,
+            message_ref,
+            ref.game_id,
+            ref.workspace_id,
+        )
+
+    async def message_of(self, ref: GameRef, step: int) -> str | None:
+        row = await self.one(
+            """SELECT m.message_ref FROM step_messages m JOIN games g ON g.id = m.game_id
+               WHERE m.game_id = $1 AND g.workspace_id = $2 AND m.step = $3""",
+            ref.game_id,
+            ref.workspace_id,
+            step,
+        )
+        return row["message_ref"] if row else None
+
+
+class PostgresEvents(Repository):
+    async def claim(self, workspace_id: int, event_id: str, at: datetime) -> EventClaim:
+        """Claim a platform event id; a second claim (from any process) returns the first one's reply.
+        A claim racing an uncommitted one waits for it on the primary key, then sees its reply."""
+        claimed = await self.db.fetchval(
+            """INSERT INTO processed_events (workspace_id, event_id, handled_at) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            workspace_id,
+            event_id,
+            aware(at),
+        )
+        if claimed:
+            return EventClaim(is_new=True)
+        row = await self.one(
+            "SELECT reply FROM processed_events WHERE workspace_id = $1 AND event_id = $2", workspace_id, event_id
+        )
+        return EventClaim(is_new=False, earlier_reply=row["reply"] if row else None)
+
+    async def record_reply(self, workspace_id: int, event_id: str, reply: str | None) -> None:
+        await self.db.execute(
+            "UPDATE processed_events SET reply = $1 WHERE workspace_id = $2 AND event_id = $3",
+            reply,
+            workspace_id,
+            event_id,
+        )
