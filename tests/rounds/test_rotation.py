@@ -24,7 +24,7 @@ def renamed(pack: Pack, new_id: str) -> Pack:
     return Pack.model_validate({**pack.model_dump(mode="json"), "id": new_id})
 
 
-async def test_a_debate_added_mid_way_does_not_move_the_schedule(tmp_path: Path) -> None:
+async def test_a_debate_added_mid_way_does_not_move_the_schedule(database_at: Path | str) -> None:
     shipped = load_library()
     libraries = [shipped]  # the newest last: what the bot would load now
 
@@ -32,7 +32,7 @@ async def test_a_debate_added_mid_way_does_not_move_the_schedule(tmp_path: Path)
         return libraries[-1]
 
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with Database.open(tmp_path / "r.db") as database:
+    async with Database.open(database_at) as database:
         rounds = RoundService(database, library_for, clock)
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)
@@ -56,7 +56,7 @@ async def test_a_debate_added_mid_way_does_not_move_the_schedule(tmp_path: Path)
         assert walked == [(first.id, t.id) for t in first.all_threads()[:4]]
 
 
-async def test_a_removed_debate_falls_back_to_the_count(tmp_path: Path) -> None:
+async def test_a_removed_debate_falls_back_to_the_count(database_at: Path | str) -> None:
     shipped = load_library()
     chosen = ("school-phone-bans", "voting-age-16")
     libraries = [shipped]  # the newest last: what the bot would load now
@@ -65,7 +65,7 @@ async def test_a_removed_debate_falls_back_to_the_count(tmp_path: Path) -> None:
         return libraries[-1]
 
     clock = ManualClock(at(2026, 1, 5, 8, 0))
-    async with Database.open(tmp_path / "r.db") as database:
+    async with Database.open(database_at) as database:
         rounds = RoundService(database, library_for, clock)
         presenter = RecordingPresenter()
         scheduler = Scheduler(rounds, presenter, PLATFORM)

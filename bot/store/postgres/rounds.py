@@ -123,6 +123,12 @@ class PostgresRounds(RoundResults):
         rows = await self.all(f"{_SELECT} WHERE r.schedule_id = $1 AND r.closed_at IS NULL ORDER BY r.id", schedule_id)
         return [_round(row) for row in rows]
 
+    async def last_of(self, schedule_id: int) -> Round | None:
+        row = await self.one(
+            f"{_SELECT} WHERE r.schedule_id = $1 ORDER BY r.number DESC, r.id DESC LIMIT 1", schedule_id
+        )
+        return _round(row) if row else None
+
     async def close_by(self, schedule_id: int, moment: datetime, except_round: int) -> None:
         """Bring forward to ``moment`` the closing time of the schedule's other open rounds."""
         await self.db.execute(
