@@ -6,6 +6,7 @@ client, never game state (that lives in the database and is read per request).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
@@ -13,7 +14,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from slack_bolt.async_app import AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -37,6 +39,66 @@ PLATFORM = "slack"
 USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 Reply = Callable[[str], Awaitable[None]]
+
+
+FollowUp = Callable[[], Awaitable[object]]
+"""What a click does once it is recorded and acknowledged: tell the clicker, draw effects."""
+
+# Slack drops a click whose ack has not arrived within 3 seconds of sending it. The click's
+# work must be committed by this many seconds after its listener started, leaving time for
+# everything before the listener (signature check, bolt's dispatch) and for the way back.
+ACK_DEADLINE = 2.0
+NOT_RECORDED = "Sorry, your click could not be recorded. Please click again."
+SLOW_TO_RECORD = (
+    "Your click is taking unusually long to record. You'll get a confirmation once it is; if none comes, click again."
+)
+
+
+async def nothing_more() -> None:
+    """The follow-up of a click that needs none."""
+
+
+async def ack_after_recording(ack: AsyncAck, what: str, recording: Awaitable[FollowUp], tell: Reply) -> None:
+    """Run ``recording`` (everything a click writes, up to its commit), acknowledge the click
+    only once it has returned, then run the follow-up it returned.
+
+    So an acknowledged click is a stored click: Slack never redelivers an acknowledged click,
+    and a process killed before the commit has not acknowledged it, so Slack shows the player
+    an error rather than a click that silently vanished. If the recording fails, or has not
+    committed by ``ACK_DEADLINE``, the click is refused (HTTP 503; no Socket Mode ack) and the
+    player is told privately. A slow recording is not cancelled (its commit may already be
+    on its way to the database): it goes on, and its confirmation follows if it commits.
+    """
+    recorded = asyncio.ensure_future(recording)
+    try:
+        done, _ = await asyncio.wait({recorded}, timeout=ACK_DEADLINE)
+    except asyncio.CancelledError:
+        recorded.cancel()
+        raise
+    if not done:
+        refuse(ack)
+        log.warning("%s was not recorded within %.1f s; it was not acknowledged", what, ACK_DEADLINE)
+        async with after_ack(what):
+            await tell(SLOW_TO_RECORD)
+            follow_up = await recorded
+            await follow_up()
+        return
+    error = recorded.exception()
+    if error is not None:
+        refuse(ack)
+        log.error("%s could not be recorded; it was not acknowledged", what, exc_info=error)
+        async with after_ack(f"telling the player that {what} failed"):
+            await tell(NOT_RECORDED)
+        return
+    await ack()
+    async with after_ack(what):
+        await recorded.result()()
+
+
+def refuse(ack: AsyncAck) -> None:
+    """Answer Slack with a failure instead of an ack: bolt returns this response as it is
+    (HTTP 503), and its Socket Mode adapter sends no ack for a status other than 200."""
+    ack.response = BoltResponse(status=503, body="")
 
 
 @asynccontextmanager
@@ -126,18 +188,28 @@ class SlackGames:
         return control_command(control, user_id, is_teacher, self.service.clock(), drawn_for)
 
     async def submit(self, ref: GameRef, command: Command, event_id: str, reply: Reply) -> Outcome:
-        """Handle a command, tell its sender first, then draw its effects for everyone.
+        """Handle a command, tell its sender first, then draw its effects for everyone."""
+        outcome, follow_up = await self.record(ref, command, event_id, reply)
+        await follow_up()
+        return outcome
+
+    async def record(self, ref: GameRef, command: Command, event_id: str, reply: Reply) -> tuple[Outcome, FollowUp]:
+        """Handle a command (committed when this returns), and what then tells its sender
+        first and draws its effects for everyone.
 
         A redelivered event (same ``event_id``) gets nothing at all: its first delivery
         already answered, and a second confirmation would be a second post.
         """
         outcome = await self.service.handle(ref, command, event_id)
-        if outcome.duplicate:
-            return outcome
-        if outcome.reply:
-            await reply(render.escape(outcome.reply))
-        await self.runner.present(ref, outcome)
-        return outcome
+
+        async def tell_and_draw() -> None:
+            if outcome.duplicate:
+                return
+            if outcome.reply:
+                await reply(render.escape(outcome.reply))
+            await self.runner.present(ref, outcome)
+
+        return outcome, tell_and_draw
 
     def ephemeral(self, channel: str, user: str, thread_ts: str | None, respond: AsyncRespond | None = None) -> Reply:
         """A private reply in the thread; through the click's ``response_url`` if Slack refuses

@@ -15,6 +15,7 @@ retry cannot turn "Right!" into "You've already answered that one".
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -26,7 +27,7 @@ from bot.rounds.service import PrivateView, RoundError
 
 from . import render, round_render
 from .buttons import ANY_ROUND_ACTION, PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION, RoundButton
-from .context import PLATFORM, SlackGames, after_ack
+from .context import PLATFORM, FollowUp, SlackGames, ack_after_recording, after_ack, nothing_more
 from .interactions import click_event_id, clicked_in
 from .results import first_claim
 
@@ -44,17 +45,16 @@ def register(app: AsyncApp, games: SlackGames) -> None:
         async with after_ack("a daily round's Play click"):
             await _play(games, body, respond)
 
+    # An answer and a Continue move the player's stored place: acknowledged after the commit.
     @app.action(ROUND_ANSWER_ACTION)
     async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
-        await ack()
-        async with after_ack("a daily round answer"):
-            await _step(games, body, respond)
+        refuse_later = partial(_refuse, games, body, respond)
+        await ack_after_recording(ack, "a daily round answer", _step(games, body, respond), refuse_later)
 
     @app.action(ROUND_CONTINUE_ACTION)
     async def carry_on(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
-        await ack()
-        async with after_ack("a daily round Continue"):
-            await _step(games, body, respond)
+        refuse_later = partial(_refuse, games, body, respond)
+        await ack_after_recording(ack, "a daily round Continue", _step(games, body, respond), refuse_later)
 
     @app.action(ANY_ROUND_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
@@ -89,16 +89,16 @@ async def _play(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) 
     await _update(games, view_id, _drawn(view))
 
 
-async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond | None) -> FollowUp:
+    """Record an answer or a Continue; the follow-up redraws the player's view."""
     button = RoundButton.parse(body["actions"][0]["action_id"])
     shown = body.get("view") or {}
     if button is None or button.step is None or not shown.get("id"):
         # Round answers exist only inside the round view; anywhere else the id was forged.
-        await _refuse(games, body, respond, NOT_RECOGNISED)
-        return
+        return partial(_refuse, games, body, respond, NOT_RECOGNISED)
     workspace_id = await games.workspace(body["team"]["id"])
     if not await first_claim(games, workspace_id, click_event_id(body)):
-        return  # a redelivery: its first delivery already drew the answer
+        return nothing_more  # a redelivery: its first delivery already drew the answer
     player, name = _player(body)
     try:
         if button.option is None:
@@ -106,9 +106,8 @@ async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond |
         else:
             view = await games.rounds.answer(button.round_id, player, name, button.step, button.option)
     except RoundError:
-        await _refuse(games, body, respond, NOT_RECOGNISED)
-        return
-    await _update(games, str(shown["id"]), _drawn(view))
+        return partial(_refuse, games, body, respond, NOT_RECOGNISED)
+    return partial(_update, games, str(shown["id"]), _drawn(view))
 
 
 def _drawn(view: PrivateView) -> dict[str, Any]:
