@@ -23,8 +23,12 @@ import discord.http
 import yarl
 
 from adapters.discord.app import build_bot
+from adapters.discord.context import RebuttalBot
+from bot.stopping import stop_on_signals
 from bot.store.database import Database
 from bot.store.location import default_database
+
+log = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
 CLIENT_ID_VARIABLE = "DISCORD_CLIENT_ID"
@@ -71,7 +75,28 @@ async def serve(database_path: Path, token: str) -> None:
             # Docker, which puts escape codes into `docker compose logs` and log files.
             plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
             discord.utils.setup_logging(level=logging.INFO, formatter=plain)
-            await bot.connect()
+            stop = asyncio.Event()
+            with stop_on_signals(stop.set):
+                await connect_until(bot, stop)
+
+
+async def connect_until(bot: RebuttalBot, stop: asyncio.Event) -> None:
+    """Stay connected until ``stop`` is set (SIGTERM, Ctrl-C), then close the bot cleanly:
+    callbacks under way finish their writes and replies (``RebuttalBot.close``) before the
+    database closes. A connection failure still raises from here."""
+    connected = asyncio.create_task(bot.connect())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({connected, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.is_set():
+        stopping.cancel()
+        await connected  # returned (closed elsewhere) or raised: pass it on
+        return
+    await bot.close()
+    await connected  # returns once the gateway is closed
+    if bot.unfinished_at_close:
+        log.warning("stopped with %d interaction(s) still being handled", bot.unfinished_at_close)
+    else:
+        log.info("stopped cleanly")
 
 
 def run(args: argparse.Namespace) -> int:

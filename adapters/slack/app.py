@@ -38,6 +38,10 @@ class SlackBot:
         """Re-arm running games' timers and start the daily rounds (``Core.start``)."""
         return await self.games.core.start()
 
+    async def finish_in_flight(self, timeout: float) -> int:
+        """Let listener work under way finish (at most ``timeout`` s); how many did not."""
+        return await self.games.in_flight.finish(timeout)
+
     async def close(self) -> None:
         """Stop the scheduler, timers and redraws; the caller closes the database next."""
         await self.games.core.close()

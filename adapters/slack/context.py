@@ -10,9 +10,9 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.response import BoltResponse
@@ -116,6 +116,40 @@ async def after_ack(what: str) -> AsyncIterator[None]:
         log.exception("%s failed after it was acknowledged", what)
 
 
+class InFlight:
+    """Listener work under way, so that stopping (SIGTERM, Ctrl-C) can let it finish before the
+    database closes. Each listener counts itself from its start to the end of its follow-up."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    def __len__(self) -> int:
+        return sum(1 for task in self._tasks if not task.done())
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    async def finish(self, timeout: float) -> int:
+        """Wait at most ``timeout`` seconds for the work under way, and for any that starts
+        meanwhile; returns how many were still running when the time ran out."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while busy := {task for task in self._tasks if not task.done() and task is not asyncio.current_task()}:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return len(busy)
+            await asyncio.wait(busy, timeout=remaining)
+        return 0
+
+
 @dataclass(frozen=True)
 class SlashRequest:
     """A ``/debate`` invocation: who typed it where, and the words after the subcommand."""
@@ -141,6 +175,19 @@ class SlackGames:
     core: Core[SlackPresenter]
     client: AsyncWebClient
     seed: Callable[[], int] = random_seed
+    in_flight: InFlight = field(default_factory=InFlight)
+
+    @asynccontextmanager
+    async def after_ack(self, what: str) -> AsyncIterator[None]:
+        """``after_ack``, with the work counted as in flight."""
+        with self.in_flight.counting():
+            async with after_ack(what):
+                yield
+
+    async def ack_after_recording(self, ack: AsyncAck, what: str, recording: Awaitable[FollowUp], tell: Reply) -> None:
+        """``ack_after_recording``, with the click counted as in flight from its start."""
+        with self.in_flight.counting():
+            await ack_after_recording(ack, what, recording, tell)
 
     @property
     def presenter(self) -> SlackPresenter:

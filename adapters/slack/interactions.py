@@ -22,7 +22,7 @@ from bot.store.records import GameNotFound, GameRef
 
 from . import render
 from .buttons import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, UNRECOGNISED_GAME_ACTION, AnswerButton, HostButton
-from .context import FollowUp, Reply, SlackGames, ack_after_recording, after_ack, nothing_more
+from .context import FollowUp, Reply, SlackGames, nothing_more
 
 log = logging.getLogger(__name__)
 
@@ -55,22 +55,22 @@ def register(app: AsyncApp, games: SlackGames) -> None:
     @app.action(ANSWER_ACTION)
     async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         reply = clicker_reply(games, body, respond)
-        await ack_after_recording(ack, "an answer click", _answer(games, body, reply), reply)
+        await games.ack_after_recording(ack, "an answer click", _answer(games, body, reply), reply)
 
     @app.action(HOST_ACTION)
     async def host_control(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         reply = clicker_reply(games, body, respond)
-        await ack_after_recording(ack, "a host control click", _host_control(games, body, reply), reply)
+        await games.ack_after_recording(ack, "a host control click", _host_control(games, body, reply), reply)
 
     @app.action(FORGET_ACTION)
     async def forget_me(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         reply = clicker_reply(games, body, respond)
-        await ack_after_recording(ack, "forget-me", _forget_me(games, body, respond), reply)
+        await games.ack_after_recording(ack, "forget-me", _forget_me(games, body, respond), reply)
 
     @app.action(UNRECOGNISED_GAME_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        async with after_ack("an unrecognised game button"):
+        async with games.after_ack("an unrecognised game button"):
             log.info("unrecognised game button %r", str(body["actions"][0].get("action_id"))[:80])
             await clicker_reply(games, body, respond)(NOT_RECOGNISED)
 

@@ -27,7 +27,7 @@ from bot.rounds.service import PrivateView, RoundError
 
 from . import render, round_render
 from .buttons import ANY_ROUND_ACTION, PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION, RoundButton
-from .context import PLATFORM, FollowUp, SlackGames, ack_after_recording, after_ack, nothing_more
+from .context import PLATFORM, FollowUp, SlackGames, nothing_more
 from .interactions import click_event_id, clicked_in
 from .results import first_claim
 
@@ -42,24 +42,24 @@ def register(app: AsyncApp, games: SlackGames) -> None:
     @app.action(PLAY_ACTION)
     async def play(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        async with after_ack("a daily round's Play click"):
+        async with games.after_ack("a daily round's Play click"):
             await _play(games, body, respond)
 
     # An answer and a Continue move the player's stored place: acknowledged after the commit.
     @app.action(ROUND_ANSWER_ACTION)
     async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
         refuse_later = partial(_refuse, games, body, respond)
-        await ack_after_recording(ack, "a daily round answer", _step(games, body, respond), refuse_later)
+        await games.ack_after_recording(ack, "a daily round answer", _step(games, body, respond), refuse_later)
 
     @app.action(ROUND_CONTINUE_ACTION)
     async def carry_on(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
         refuse_later = partial(_refuse, games, body, respond)
-        await ack_after_recording(ack, "a daily round Continue", _step(games, body, respond), refuse_later)
+        await games.ack_after_recording(ack, "a daily round Continue", _step(games, body, respond), refuse_later)
 
     @app.action(ANY_ROUND_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
         await ack()
-        async with after_ack("an unrecognised round button"):
+        async with games.after_ack("an unrecognised round button"):
             log.info("unrecognised round button %r", str(body["actions"][0].get("action_id"))[:80])
             await _refuse(games, body, respond, NOT_RECOGNISED)
 
