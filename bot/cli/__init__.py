@@ -32,11 +32,12 @@ def _version() -> str:
 
 def _register_optional(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands from later layers; imported here so ``main`` is the one wiring point."""
-    from bot.cli import game_commands, ops_commands, report_commands, run_commands
+    from bot.cli import db_commands, game_commands, ops_commands, report_commands, run_commands
 
     game_commands.register(commands)
     report_commands.register(commands)
     ops_commands.register(commands)
+    db_commands.register(commands)
     run_commands.register(commands)
 
 
