@@ -50,6 +50,7 @@ from tests.standins.slack_drivers import HttpDriver, SlackPayloads, sign
 from tests.standins.slack_server import MessageRecord, SlackStandIn, SlackUser
 
 CHANNEL = "C0GENERAL"
+CONNECTION_FAILED = 0  # counted as this status: no HTTP response at all
 
 
 def free_port() -> int:
@@ -90,12 +91,16 @@ async def load(url: str, requests: Sequence[tuple[bytes, dict[str, str]]], rate:
 
         async def one(body: bytes, headers: dict[str, str]) -> None:
             started = time.perf_counter()
-            async with session.post(url, data=body, headers=headers) as response:
-                await response.read()
-                finished = time.perf_counter()
-                result.statuses[response.status] += 1
+            try:
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    status = response.status
+            except aiohttp.ClientError:
+                status = CONNECTION_FAILED  # e.g. reset when the server's accept backlog overflows
+            finished = time.perf_counter()
+            result.statuses[status] += 1
             result.latencies.append(finished - started)
-            if response.status == 200:
+            if status == 200:
                 result.last_ack = max(result.last_ack, finished)
 
         began = time.perf_counter()

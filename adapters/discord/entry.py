@@ -24,6 +24,7 @@ import yarl
 
 from adapters.discord.app import build_bot
 from adapters.discord.context import RebuttalBot
+from bot.retrying import Unreachable, quiet_retries, until_reached
 from bot.stopping import stop_on_signals
 from bot.store.database import Database
 from bot.store.location import default_database
@@ -67,17 +68,39 @@ def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
 
 
 async def serve(database_path: Path, token: str) -> None:
-    async with Database.open(database_path) as database:
-        bot = build_bot(database)
-        async with bot:
-            await bot.login(token)  # a bad token fails here, before anything is logged
-            # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
-            # Docker, which puts escape codes into `docker compose logs` and log files.
-            plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-            discord.utils.setup_logging(level=logging.INFO, formatter=plain)
-            stop = asyncio.Event()
-            with stop_on_signals(stop.set):
+    # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
+    # Docker, which puts escape codes into `docker compose logs` and log files.
+    plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    discord.utils.setup_logging(level=logging.INFO, formatter=plain)
+    # The bot has no voice; two warnings about voice libraries at every start are noise.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    quiet_retries(logging.getLogger("discord.client"), "Attempting a reconnect")  # its gateway backoff
+    stop = asyncio.Event()
+    with stop_on_signals(stop.set):
+        if not await until_reached("Discord", reach_discord, stop):
+            log.info("stopped before Discord could be reached")
+            return
+        async with Database.open(database_path) as database:
+            bot = build_bot(database)
+            async with bot:
+                await bot.login(token)  # a rejected token fails here, with nothing else logged
                 await connect_until(bot, stop)
+
+
+async def reach_discord() -> None:
+    """One attempt to reach Discord's API (its unauthenticated ``/gateway``): any answer but a
+    server error will do; refused, timed out or 5xx is ``Unreachable``. Checked before the bot
+    logs in, because discord.py's login cannot be retried on the same client."""
+    timeout = aiohttp.ClientTimeout(total=10)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(f"{discord.http.Route.BASE}/gateway") as response,
+        ):
+            if response.status >= 500:
+                raise Unreachable(f"Discord answered HTTP {response.status}")
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        raise Unreachable(f"{type(error).__name__}: {error}") from None
 
 
 async def connect_until(bot: RebuttalBot, stop: asyncio.Event) -> None:

@@ -49,9 +49,7 @@ FollowUp = Callable[[], Awaitable[object]]
 # everything before the listener (signature check, bolt's dispatch) and for the way back.
 ACK_DEADLINE = 2.0
 NOT_RECORDED = "Sorry, your click could not be recorded. Please click again."
-SLOW_TO_RECORD = (
-    "Your click is taking unusually long to record. You'll get a confirmation once it is; if none comes, click again."
-)
+TOO_BUSY = "Sorry, your click could not be recorded in time: the bot is very busy. Please click again."
 
 
 async def nothing_more() -> None:
@@ -66,8 +64,10 @@ async def ack_after_recording(ack: AsyncAck, what: str, recording: Awaitable[Fol
     and a process killed before the commit has not acknowledged it, so Slack shows the player
     an error rather than a click that silently vanished. If the recording fails, or has not
     committed by ``ACK_DEADLINE``, the click is refused (HTTP 503; no Socket Mode ack) and the
-    player is told privately. A slow recording is not cancelled (its commit may already be
-    on its way to the database): it goes on, and its confirmation follows if it commits.
+    player is told privately to click again. A late recording is cancelled, not left to run:
+    under overload, recordings nobody waits for would queue ahead of every later click. (A
+    recording cancelled while its COMMIT is already under way may still be stored; clicking
+    again then changes nothing. The other way round, acknowledged but lost, cannot happen.)
     """
     recorded = asyncio.ensure_future(recording)
     try:
@@ -76,17 +76,17 @@ async def ack_after_recording(ack: AsyncAck, what: str, recording: Awaitable[Fol
         recorded.cancel()
         raise
     if not done:
+        recorded.cancel()
+        await asyncio.wait({recorded})  # its transaction rolled back before the player is told
         refuse(ack)
-        log.warning("%s was not recorded within %.1f s; it was not acknowledged", what, ACK_DEADLINE)
-        async with after_ack(what):
-            await tell(SLOW_TO_RECORD)
-            follow_up = await recorded
-            await follow_up()
+        log.warning("%s was not recorded within %.1f s; refused", what, ACK_DEADLINE)
+        async with after_ack(f"telling the player that {what} was refused"):
+            await tell(TOO_BUSY)
         return
     error = recorded.exception()
     if error is not None:
         refuse(ack)
-        log.error("%s could not be recorded; it was not acknowledged", what, exc_info=error)
+        log.error("%s could not be recorded; refused", what, exc_info=error)
         async with after_ack(f"telling the player that {what} failed"):
             await tell(NOT_RECORDED)
         return

@@ -20,17 +20,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.health import heartbeat
+from bot.retrying import Unreachable, quiet_retries, until_reached
 from bot.stopping import STOP_BUDGET_SECONDS, stop_on_signals
 from bot.store.database import Database
 
@@ -88,7 +91,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     path = args.db or default_database()
-    asyncio.run(serve_until_signalled(settings, path, http=bool(args.http), port=int(args.port)))
+    try:
+        asyncio.run(serve_until_signalled(settings, path, http=bool(args.http), port=int(args.port)))
+    except TokenRejected as rejected:
+        print(f"rebuttal run slack: {rejected}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -119,6 +126,9 @@ async def serve(
     """Run the bot until ``stop`` is set (or forever), then stop cleanly: take no new clicks,
     let those in flight be recorded, acknowledged and answered, then close the store."""
     stop = stop or asyncio.Event()
+    if not await reach_slack(settings, http=http, stop=stop):
+        log.info("stopped before Slack could be reached")
+        return
     async with Database.open(database_path) as database:
         client = web_client(settings)
         bot = build_app(database, client, signing_secret=settings.signing_secret or "")
@@ -235,6 +245,43 @@ def _unreadable(body: bytes, headers: Mapping[str, str]) -> str | None:
     return None
 
 
+# Slack's answers meaning a token itself is wrong: waiting will not help, so the bot exits.
+REJECTED_TOKEN = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+)
+
+
+class TokenRejected(Exception):
+    """Slack refused a token: one line for the operator, and exit status 2."""
+
+
+async def reach_slack(settings: SlackSettings, *, http: bool, stop: asyncio.Event) -> bool:
+    """Wait until Slack accepts the tokens: True then, False if ``stop`` was set meanwhile.
+
+    Out of reach is retried as ``bot.retrying`` says (backoff, one WARNING line per attempt);
+    a rejected token raises ``TokenRejected`` at once. The bot token is checked with
+    ``auth.test``; in Socket Mode the app token with ``apps.connections.open`` too, since
+    slack_sdk would otherwise retry a rejected app token forever."""
+    # No retry handlers: each attempt is one request, and ``until_reached`` does the waiting.
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, retry_handlers=[])
+
+    async def attempt() -> None:
+        try:
+            await client.auth_test()
+            if not http:
+                await client.apps_connections_open(app_token=settings.app_token or "")
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "error")
+            if code in REJECTED_TOKEN:
+                which = "SLACK_BOT_TOKEN" if error.response.api_url.endswith("auth.test") else "SLACK_APP_TOKEN"
+                raise TokenRejected(f"Slack rejected {which} ({code}); copy it again (see docs/slack.md)") from None
+            raise Unreachable(f"Slack answered {code}") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise Unreachable(f"{type(error).__name__}: {error}") from None
+
+    return await until_reached("Slack", attempt, stop)
+
+
 @dataclass
 class SocketModeConnection:
     """An open Socket Mode connection whose requests are counted as in flight until their ack
@@ -257,7 +304,9 @@ async def connect_socket_mode(
     app: AsyncApp, app_token: str, in_flight: InFlight
 ) -> AsyncIterator[SocketModeConnection]:
     # The handler's client calls apps.connections.open through app.client, i.e. the API URL above.
-    handler = AsyncSocketModeHandler(app, app_token)
+    socket_log = logging.getLogger("adapters.slack.socket_mode")
+    quiet_retries(socket_log, "Failed to connect")  # slack_sdk's reconnection, every 10 s
+    handler = AsyncSocketModeHandler(app, app_token, logger=socket_log)
     connection = SocketModeConnection(handler)
     listeners = list(handler.client.socket_mode_request_listeners)
 
