@@ -22,7 +22,7 @@ from bot.games.service import utc_now
 from bot.store.database import Database
 
 from . import commands, importing, interactions, results, round_interactions
-from .context import PLATFORM, SlackGames, random_seed
+from .context import PLATFORM, SlackGames, random_seed, stamp_arrival
 from .presenter import SlackPresenter
 from .round_presenter import SlackRoundPresenter
 
@@ -71,6 +71,7 @@ def build_app(
     )
     games = SlackGames(core=core, client=client, seed=seed)
     app = AsyncApp(client=client, signing_secret=signing_secret)
+    app.middleware(stamp_arrival)
     commands.register(app, games)
     interactions.register(app, games)
     importing.register(app, games)

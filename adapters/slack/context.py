@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 
-from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -56,7 +56,20 @@ async def nothing_more() -> None:
     """The follow-up of a click that needs none."""
 
 
-async def ack_after_recording(ack: AsyncAck, what: str, recording: Awaitable[FollowUp], tell: Reply) -> None:
+RECEIVED_AT = "rebuttal_received_at"  # in bolt's context: when the request reached the app
+
+
+async def stamp_arrival(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+    """Bolt middleware: note when each request arrived. The ack deadline counts from here,
+    not from when a listener got to run: on a busy event loop that can be a second later,
+    and Slack's 3 seconds (and bolt's own wait for the ack) started at arrival."""
+    context[RECEIVED_AT] = asyncio.get_running_loop().time()
+    await next()
+
+
+async def ack_after_recording(
+    ack: AsyncAck, what: str, recording: Awaitable[FollowUp], tell: Reply, received_at: float | None = None
+) -> None:
     """Run ``recording`` (everything a click writes, up to its commit), acknowledge the click
     only once it has returned, then run the follow-up it returned.
 
@@ -69,9 +82,11 @@ async def ack_after_recording(ack: AsyncAck, what: str, recording: Awaitable[Fol
     recording cancelled while its COMMIT is already under way may still be stored; clicking
     again then changes nothing. The other way round, acknowledged but lost, cannot happen.)
     """
+    loop = asyncio.get_running_loop()
+    deadline = (received_at if received_at is not None else loop.time()) + ACK_DEADLINE
     recorded = asyncio.ensure_future(recording)
     try:
-        done, _ = await asyncio.wait({recorded}, timeout=ACK_DEADLINE)
+        done, _ = await asyncio.wait({recorded}, timeout=max(0.0, deadline - loop.time()))
     except asyncio.CancelledError:
         recorded.cancel()
         raise
@@ -184,10 +199,13 @@ class SlackGames:
             async with after_ack(what):
                 yield
 
-    async def ack_after_recording(self, ack: AsyncAck, what: str, recording: Awaitable[FollowUp], tell: Reply) -> None:
-        """``ack_after_recording``, with the click counted as in flight from its start."""
+    async def ack_after_recording(
+        self, ack: AsyncAck, context: AsyncBoltContext, what: str, recording: Awaitable[FollowUp], tell: Reply
+    ) -> None:
+        """``ack_after_recording`` from the request's arrival (``stamp_arrival``), with the
+        click counted as in flight from its start."""
         with self.in_flight.counting():
-            await ack_after_recording(ack, what, recording, tell)
+            await ack_after_recording(ack, what, recording, tell, context.get(RECEIVED_AT))
 
     @property
     def presenter(self) -> SlackPresenter:

@@ -15,7 +15,7 @@ import logging
 from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
 from bot.engine.commands import Command, PlayerAnswered
 from bot.store.records import GameNotFound, GameRef
@@ -53,19 +53,21 @@ def register(app: AsyncApp, games: SlackGames) -> None:
     # Answers, host controls and forget-me change what is stored, so each is acknowledged
     # only after its commit (``ack_after_recording``): an acknowledged click is a stored click.
     @app.action(ANSWER_ACTION)
-    async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def answer(ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond) -> None:
         reply = clicker_reply(games, body, respond)
-        await games.ack_after_recording(ack, "an answer click", _answer(games, body, reply), reply)
+        await games.ack_after_recording(ack, context, "an answer click", _answer(games, body, reply), reply)
 
     @app.action(HOST_ACTION)
-    async def host_control(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def host_control(
+        ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
         reply = clicker_reply(games, body, respond)
-        await games.ack_after_recording(ack, "a host control click", _host_control(games, body, reply), reply)
+        await games.ack_after_recording(ack, context, "a host control click", _host_control(games, body, reply), reply)
 
     @app.action(FORGET_ACTION)
-    async def forget_me(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def forget_me(ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond) -> None:
         reply = clicker_reply(games, body, respond)
-        await games.ack_after_recording(ack, "forget-me", _forget_me(games, body, respond), reply)
+        await games.ack_after_recording(ack, context, "forget-me", _forget_me(games, body, respond), reply)
 
     @app.action(UNRECOGNISED_GAME_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

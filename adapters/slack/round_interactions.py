@@ -18,7 +18,7 @@ import logging
 from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.identity import Player
@@ -47,14 +47,20 @@ def register(app: AsyncApp, games: SlackGames) -> None:
 
     # An answer and a Continue move the player's stored place: acknowledged after the commit.
     @app.action(ROUND_ANSWER_ACTION)
-    async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+    async def answer(
+        ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond | None
+    ) -> None:
         refuse_later = partial(_refuse, games, body, respond)
-        await games.ack_after_recording(ack, "a daily round answer", _step(games, body, respond), refuse_later)
+        await games.ack_after_recording(ack, context, "a daily round answer", _step(games, body, respond), refuse_later)
 
     @app.action(ROUND_CONTINUE_ACTION)
-    async def carry_on(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+    async def carry_on(
+        ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond | None
+    ) -> None:
         refuse_later = partial(_refuse, games, body, respond)
-        await games.ack_after_recording(ack, "a daily round Continue", _step(games, body, respond), refuse_later)
+        await games.ack_after_recording(
+            ack, context, "a daily round Continue", _step(games, body, respond), refuse_later
+        )
 
     @app.action(ANY_ROUND_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
