@@ -13,6 +13,7 @@ so ``close`` runs before the database itself closes, never after.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
@@ -23,8 +24,20 @@ from bot.games.service import GameService, utc_now
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import RoundPresenter, Scheduler
 from bot.rounds.service import RoundService
+from bot.signin import SignIn
 from bot.store.interface import Store
 from bot.workspaces import WorkspaceService
+
+
+class Site(Protocol):
+    """The results web site served beside a chat bot (``rebuttal run … --web-port``). The
+    entry point makes it (only it imports ``bot.web``); the adapter serves it on the bot's
+    database and event loop and passes ``url`` to ``build_core`` for the sign-in links."""
+
+    @property
+    def url(self) -> str | None: ...
+
+    def serving(self, database: Store, signin: SignIn) -> AbstractAsyncContextManager[object]: ...
 
 
 class GamePresenter(Presenter, Protocol):
@@ -44,6 +57,7 @@ class Core(Generic[P]):
     rounds: RoundService
     scheduler: Scheduler  # posts and closes daily rounds; tests poke() it after moving the clock
     leaderboards: LeaderboardService
+    signin: SignIn  # private links to the results web site (``link`` is None when none is served)
 
     async def start(self) -> int:
         """Re-arm the timers of games left running and start the scheduler (its first tick
@@ -66,10 +80,12 @@ def build_core(
     game_presenter: Callable[[GameService], P],
     round_presenter: Callable[[RoundService], RoundPresenter],
     clock: Callable[[], datetime] = utc_now,
+    web_url: str | None = None,
 ) -> Core[P]:
     """Every service on ``database``. Games and daily rounds share ``clock``, so a test moves
     both with one hand; the scheduler runs only ``platform``'s schedules (a bot of another
-    platform on the same database posts its own)."""
+    platform on the same database posts its own). ``web_url`` is where the results web site
+    is served: ``/debate results`` sends sign-in links to it (none when it is None)."""
     games = GameService(database, clock)
     workspaces = WorkspaceService(database, library, clock)
     # Daily rounds use the workspace's library: shipped debates plus those imported there.
@@ -84,4 +100,5 @@ def build_core(
         rounds=rounds,
         scheduler=scheduler,
         leaderboards=LeaderboardService(database, clock),
+        signin=SignIn(database, web_url, clock),
     )

@@ -3,10 +3,12 @@ data. Each is one transaction. (Leaderboards rank daily rounds: ``bot.rounds.ser
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
 from bot.content.library import Library
+from bot.content.listing import LibraryListing, list_library
 from bot.content.model import Pack
 from bot.games.service import utc_now
 from bot.store.interface import Store
@@ -24,6 +26,13 @@ class WorkspaceService:
         async with self.database.read() as uow:
             own = await uow.workspaces.packs(workspace_id)
         return Library({**self.shipped.packs, **{p.id: p for p in own}})
+
+    async def listing(self, workspace_id: int, tag: str | None = None) -> LibraryListing:
+        """This workspace's library as ``/debate library [tag]`` shows it (``bot.content.listing``).
+        Built in a worker thread: the first reading level loads a pronouncing dictionary,
+        1.5-3 s of CPU once per process, which must not hold up other players' clicks."""
+        packs = list((await self.library(workspace_id)).packs.values())
+        return await asyncio.to_thread(list_library, packs, tag)
 
     async def add_pack(self, workspace_id: int, pack: Pack, added_by: str) -> None:
         async with self.database.write() as uow:

@@ -39,6 +39,7 @@ def build_bot(
     library: Library | None = None,
     clock: Callable[[], datetime] = utc_now,
     counter_interval: float = 2.0,
+    web_url: str | None = None,
     **client_options: Any,
 ) -> RebuttalBot:
     """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits."""
@@ -50,6 +51,7 @@ def build_bot(
         game_presenter=lambda games: DiscordPresenter(bot, games, counter_interval),
         round_presenter=lambda rounds: DiscordRoundPresenter(bot),
         clock=clock,
+        web_url=web_url,
     )
     bot.attach(core)
     bot.tree.add_command(debate_group())

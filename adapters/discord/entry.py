@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import aiohttp
@@ -24,6 +25,7 @@ import yarl
 
 from adapters.discord.app import build_bot
 from adapters.discord.context import RebuttalBot
+from bot.composition import Site
 from bot.retrying import Unreachable, quiet_retries, until_reached
 from bot.stopping import stop_on_signals
 from bot.store.database import Database
@@ -67,7 +69,8 @@ def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
         route.BASE, websocket.DEFAULT_GATEWAY = saved
 
 
-async def serve(database_path: Path, token: str) -> None:
+async def serve(database_path: Path, token: str, site: Site | None = None) -> None:
+    """Run the bot (and the results site beside it, if asked for) until SIGTERM or Ctrl-C."""
     # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
     # Docker, which puts escape codes into `docker compose logs` and log files.
     plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -80,8 +83,10 @@ async def serve(database_path: Path, token: str) -> None:
         if not await until_reached("Discord", reach_discord, stop):
             log.info("stopped before Discord could be reached")
             return
-        async with Database.open(database_path) as database:
-            bot = build_bot(database)
+        async with Database.open(database_path) as database, AsyncExitStack() as beside:
+            bot = build_bot(database, web_url=site.url if site else None)
+            if site is not None:
+                await beside.enter_async_context(site.serving(database, bot.services.signin))
             async with bot:
                 await bot.login(token)  # a rejected token fails here, with nothing else logged
                 await connect_until(bot, stop)
@@ -122,14 +127,14 @@ async def connect_until(bot: RebuttalBot, stop: asyncio.Event) -> None:
         log.info("stopped cleanly")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site | None = None) -> int:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
         return _fail(f"{TOKEN_VARIABLE} is not set; put the bot's token there (see docs/discord.md).")
     path: Path = args.db if getattr(args, "db", None) else default_database()  # $REBUTTAL_DB or user data dir
     with redirected_endpoints(os.environ):
         try:
-            asyncio.run(serve(path, token))
+            asyncio.run(serve(path, token, site))
         except discord.LoginFailure:
             return _fail(f"Discord rejected {TOKEN_VARIABLE}; copy it again (Developer Portal → Bot → Reset Token).")
         except discord.PrivilegedIntentsRequired:

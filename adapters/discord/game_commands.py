@@ -118,7 +118,7 @@ async def _start(
     venue = Venue(PLATFORM, caller.player.workspace_id, str(channel.id), str(thread.id))
     try:
         ref, outcome = await services.games.start_game(
-            venue, caller.player, caller.name, pack, settings, seed=secrets.randbelow(2**31)
+            venue, caller.player, caller.name, pack, settings, seed=secrets.randbelow(2**31), channel_name=channel.name
         )
     except ChannelBusy:
         # Another start won the race after the check above; the store's constraint decided.

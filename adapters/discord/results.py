@@ -26,8 +26,10 @@ from adapters.discord.context import Services, serving
 from adapters.discord.interactions import NO_GAME
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
-from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
+from bot.games.results import SHARED as CORE_SHARED
+from bot.games.results import ShareFailed, class_chart, class_summary_lines, share_once, teacher_files
 from bot.reports.writer import chart_file_name, game_report
+from bot.signin import link_message
 from bot.store.records import GameNotFound, GameRef
 
 Button = discord.ui.Button[discord.ui.View]
@@ -114,7 +116,7 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
     except GameNotFound:  # purged between the check and now
         await tell(interaction, NO_GAME)
         return
-    files = await teacher_files(report)
+    files = await teacher_files(report, class_name=channel_name(interaction, report.channel))
     who = "under their display names" if names else "as pseudonyms (Student 01, …); add names:True for display names"
     text = (
         f"Results of game {ref.game_id}, “{safe(report.pack.question)}” ({report.status}, "
@@ -129,6 +131,15 @@ async def _results(services: Services, interaction: discord.Interaction, game: i
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
+    await send_site_link(services, interaction, caller.workspace_id)
+
+
+async def send_site_link(services: Services, interaction: discord.Interaction, workspace_id: int) -> None:
+    """The results site's sign-in link, ephemeral (only the teacher sees it), when a site is served.
+    The angle brackets stop Discord from fetching the link for a preview."""
+    link = await services.signin.link(workspace_id)
+    if link is not None:
+        await interaction.followup.send(link_message(f"<{link}>"), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def share(interaction: discord.Interaction, game: int) -> None:
@@ -149,27 +160,35 @@ async def _share(services: Services, interaction: discord.Interaction, game: int
     if ref is None:
         await tell(interaction, NO_GAME)
         return
-    refusal = share_refusal(await services.games.load(ref))
-    if refusal is not None:
-        await tell(interaction, refusal)
-        return
-    # Take the button away at once, so a double click cannot post the summary twice.
-    await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
+
+    async def post() -> None:
+        # Take the button away at once (a Discord interaction is answered within 3 s); the
+        # core's claim is what stops a second post, from this message or any other.
+        await interaction.response.edit_message(view=None, allowed_mentions=NO_MENTIONS)
+        try:
+            embed, chart = await class_summary(services, ref, interaction)
+            await interaction.followup.send(embed=embed, file=chart, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            raise ShareFailed(
+                f"I couldn't post the summary here ({error.status}: {safe(error.text) or 'no reason given'}). "
+                "Check that I may send messages and attach files in this channel, then ask for the results again."
+            ) from error
+
     try:
-        embed, chart = await class_summary(services, ref)
+        reply = await share_once(services.games, ref, post)
     except GameNotFound:  # purged between the check and now
-        await tell(interaction, NO_GAME)
-        return
-    await interaction.followup.send(embed=embed, file=chart, allowed_mentions=NO_MENTIONS)
-    await tell(interaction, SHARED)
+        reply = NO_GAME
+    await tell(interaction, SHARED if reply == CORE_SHARED.format(game=ref.game_id) else reply)
 
 
-async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed, discord.File]:
+async def class_summary(
+    services: Services, ref: GameRef, interaction: discord.Interaction
+) -> tuple[discord.Embed, discord.File]:
     """The public post: the chart and a shift line per thread. Both come from stance pairs
     of students only (the host is left out, as in the teacher's files), never from names."""
     report = await game_report(services.games.database, ref, names=False)
     name = chart_file_name(report.game_id)
-    png = await class_chart(report)
+    png = await class_chart(report, class_name=channel_name(interaction, report.channel))
     state = await services.games.load(ref)
     pairs = await services.games.stance_pairs(ref)
     lines = [safe(line) for line in class_summary_lines(report.pack, state, pairs)]
@@ -178,6 +197,14 @@ async def class_summary(services: Services, ref: GameRef) -> tuple[discord.Embed
     embed.set_image(url=f"attachment://{name}")
     [chart] = _attachments({name: png})
     return embed, chart
+
+
+def channel_name(interaction: discord.Interaction, channel_id: str) -> str | None:
+    """``#name`` of the game's channel from the client's cache (no request), to title the
+    chart; None (the chart shows the id) if the bot cannot see it."""
+    channel = interaction.client.get_channel(int(channel_id)) if channel_id.isdigit() else None
+    name = getattr(channel, "name", None)
+    return f"#{name}" if isinstance(name, str) and name else None
 
 
 def results_commands() -> list[app_commands.Command[app_commands.Group, ..., None]]:

@@ -56,6 +56,7 @@ def build_app(
     count_interval: float = 2.0,
     seed: Callable[[], int] = random_seed,
     clock: Callable[[], datetime] = utc_now,
+    web_url: str | None = None,
 ) -> SlackBot:
     """The bot, talking to Slack through ``client`` and keeping everything in ``database``.
 
@@ -68,6 +69,7 @@ def build_app(
         game_presenter=lambda games: SlackPresenter(games, client, count_interval),
         round_presenter=lambda rounds: SlackRoundPresenter(rounds, client),
         clock=clock,
+        web_url=web_url,
     )
     games = SlackGames(core=core, client=client, seed=seed)
     app = AsyncApp(client=client, signing_secret=signing_secret)

@@ -27,7 +27,7 @@ USAGE = "\n".join(
         "*Usage:* `/debate <subcommand>`",
         "• `start [debate] [classroom|timed] [seconds]` — start a debate in this channel (teachers)",
         "• `next` · `pause` · `resume` · `skip` · `end` — control the debate here (its host or a teacher)",
-        "• `library` — the debates you can start",
+        "• `library [tag]` — the debates you can start: tags, threads, playing time, reading level",
         "• `import` — add a debate to this workspace (teachers)",
         "• `schedule <HH:MM> <Zone> [days] [closes=HH:MM] [debates=id,id]` — a daily round in this channel (teachers)",
         "• `schedule show` · `pause` · `resume` · `remove` — this channel's daily round (teachers)",
@@ -65,6 +65,7 @@ async def _debate(games: SlackGames, body: dict[str, Any], respond: AsyncRespond
         user_name=str(body.get("user_name") or body["user_id"]),
         trigger_id=str(body.get("trigger_id") or ""),
         args=tuple(words[1:]),
+        channel_name=str(body["channel_name"]) if body.get("channel_name") else None,
     )
     handler = SUBCOMMANDS.get(name)
     if handler is None:
@@ -100,9 +101,18 @@ def _control(control: Control) -> Subcommand:
 
 
 async def _library(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str:
-    library = await games.workspaces.library(request.workspace_id)
-    lines = [f"• `{render.escape(pack.id)}` — {render.escape(pack.question)}" for pack in library.packs.values()]
-    return "*Debates you can start* (`/debate start <id>`):\n" + "\n".join(sorted(lines))
+    if len(request.args) > 1:
+        return f"`library` takes at most one tag (e.g. `/debate library economy`).\n{USAGE}"
+    shown = await games.workspaces.listing(request.workspace_id, request.args[0] if request.args else None)
+    if shown.problem is not None:
+        return render.escape(shown.problem)
+    heading = f"*Debates you can start* (`/debate start <id>`): {render.escape(shown.heading)}. "
+    heading += render.escape(shown.tags_line)
+    lines = [
+        f"• `{render.escape(e.id)}` — {render.escape(e.question)}\n   {render.escape(e.summary())}"
+        for e in shown.entries
+    ]
+    return "\n".join([heading, *lines])
 
 
 async def _results(games: SlackGames, request: SlashRequest, respond: AsyncRespond) -> str | None:
@@ -166,4 +176,4 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "import": _import,
     "help": _help,
 }
-NO_ARGUMENTS = {"next", "pause", "resume", "skip", "end", "library", "forget-me", "import"}
+NO_ARGUMENTS = {"next", "pause", "resume", "skip", "end", "forget-me", "import"}

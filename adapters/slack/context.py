@@ -176,6 +176,7 @@ class SlashRequest:
     user_name: str
     trigger_id: str
     args: tuple[str, ...]
+    channel_name: str | None = None  # as Slack sends it, so the results site can show it
 
 
 def random_seed() -> int:

@@ -16,7 +16,7 @@ import re
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.composition import Site
 from bot.health import heartbeat
 from bot.retrying import Unreachable, quiet_retries, until_reached
 from bot.stopping import STOP_BUDGET_SECONDS, stop_on_signals
@@ -80,7 +81,7 @@ def read_settings(environ: Mapping[str, str], http: bool) -> SlackSettings | str
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site | None = None) -> int:
     import os
 
     from bot.store.location import default_database
@@ -92,18 +93,20 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     path = args.db or default_database()
     try:
-        asyncio.run(serve_until_signalled(settings, path, http=bool(args.http), port=int(args.port)))
+        asyncio.run(serve_until_signalled(settings, path, http=bool(args.http), port=int(args.port), site=site))
     except TokenRejected as rejected:
         print(f"rebuttal run slack: {rejected}", file=sys.stderr)
         return 2
     return 0
 
 
-async def serve_until_signalled(settings: SlackSettings, database_path: Path, *, http: bool, port: int) -> None:
+async def serve_until_signalled(
+    settings: SlackSettings, database_path: Path, *, http: bool, port: int, site: Site | None = None
+) -> None:
     """``serve`` until SIGTERM or Ctrl-C, then stop cleanly (``bot.stopping``)."""
     stop = asyncio.Event()
     with stop_on_signals(stop.set):
-        await serve(settings, database_path, http=http, port=port, stop=stop)
+        await serve(settings, database_path, http=http, port=port, stop=stop, site=site)
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
@@ -122,16 +125,22 @@ async def serve(
     port: int = 3000,
     host: str = "0.0.0.0",
     stop: asyncio.Event | None = None,
+    site: Site | None = None,
 ) -> None:
-    """Run the bot until ``stop`` is set (or forever), then stop cleanly: take no new clicks,
-    let those in flight be recorded, acknowledged and answered, then close the store."""
+    """Run the bot (and the results site beside it, if asked for) until ``stop`` is set (or
+    forever), then stop cleanly: take no new clicks, let those in flight be recorded,
+    acknowledged and answered, then close the store."""
     stop = stop or asyncio.Event()
     if not await reach_slack(settings, http=http, stop=stop):
         log.info("stopped before Slack could be reached")
         return
-    async with Database.open(database_path) as database:
+    async with Database.open(database_path) as database, AsyncExitStack() as beside:
         client = web_client(settings)
-        bot = build_app(database, client, signing_secret=settings.signing_secret or "")
+        bot = build_app(
+            database, client, signing_secret=settings.signing_secret or "", web_url=site.url if site else None
+        )
+        if site is not None:
+            await beside.enter_async_context(site.serving(database, bot.games.core.signin))
         resumed = await bot.resume()
         log.info("resumed %d running game(s)", resumed)
         try:

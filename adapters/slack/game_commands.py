@@ -71,6 +71,7 @@ async def start_game(games: SlackGames, request: SlashRequest, usage: str) -> st
             choice.pack,
             choice.settings,
             games.seed(),
+            channel_name=request.channel_name,
         )
     except ChannelBusy:  # the store's constraint: across processes, never a lock here
         return "A debate is already running in this channel; `/debate end` ends it."

@@ -20,8 +20,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.games.results import class_chart, class_summary_lines, share_refusal, teacher_files
-from bot.reports.writer import game_report
+from bot.games.results import SHARED, ShareFailed, class_chart, class_summary_lines, share_once, teacher_files
+from bot.reports.writer import chart_file_name, game_report
+from bot.signin import link_message
 
 from . import render
 from .buttons import SHARE_ACTION, ShareButton, ThreadRef
@@ -101,6 +102,7 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
                 f"Results of game {ref.game_id} — {report.pack.question} ({report.status}). Students appear as {who}."
             ),
         )
+        await send_site_link(games, dm, request.workspace_id)
     except SlackClientError as error:
         return f"I couldn't send you the files ({render.escape(_error_name(error))}). Please try again."
     names = ", ".join(f"`{render.escape(name)}`" for name in files)
@@ -110,6 +112,16 @@ async def send_results(games: SlackGames, request: SlashRequest, respond: AsyncR
     )
     await respond(text=note, blocks=render.results_note_blocks(note, ref.game_id))
     return None
+
+
+async def send_site_link(games: SlackGames, dm: str, workspace_id: int) -> None:
+    """The results site's sign-in link, by direct message (never in a channel), when a site is
+    served. No unfurling: Slack would otherwise fetch the link itself."""
+    link = await games.core.signin.link(workspace_id)
+    if link is not None:
+        await games.client.chat_postMessage(
+            channel=dm, text=render.escape(link_message(link)), unfurl_links=False, unfurl_media=False
+        )
 
 
 def register(app: AsyncApp, games: SlackGames) -> None:
@@ -133,45 +145,85 @@ async def _share(games: SlackGames, body: dict[str, Any], respond: AsyncRespond)
     if ref is None:
         await respond(text="This debate no longer exists.", replace_original=False)
         return
-    service = games.service
-    state = await service.load(ref)
-    refusal = share_refusal(state)
-    if refusal is not None:
-        await respond(text=refusal, replace_original=False)
-        return
     if not await first_claim(games, workspace_id, f"share:{click_event_id(body)}"):
-        return
-    pack = await service.pack_of(ref)
-    shifts = class_summary_lines(pack, state, await service.stance_pairs(ref))
-    # The chart is drawn from the pseudonymous report; it shows only per-thread totals.
-    chart = await class_chart(await game_report(service.database, ref, names=False))
+        return  # a redelivered click: the first delivery answers it
+    service = games.service
     thread = ThreadRef.parse(await service.thread_of(ref))
     channel = thread.channel if thread else str((body.get("channel") or {}).get("id") or "")
     thread_ts = thread.ts if thread else None
+
+    async def post() -> None:
+        pack = await service.pack_of(ref)
+        state = await service.load(ref)
+        shifts = class_summary_lines(pack, state, await service.stance_pairs(ref))
+        # The chart is drawn from the pseudonymous report; it shows only per-thread totals.
+        report = await game_report(service.database, ref, names=False)
+        joined = await join_to_upload(games, channel)
+        chart = await class_chart(report, class_name=joined)
+        try:
+            # The chart first: if it cannot be uploaded, nothing has been posted.
+            await games.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=chart,
+                filename=chart_file_name(ref.game_id),
+                title="How opinions moved, thread by thread",
+                alt_txt="Each thread's share of students for yes, unsure and no, before and after, with the net shift.",
+            )
+            await games.client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=render.escape(f"How opinions moved: {pack.question}"),
+                blocks=render.class_summary_blocks(pack.question, shifts),
+            )
+        except SlackClientError as error:
+            raise ShareFailed(
+                f"I couldn't post the summary in the debate's thread ({_error_name(error)}). "
+                "Invite me with `/invite @Rebuttal`, then press the button again."
+            ) from error
+
+    reply = await share_once(service, ref, post)
+    shared = reply == SHARED.format(game=ref.game_id)
+    await respond(text=render.escape(reply), replace_original=shared)
+
+
+JOIN_REFUSALS = {
+    "method_not_supported_for_channel_type": (
+        "The debate is in a private channel (or a conversation) that I can't join by myself, and Slack "
+        "lets an app upload the chart only where it is a member. Invite me with `/invite @Rebuttal`, "
+        "then press the button again."
+    ),
+    "channel_not_found": (
+        "I can't see the debate's channel: it is probably private and I am not in it. Invite me with "
+        "`/invite @Rebuttal`, then press the button again."
+    ),
+    "missing_scope": (
+        "I'm not allowed to join channels (my installation lacks the `channels:join` permission), and "
+        "Slack lets an app upload the chart only where it is a member. Ask a workspace admin to "
+        "reinstall Rebuttal from its current manifest, or invite me with `/invite @Rebuttal`, then press "
+        "the button again."
+    ),
+    "is_archived": "The debate's channel is archived, so nothing can be posted there.",
+}
+
+
+async def join_to_upload(games: SlackGames, channel: str) -> str | None:
+    """Join the channel before uploading the chart: the bot posts text in a public channel it
+    never joined (``chat:write.public``), but a file upload needs membership. Joining a
+    channel the bot is in already is harmless; a direct message needs no joining. Returns
+    ``#name`` of the channel (to title the chart), if Slack said it."""
+    if channel.startswith("D"):
+        return None
     try:
-        await games.client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread_ts,
-            text=render.escape(f"How opinions moved: {pack.question}"),
-            blocks=render.class_summary_blocks(pack.question, shifts),
-        )
-        await games.client.files_upload_v2(
-            channel=channel,
-            thread_ts=thread_ts,
-            file=chart,
-            filename=f"game-{ref.game_id}-chart.png",
-            title="How opinions moved, thread by thread",
-            alt_txt="Each thread's share of students for yes, unsure and no, before and after, with the net shift.",
-        )
+        joined = await games.client.conversations_join(channel=channel)
     except SlackClientError as error:
-        reason = render.escape(_error_name(error))
-        await respond(
-            text=f"I couldn't post the summary in the debate's thread ({reason}). "
-            "Invite me with `/invite @Rebuttal`, then press the button again.",
-            replace_original=False,
-        )
-        return
-    await respond(
-        text=f"Shared the anonymous summary of game {ref.game_id} in the debate's thread (chart and shift lines only).",
-        replace_original=True,
-    )
+        name = _error_name(error)
+        raise ShareFailed(
+            JOIN_REFUSALS.get(
+                name,
+                f"I couldn't join the debate's channel to upload the chart ({name}). Invite me with "
+                "`/invite @Rebuttal`, then press the button again.",
+            )
+        ) from error
+    title = (joined.get("channel") or {}).get("name")
+    return f"#{title}" if isinstance(title, str) and title else None

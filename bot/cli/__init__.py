@@ -32,13 +32,23 @@ def _version() -> str:
 
 def _register_optional(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands from later layers; imported here so ``main`` is the one wiring point."""
-    from bot.cli import db_commands, game_commands, ops_commands, report_commands, run_commands
+    from bot.cli import (
+        db_commands,
+        game_commands,
+        library_commands,
+        ops_commands,
+        report_commands,
+        run_commands,
+        web_commands,
+    )
 
     game_commands.register(commands)
+    library_commands.register(commands)
     report_commands.register(commands)
     ops_commands.register(commands)
     db_commands.register(commands)
     run_commands.register(commands)
+    web_commands.register(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.content.balance import balance_report
 from bot.content.card_parser import parse_card
 from bot.content.card_writer import render_card
 from bot.content.errors import ContentError
@@ -110,13 +111,14 @@ def validate_paths(args: argparse.Namespace) -> int:
 
 
 def decoy_warnings(pack: Pack, seeds: int) -> list[str]:
-    """The decoy audit's findings for ``pack`` (games and daily rounds): a warning, not an
-    error, because the pack plays; its prediction questions are just easier to shortcut."""
+    """The decoy audit's findings for ``pack`` (games and daily rounds), then the balance
+    report's broken rules: warnings, not errors, because the pack plays; its prediction
+    questions are just easier to shortcut, or its sides less evenly matched."""
     from bot.engine.audit import audit  # the engine is only needed when auditing
 
-    if seeds < 1:
-        return []
-    return [problem for daily in (False, True) for problem in audit(pack, range(seeds), daily).problems]
+    audits = [audit(pack, range(seeds), daily) for daily in (False, True)] if seeds >= 1 else []
+    problems = [problem for one in audits for problem in one.problems]
+    return problems + balance_report(pack, {one.mode: one.per_side for one in audits}).problems
 
 
 def load_or_report(path: Path) -> Pack | None:

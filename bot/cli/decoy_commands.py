@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.content.balance import Balance, balance_report
 from bot.content.model import Pack, Side
 from bot.engine.audit import TARGET, Asked, Audit, audit, game_questions, round_questions
 from bot.engine.script import option_letter
@@ -40,11 +41,13 @@ def show_decoys(args: argparse.Namespace, find_pack: Callable[[str | None], Pack
         return 2
     if args.audit:
         audits = [audit(pack, range(args.seeds), daily) for daily in ((True,) if args.daily else (False, True))]
+        balance = balance_report(pack, {a.mode: a.per_side for a in audits})
         if args.json:
-            print(json.dumps([audit_json(a) for a in audits], indent=2))
+            print(json.dumps([{**audit_json(a), "balance": balance.as_json()} for a in audits], indent=2))
         else:
             for each in audits:
                 print_audit(pack, each)
+            print_balance(balance)
         return 0
     asked = round_questions(pack, args.seed) if args.daily else game_questions(pack, args.seed)
     if args.json:
@@ -127,6 +130,15 @@ def print_audit(pack: Pack, one: Audit) -> None:
         q_name, q_rate = q.strongest
         print(f"    {q_rate:6.1%}  {q_name:<24} {q.side.letter} {q.reply_turn_id:<12} {pack.thread(q.thread_id).title}")
     for problem in one.problems:
+        print(f"  ! {problem}")
+
+
+def print_balance(balance: Balance) -> None:
+    """The balance report (``bot.content.balance``) after the audit: both sides in equal measure."""
+    print(f"\n{balance.debate}: balance")
+    for line in balance.lines():
+        print(f"  {line}")
+    for problem in balance.problems:
         print(f"  ! {problem}")
 
 

@@ -14,9 +14,12 @@ from bot.reports.catalog import GameListing, find_game, list_games, purge_games
 from bot.store.database import Database
 
 if TYPE_CHECKING:
+    from bot.reports.class_report import ClassReport
+    from bot.reports.game_report import GameReport
+
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-FORMATS = ("csv", "json", "png")
+FORMATS = ("csv", "xlsx", "json", "png", "svg")
 
 
 def _day(text: str) -> datetime:
@@ -32,13 +35,25 @@ def register(commands: Subcommands) -> None:
     games.add_argument("--db", type=Path)
     games.set_defaults(handler=run_games)
 
-    report = commands.add_parser("report", help="a game's (or a class's) results as CSV, JSON or a PNG chart")
+    report = commands.add_parser(
+        "report", help="a game's (or a class's) results as CSV, XLSX, JSON or a chart (PNG, SVG)"
+    )
     report.add_argument("game", type=int, nargs="?", help="a game id from `rebuttal games`")
     report.add_argument("--channel", help="a class report: every game in this channel (with --since/--until)")
     report.add_argument("--since", type=_day, help="first day included, YYYY-MM-DD (UTC)")
     report.add_argument("--until", type=_day, help="first day excluded, YYYY-MM-DD (UTC)")
-    report.add_argument("--format", choices=FORMATS, action="append", help="csv (default), json, png; repeatable")
-    report.add_argument("--names", action="store_true", help="real display names instead of pseudonyms")
+    report.add_argument(
+        "--format", choices=FORMATS, action="append", help="csv (default), xlsx, json, png, svg; repeatable"
+    )
+    report.add_argument(
+        "--names", action="store_true", help="display names and user ids instead of the workspace's pseudonyms"
+    )
+    report.add_argument("--overwrite", action="store_true", help="replace report files already in the folder")
+    report.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the participation, hardest questions and strongest arguments (alone: write no files)",
+    )
     report.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where files go (default: here)")
     report.add_argument("--db", type=Path)
     report.set_defaults(handler=run_report)
@@ -79,35 +94,97 @@ def _print_games(rows: list[GameListing]) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from bot.reports.writer import write_class_report, write_game_report
+    # Imported here: matplotlib and openpyxl load only for the command that needs them.
+    from bot.reports.reading import class_report, game_report
+    from bot.reports.writer import ReportFilesExist, class_files, report_files, write_files
 
     if (args.game is None) == (args.channel is None):
         print("rebuttal report: give a game id, or --channel for a class report", file=sys.stderr)
         return 2
-    formats = tuple(dict.fromkeys(args.format or ["csv"]))
+    formats = tuple(dict.fromkeys(args.format or ([] if args.summary else ["csv"])))
     path = existing_database(args.db, "report")
     if path is None:
         return 2
 
-    async def produce() -> list[Path] | str:
+    async def produce() -> tuple[list[Path], list[str]] | str:
         async with Database.open(path) as database:
             if args.game is not None:
                 ref = await find_game(database, args.game)
                 if ref is None:
                     return f"no game {args.game} (see `rebuttal games`)"
-                return await write_game_report(database, ref, args.output_dir, formats, names=args.names)
+                game = await game_report(database, ref, names=args.names)
+                written = write_files(args.output_dir, report_files(game, formats), overwrite=args.overwrite)
+                return written, game_digest(game)
             games = await list_games(database, channel=args.channel, since=args.since, until=args.until)
             if not games:
                 return f"no games in channel {args.channel!r} in that period"
-            return await write_class_report(database, games, args.output_dir, formats, names=args.names)
+            if len({g.ref.workspace_id for g in games}) > 1:
+                return (
+                    f"channel {args.channel!r} exists in more than one workspace; "
+                    "report its games one by one (rebuttal report GAME)"
+                )
+            term = await class_report(
+                database, games[0].ref.workspace_id, args.channel, since=args.since, until=args.until, names=args.names
+            )
+            written = write_files(args.output_dir, class_files(term, formats), overwrite=args.overwrite)
+            return written, class_digest(term)
 
-    result = asyncio.run(produce())
+    try:
+        result = asyncio.run(produce())
+    except ReportFilesExist as refusal:
+        print(f"rebuttal report: nothing written: {refusal}; add --overwrite to replace them", file=sys.stderr)
+        return 1
     if isinstance(result, str):
         print(f"rebuttal report: {result}", file=sys.stderr)
         return 1
-    for written in result:
-        print(f"wrote {written}", file=sys.stderr)  # status, like every "wrote": stdout is for data
+    written, digest = result
+    for file in written:
+        print(f"wrote {file}", file=sys.stderr)  # status, like every "wrote": stdout is for data
+    if args.summary:
+        print("\n".join(digest))
     return 0
+
+
+def class_digest(report: ClassReport) -> list[str]:
+    """The term in a few lines, then each game's digest."""
+    from bot.reports.tables import percent
+
+    share = percent(report.share_correct)
+    lines = [
+        f"Class {report.channel}: {len(report.games)} game(s), {len(report.students)} student(s); "
+        f"predictions right: {'-' if share is None else f'{share}%'}"
+    ]
+    for game in report.games:
+        lines += ["", *game_digest(game)]
+    return lines
+
+
+def game_digest(report: GameReport) -> list[str]:
+    """What a teacher reads first: participation, the hardest questions, the strongest arguments."""
+    from bot.reports.tables import percent, question_heading
+
+    share = percent(report.share_correct)
+    lines = [
+        f"Game {report.game_id}: {report.pack.question}",
+        f"{len(report.players)} student(s); predictions right: {'-' if share is None else f'{share}%'}",
+    ]
+    if report.hardest:
+        lines.append("Hardest questions (lowest share right):")
+        for question in report.hardest:
+            answer = question.answer.text if question.answer else ""
+            lines.append(
+                f"  {question_heading(question)}: {percent(question.share_correct)}% right. Real reply: {answer}"
+            )
+    if report.strongest:
+        lines.append("Strongest arguments (stronger-point votes, Bradley–Terry; an opinion, never scored):")
+        for rank, turn in enumerate(report.strongest, start=1):
+            lines.append(
+                f"  {rank}. [{turn.side.title}] {turn.thread_title}: {turn.text} "
+                f"(strength {turn.strength:.2f}; chosen {turn.wins} of {turn.votes} vote(s))"
+            )
+    else:
+        lines.append("Strongest arguments: no stronger-point votes yet.")
+    return lines
 
 
 def run_purge(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.web_commands import add_site_arguments, site_beside
+
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 def _run_discord(args: argparse.Namespace) -> int:
     from adapters.discord import entry
 
-    return entry.run(args)
+    return entry.run(args, site=site_beside(args))
 
 
 def _discord_invite_url(args: argparse.Namespace) -> int:
@@ -30,7 +32,7 @@ def _discord_invite_url(args: argparse.Namespace) -> int:
 def _run_slack(args: argparse.Namespace) -> int:
     from adapters.slack import entry
 
-    return entry.run(args)
+    return entry.run(args, site=site_beside(args))
 
 
 def register(commands: Subcommands) -> None:
@@ -38,11 +40,13 @@ def register(commands: Subcommands) -> None:
     platforms = run.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
     discord = platforms.add_parser("discord", help="the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
+    add_site_arguments(discord)
     discord.set_defaults(handler=_run_discord)
     slack = platforms.add_parser("slack", help="the Slack bot (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN or --http)")
     slack.add_argument("--db", type=Path, help="database file (default: $REBUTTAL_DB or the user data dir)")
     slack.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP port with --http (default 3000)")
+    add_site_arguments(slack)
     slack.set_defaults(handler=_run_slack)
 
     discord_tools = commands.add_parser("discord", help="Discord set-up helpers")

@@ -64,17 +64,19 @@ class GameService:
         pack: Pack,
         settings: GameSettings,
         seed: int,
+        channel_name: str | None = None,
     ) -> tuple[GameRef, Outcome]:
         """Create a game in ``venue`` and show its first step. Raises ``ChannelBusy`` (and stores
         nothing) if a live game already runs in the channel: the store's constraint decides,
-        inside this transaction, so two processes starting at once get one game."""
+        inside this transaction, so two processes starting at once get one game. ``channel_name``
+        (what the platform shows now) is recorded, so teachers find their games by name."""
         at = self.clock()
         # Choosing decoys against the audit's shortcuts takes ~100-200 ms of CPU per game: done
         # in a worker thread (the function is pure), so other players' clicks are not held up.
         script = await asyncio.to_thread(build_script, pack, seed)
         async with self.database.write() as uow:
             workspace = await uow.games.ensure_workspace(venue.platform, venue.workspace_id)
-            channel = await uow.games.ensure_channel(workspace, venue.channel_id)
+            channel = await uow.games.ensure_channel(workspace, venue.channel_id, channel_name)
             transition = engine.start(0, host.key, host_name, settings, script, at)
             game_id = await uow.games.insert(
                 workspace_id=workspace, channel_id=channel, pack=pack, transition=transition, at=at

@@ -11,11 +11,17 @@ __all__ = ["GameListing", "find_game", "list_games", "purge_games"]
 
 
 async def list_games(
-    database: Store, *, channel: str | None = None, since: datetime | None = None, until: datetime | None = None
+    database: Store,
+    *,
+    channel: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    workspace_id: int | None = None,
 ) -> list[GameListing]:
-    """Games, oldest first, optionally in one channel and started within ``[since, until)``."""
+    """Games, oldest first, optionally in one channel (of one workspace) and started within
+    ``[since, until)``."""
     async with database.read() as uow:
-        return await uow.reports.listings(channel=channel, since=since, until=until)
+        return await uow.reports.listings(channel=channel, since=since, until=until, workspace_id=workspace_id)
 
 
 async def find_game(database: Store, game_id: int) -> GameRef | None:

@@ -1,7 +1,10 @@
-"""A report as files: the gradebook CSV, the stances CSV and a JSON summary.
+"""A report as files: CSV (one per view), XLSX (a sheet per view) and JSON.
 
 CSVs are UTF-8 with a byte-order mark (so spreadsheet programs read accents right), a header
-row, and one row per student; the csv module quotes names with commas or quotes.
+row, and the csv module's quoting. Every text cell passes through ``spreadsheet_text``: a name
+or an argument starting with ``= + - @``, a tab or a carriage return would otherwise be read
+by a spreadsheet as a formula (OWASP "CSV injection"), so it is prefixed with a single quote.
+Numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -12,110 +15,173 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from bot.engine.script import STANCE_SCALE, STANCE_VALUES, StepKind, option_letter
-from bot.reports.game_report import GameReport, QuestionResult
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from bot.engine.script import STANCE_SCALE, STANCE_VALUES
+from bot.reports.class_report import ClassReport
+from bot.reports.game_report import GameReport
 from bot.reports.shifts import Shift
+from bot.reports.tables import (
+    Cell,
+    Table,
+    class_tables,
+    game_tables,
+    question_heading,
+    questions_table,
+    stances_table,
+    students_table,
+)
 
-_KIND_NAMES = {
-    StepKind.STANCE: "stance",
-    StepKind.PREDICT: "predict",
-    StepKind.STRONGER: "stronger point",
-    StepKind.FACTION: "faction",
-}
+__all__ = [
+    "class_csv",
+    "class_json",
+    "class_xlsx",
+    "game_xlsx",
+    "gradebook_csv",
+    "question_heading",
+    "questions_csv",
+    "spreadsheet_text",
+    "stances_csv",
+    "summary_json",
+    "table_csv",
+]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def question_heading(question: QuestionResult) -> str:
-    where = f" — {question.thread_title}" if question.thread_title else ""
-    return f"Q{question.number:02d} {_KIND_NAMES[question.kind]}{where}"
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet will show it, never run it: a leading formula character gets
+    a single quote before it (OWASP's advice for CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _answer_text(question: QuestionResult, option: int | None) -> str:
-    if option is None:
-        return ""
-    if question.kind is StepKind.STANCE:
-        return STANCE_SCALE[option]
-    letter = option_letter(option)
-    if question.correct_option is not None:
-        return f"{letter} ({'right' if option == question.correct_option else 'wrong'})"
-    return letter
+def _cell(value: Cell) -> str | int | float | None:
+    return spreadsheet_text(value) if isinstance(value, str) else value
+
+
+def table_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(h) for h in table.header])
+    for row in table.rows:
+        writer.writerow(["" if c is None else _cell(c) for c in row])
+    return "\ufeff" + out.getvalue()
 
 
 def gradebook_csv(report: GameReport) -> str:
-    """A row per student, a column per question, then totals and each thread's stance shift."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    threads = report.pack.all_threads()
-    writer.writerow(
-        ["Student"]
-        + [question_heading(q) for q in report.questions]
-        + ["Answered", "Asked", "Participation %", "Correct predictions", "Points"]
-        + [f"Shift — {t.title}" for t in threads]
-    )
-    for player in report.players:
-        shifts = []
-        for thread in threads:
-            before, after = player.stances.get(thread.id, (None, None))
-            shifts.append("" if before is None or after is None else f"{_value(after) - _value(before):+d}")
-        writer.writerow(
-            [player.label]
-            + [_answer_text(q, player.answers.get(q.step)) for q in report.questions]
-            + [player.answered, player.asked, round(100 * player.participation), player.correct, player.points]
-            + shifts
-        )
-    return "\ufeff" + out.getvalue()
+    """A row per student: each choice as its option's text (right or wrong), totals, shifts."""
+    return table_csv(students_table(report))
+
+
+def questions_csv(report: GameReport) -> str:
+    """A row per option of every question: its text, share, and the real reply marked."""
+    return table_csv(questions_table(report))
 
 
 def stances_csv(report: GameReport) -> str:
     """A row per student and thread: the stance before, after, and the shift (blank if missing)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Student", "Thread", "Before", "After", "Shift"])
-    for player in report.players:
-        for thread in report.pack.all_threads():
-            before, after = player.stances.get(thread.id, (None, None))
-            shift = "" if before is None or after is None else f"{_value(after) - _value(before):+d}"
-            writer.writerow(
-                [
-                    player.label,
-                    thread.title,
-                    STANCE_SCALE[before] if before is not None else "",
-                    STANCE_SCALE[after] if after is not None else "",
-                    shift,
-                ]
-            )
-    return "\ufeff" + out.getvalue()
+    return table_csv(stances_table(report))
 
 
-def summary_json(report: GameReport) -> str:
-    """Everything in the report, for other tools."""
-    summary: dict[str, Any] = {
+def class_csv(report: ClassReport) -> str:
+    """A row per student across the term: points per game, then totals."""
+    return table_csv(class_tables(report)[1])
+
+
+def _workbook(tables: tuple[Table, ...]) -> bytes:
+    """A workbook streamed row by row (openpyxl's write-only mode: a 500-student game stays
+    quick and small in memory); bold, wrapped headers, frozen first row and column."""
+    book = Workbook(write_only=True)
+    for table in tables:
+        sheet = book.create_sheet(table.name[:31])
+        for index in range(len(table.header)):
+            values = [table.header[index], *(row[index] for row in table.rows)]
+            widest = max((len(str(v)) for v in values if v is not None), default=8)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(8, widest + 2))
+        sheet.freeze_panes = "B2"
+        header = []
+        for title in table.header:
+            cell = WriteOnlyCell(sheet, value=_cell(title))
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append([_cell(c) for c in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def game_xlsx(report: GameReport) -> bytes:
+    """One workbook, a sheet per view: overview, students, questions (option texts and the
+    answer key), stances, shifts, strongest arguments."""
+    return _workbook(game_tables(report))
+
+
+def class_xlsx(report: ClassReport) -> bytes:
+    """The term's overview, students and games, then each game's students sheet."""
+    per_game = tuple(
+        Table(f"Game {g.game_id} students", t.header, t.rows) for g in report.games for t in (students_table(g),)
+    )
+    return _workbook(class_tables(report) + per_game)
+
+
+def game_summary(report: GameReport) -> dict[str, Any]:
+    """Everything in the report as plain data (what ``summary_json`` writes)."""
+    return {
         "game": report.game_id,
         "debate": {"id": report.pack.id, "question": report.pack.question},
         "channel": report.channel,
         "started_at": report.started_at.isoformat(),
         "status": report.status,
+        "students_appear_as": "names" if report.names else "pseudonyms",
+        "share_correct": report.share_correct,
         "questions": [
             {
                 "number": q.number,
                 "kind": q.kind.value,
                 "thread": q.thread_title,
+                "asked": q.prompt,
                 "answered": q.answered,
-                "options": {
-                    label: {"count": c, "share": s}
-                    for label, c, s in zip(q.option_labels, q.counts, q.shares, strict=True)
-                },
+                "options": [
+                    {
+                        "letter": o.letter,
+                        "text": o.text,
+                        "side": o.side.value if o.side else None,
+                        "count": o.count,
+                        "share": o.share,
+                        "real_reply": o.is_answer,
+                    }
+                    for o in q.options
+                ],
+                "answer": q.answer.text if q.answer else None,
                 "share_correct": q.share_correct,
                 "closed": q.closed,
             }
             for q in report.questions
         ],
+        "hardest_questions": [q.number for q in report.hardest],
         "players": [
             {
                 "student": p.label,
+                **({"student_id": p.user_id} if report.names else {}),
+                "answers": {
+                    question_heading(q): q.option_text(p.answers[q.step])
+                    for q in report.questions
+                    if q.step in p.answers
+                },
+                "predictions_answered": p.predictions_answered,
+                "predictions_asked": p.predictions_asked,
+                "predictions_right": p.correct,
+                "share_right": p.share_right,
+                "stances_and_votes_given": p.opinions_answered,
                 "answered": p.answered,
                 "asked": p.asked,
                 "participation": p.participation,
-                "correct": p.correct,
                 "points": p.points,
                 "stances": {t: {"before": b, "after": a} for t, (b, a) in p.stances.items()},
             }
@@ -123,9 +189,58 @@ def summary_json(report: GameReport) -> str:
         ],
         "threads": [{"id": t.thread_id, "title": t.title, **_shift_json(t.shift)} for t in report.threads],
         "whole_game": _shift_json(report.whole_game),
-        "scale": {"options": list(STANCE_SCALE), "values": [2, 1, 0, -1, -2]},
+        "strongest_arguments": [
+            {
+                "rank": rank,
+                "turn": turn.turn_id,
+                "thread": turn.thread_title,
+                "side": turn.side.value,
+                "text": turn.text,
+                "strength": turn.strength,
+                "wins": turn.wins,
+                "votes": turn.votes,
+            }
+            for rank, turn in enumerate(report.strongest, start=1)
+        ],
+        "scale": {"options": list(STANCE_SCALE), "values": list(STANCE_VALUES)},
     }
-    return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+
+
+def summary_json(report: GameReport) -> str:
+    """Everything in the report, for other tools."""
+    return json.dumps(game_summary(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def class_json(report: ClassReport) -> str:
+    """The term: each student's totals and every game's full summary."""
+    data = {
+        "channel": report.channel,
+        "since": report.since.isoformat() if report.since else None,
+        "until": report.until.isoformat() if report.until else None,
+        "students_appear_as": "names" if report.names else "pseudonyms",
+        "share_correct": report.share_correct,
+        "students": [
+            {
+                "student": s.label,
+                **({"student_id": s.user_id} if report.names else {}),
+                "games_played": s.games_played,
+                "points": s.points,
+                "predictions_answered": s.predictions_answered,
+                "predictions_asked": s.predictions_asked,
+                "predictions_right": s.correct,
+                "share_right": s.share_right,
+                "answered": s.answered,
+                "asked": s.asked,
+                "participation": s.participation,
+                "points_per_game": {
+                    str(g.game_id): p.points if p else None for g, p in zip(report.games, s.per_game, strict=True)
+                },
+            }
+            for s in report.students
+        ],
+        "games": [game_summary(g) for g in report.games],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _shift_json(shift: Shift) -> dict[str, Any]:
@@ -134,7 +249,3 @@ def _shift_json(shift: Shift) -> dict[str, Any]:
     if shift.iq2 is not None:
         data["iq2"]["winner"] = shift.iq2.winner.value if shift.iq2.winner else "tie"
     return data
-
-
-def _value(option: int) -> int:
-    return STANCE_VALUES[option]

@@ -31,6 +31,7 @@ from bot.store.records import (
     EventClaim,
     GameKind,
     GameListing,
+    GameNote,
     GameRecord,
     GameRef,
     PlayerResult,
@@ -49,7 +50,7 @@ from bot.store.records import (
 class GamesRepository(Protocol):
     async def ensure_workspace(self, platform: str, external_id: str) -> int: ...
     async def find_workspace(self, platform: str, external_id: str) -> int | None: ...
-    async def ensure_channel(self, workspace_id: int, external_id: str) -> int: ...
+    async def ensure_channel(self, workspace_id: int, external_id: str, name: str | None = None) -> int: ...
     async def insert(
         self,
         *,
@@ -154,8 +155,18 @@ class WorkspacesRepository(Protocol):
 class ReportsRepository(Protocol):
     async def game_record(self, ref: GameRef) -> GameRecord: ...
     async def listings(
-        self, *, channel: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        *,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        workspace_id: int | None = None,
     ) -> list[GameListing]: ...
+    async def workspace_students(self, workspace_id: int) -> list[str]:
+        """Every student of the workspace, in order of first joining one of its games (the
+        host of a game is not its student): stable pseudonyms are numbered by this."""
+        ...
+
     async def find(self, game_id: int) -> GameRef | None:
         """A game by id across workspaces: for the administrator's command line only."""
         ...
@@ -165,7 +176,61 @@ class ReportsRepository(Protocol):
         ...
 
     async def stronger_votes(self, workspace_id: int, pack_id: str) -> list[Vote]: ...
+    async def claim_share(self, ref: GameRef, results_version: int, at: datetime) -> str | None:
+        """None if this is the first claim to share the game's summary at ``results_version``
+        (questions closed); else what the earlier claim recorded."""
+        ...
+
+    async def finish_share(self, ref: GameRef, results_version: int, note: str | None) -> None:
+        """Mark a claimed share posted (``note``), or release it (None) after a failed post."""
+        ...
+
     async def purge(self, older_than: datetime) -> int: ...
+
+
+class WebRepository(Protocol):
+    """What the results web site reads and writes; every game query names its workspace."""
+
+    async def signing_secret(self, candidate: str, at: datetime) -> str:
+        """The database's key for signing links and sessions: ``candidate`` becomes it if there is
+        none yet (so two processes starting at once agree on one). A write."""
+        ...
+
+    async def access_generation(self, workspace_id: int) -> int:
+        """The generation of the workspace's sign-in links: links and sessions of an older one
+        were revoked."""
+        ...
+
+    async def revoke_links(self, workspace_id: int, at: datetime) -> int:
+        """Revoke every link and session of the workspace; returns the new generation."""
+        ...
+
+    async def workspace_ref(self, workspace_id: int) -> tuple[str, str] | None:
+        """(platform, the platform's own workspace id), or None if there is no such workspace."""
+        ...
+
+    async def games(
+        self,
+        workspace_id: int,
+        *,
+        channel: str | None = None,
+        pack_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[GameListing]:
+        """The workspace's games, newest first; ``channel`` is a channel's name or platform id."""
+        ...
+
+    async def channels(self, workspace_id: int) -> list[tuple[str, str | None]]:
+        """(platform id, name) of the workspace's channels that have had a game."""
+        ...
+
+    async def channel_name(self, workspace_id: int, external_id: str) -> str | None: ...
+    async def notes(self, ref: GameRef) -> list[GameNote]: ...
+    async def add_note(self, ref: GameRef, body: str, at: datetime) -> int: ...
+    async def round_ids(self, workspace_id: int, limit: int) -> list[int]:
+        """The workspace's daily rounds, newest first."""
+        ...
 
 
 class HeartbeatsRepository(Protocol):
@@ -194,6 +259,8 @@ class UnitOfWork(Protocol):
     def reports(self) -> ReportsRepository: ...
     @property
     def heartbeats(self) -> HeartbeatsRepository: ...
+    @property
+    def web(self) -> WebRepository: ...
 
 
 class Store(Protocol):

@@ -167,6 +167,17 @@ class GameListing:
     players: int  # students, the host not counted
     status: str
     round_number: int | None = None  # set for a daily round
+    channel_name: str | None = None  # as the platform showed it when a game last started there
+    question: str | None = None  # the debate's question, from the game's own copy of the debate
+
+
+@dataclass(frozen=True)
+class GameNote:
+    """A teacher's note on a game, written on the results site."""
+
+    id: int
+    body: str
+    written_at: datetime
 
 
 @dataclass(frozen=True)

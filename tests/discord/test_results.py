@@ -109,16 +109,24 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
     assert private.allowed_mentions == NO_MENTIONS
     files = files_of(private)
     game = ref.game_id
-    assert list(files) == [f"game-{game}-students.csv", f"game-{game}-stances.csv", f"game-{game}-chart.png"]
+    assert list(files) == [
+        f"game-{game}-students.csv",
+        f"game-{game}-questions.csv",
+        f"game-{game}-stances.csv",
+        f"game-{game}-report.xlsx",
+        f"game-{game}-chart.png",
+    ]
     students = csv_rows(files[f"game-{game}-students.csv"])
-    assert students[0][0] == "Student" and students[0][-len(report.pack.all_threads()) - 5] == "Answered"
+    assert students[0][0] == "Student" and students[0][-len(report.pack.all_threads()) - 4] == "Questions answered"
     assert [row[0] for row in students[1:]] == ["Student 01", "Student 02", "Student 03"]  # a row per student
     stances = csv_rows(files[f"game-{game}-stances.csv"])
     assert stances[0] == ["Student", "Thread", "Before", "After", "Shift"]
     assert len(stances) == 1 + len(PLAYERS) * len(report.pack.all_threads())
     assert all(row[2] in STANCE_SCALE and row[3] in STANCE_SCALE for row in stances[1:])  # everyone gave both
     assert files[f"game-{game}-chart.png"].startswith(PNG_MAGIC)
-    assert files[f"game-{game}-chart.png"] == chart_png(report)
+    # Titled with the channel's name, as the bot sees it (the game was started in the text channel).
+    class_name = f"#{standin.text_channel.name}"
+    assert files[f"game-{game}-chart.png"] == chart_png(report, class_name=class_name)
     assert not any(n in private.content for n in NAMES)
     assert private.content.startswith(
         f"Results of game {game}, “Should towns build more bike lanes?” (ended, 3 students)."
@@ -132,7 +140,8 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
     assert [a.filename for a in post.attachments] == [f"game-{game}-chart.png"]
     chart = post.attachments[0].data
     assert chart.startswith(PNG_MAGIC)
-    assert chart == chart_png(report) == chart_png(named)  # the chart is the same whatever the names: it has none
+    # The chart is the same whatever the names: it has none.
+    assert chart == chart_png(report, public=True, class_name=class_name) == chart_png(named, class_name=class_name)
     [embed] = post.embeds
     assert embed["title"] == "Should towns build more bike lanes?"
     assert embed["image"]["url"] == f"attachment://game-{game}-chart.png"
@@ -247,7 +256,9 @@ async def test_default_game_is_the_newest_here_running_or_ended(
         assert rec.message.content.startswith(f"Results of game {game.game_id}, ")
         assert [a.filename for a in rec.message.attachments] == [
             f"game-{game.game_id}-students.csv",
+            f"game-{game.game_id}-questions.csv",
             f"game-{game.game_id}-stances.csv",
+            f"game-{game.game_id}-report.xlsx",
             f"game-{game.game_id}-chart.png",
         ]
     assert in_channel.message is not None and "(running, 0 students)" in in_channel.message.content

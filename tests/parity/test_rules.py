@@ -144,6 +144,21 @@ async def test_no_share_while_a_prediction_is_open(platform: Platform) -> None:
     assert await public_after(platform) == before, "the summary was posted while a prediction was open"
 
 
+async def test_a_second_press_does_not_post_the_summary_twice(platform: Platform) -> None:
+    """The rule is the core's (bot.games.results.share_once), recorded in the store: a second
+    press, from a fresh results note, posts nothing and tells the teacher why."""
+    await platform.start()
+    await play_through(platform, platform.students[:3], varied, host_answers=host_choice)
+    await platform.results(platform.host)
+    first = await platform.share(platform.host)
+    assert first.startswith(("Shared", "Posted")), first
+    shared = await public_after(platform)
+    await platform.results(platform.host)
+    second = await platform.share(platform.host)
+    assert "already shared" in second and "not posted again" in second, second
+    assert await public_after(platform) == shared, "the summary was posted twice"
+
+
 async def _moved(platform: Platform, step: int, phase: Phase) -> bool:
     state = await platform.state()
     return (state.step, state.phase) != (step, phase)

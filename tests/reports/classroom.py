@@ -34,9 +34,19 @@ DEFAULT_PLAN = Plan(
 )
 
 
-async def play_classroom(service: GameService, clock: ManualClock, plan: Plan = DEFAULT_PLAN, seed: int = 5) -> GameRef:
+async def play_classroom(
+    service: GameService,
+    clock: ManualClock,
+    plan: Plan = DEFAULT_PLAN,
+    seed: int = 5,
+    students: dict[str, str] | None = None,
+    channel: str = "room-7",
+) -> GameRef:
+    """A whole game; ``students`` (user id -> name, in joining order) play as the plan's
+    u1, u2, u3 do in turn (a user the plan does not name plays as u1)."""
+    students = students or STUDENTS
     ref, _ = await service.start_game(
-        Venue("test", "school", "room-7"),
+        Venue("test", "school", channel),
         Player("test", "school", "teacher"),
         "Teacher",
         sample_pack(),
@@ -50,15 +60,16 @@ async def play_classroom(service: GameService, clock: ManualClock, plan: Plan = 
             return ref
         step = state.current
         if state.phase is Phase.OPEN:
-            for user, name in STUDENTS.items():
+            for number, (user, name) in enumerate(students.items(), start=1):
+                as_user = user if user in plan.stances else f"u{number}" if f"u{number}" in plan.stances else "u1"
                 option: int | None
                 if step.kind is StepKind.STANCE:
-                    option = plan.stances[user][stance_number]
+                    option = plan.stances[as_user][stance_number]
                 elif step.kind is StepKind.PREDICT:
                     right = step.correct_option or 0
-                    option = right if plan.predict_right[user] else (right + 1) % len(step.options)
+                    option = right if plan.predict_right[as_user] else (right + 1) % len(step.options)
                 elif step.kind is StepKind.STRONGER:
-                    option = 0 if plan.vote_first[user] else 1
+                    option = 0 if plan.vote_first[as_user] else 1
                 else:
                     option = 0
                 if option is not None:

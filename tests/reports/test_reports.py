@@ -86,13 +86,14 @@ async def test_gradebook_csv_reads_back_as_a_spreadsheet(tmp_path: Path) -> None
     points = header.index("Points")
     assert [row[points] for row in body] == ["1100", "0", "1100"]
     shift = header.index("Shift — Opening exchange")
-    assert [row[shift] for row in body] == ["-4", "", "+0"]
+    assert [row[shift] for row in body] == ["-4", "", "0"]  # numbers, so a spreadsheet can sum them
     assert body[1][header.index("Q01 stance — Opening exchange")] == "Unsure"
 
     stance_rows = list(csv.DictReader(io.StringIO(stances_csv(report).removeprefix("\ufeff"))))
     assert len(stance_rows) == 3 * 5
     assert stance_rows[5] == {
         "Student": 'O"Brien, Pat',
+        "Student id": "u2",  # the platform's user id: only in reports with names
         "Thread": "Opening exchange",
         "Before": "Unsure",
         "After": "",
@@ -110,7 +111,7 @@ async def test_chart_has_a_before_and_after_bar_per_thread(tmp_path: Path) -> No
         report = await report_of(db, ref, names=False)
     axis = chart_figure(report).axes[0]
     bars = [p for p in axis.patches if isinstance(p, Rectangle)]
-    assert len(bars) == 5 * 2 * 3  # threads x (before, after) x (yes, unsure, no)
+    assert len(bars) == (5 + 1) * 2 * 3  # (threads + whole game) x (before, after) x (yes, unsure, no)
     colours = {tuple(round(c, 3) for c in to_rgb(bar.get_facecolor())) for bar in bars}
     assert (1.0, 0.0, 0.0) not in colours and (0.0, 0.0, 1.0) not in colours
     png = chart_png(report)
@@ -152,16 +153,31 @@ def test_cli_report_and_class_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "us-russia-normalization" in capsys.readouterr().out
     out = tmp_path / "out"
     assert main(["report", "1", "--db", str(database), "--format", "csv", "--format", "json", "-o", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["game-1-stances.csv", "game-1-students.csv", "game-1-summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "game-1-questions.csv",
+        "game-1-stances.csv",
+        "game-1-students.csv",
+        "game-1-summary.json",
+    ]
     assert (
         main(["report", "--channel", "room-7", "--since", "2026-01-01", "--db", str(database), "-o", str(out / "c")])
         == 0
     )
     rows = list(
-        csv.reader(io.StringIO((out / "c" / "class-summary.csv").read_text(encoding="utf-8").removeprefix("\ufeff")))
+        csv.reader(
+            io.StringIO(
+                (out / "c" / "class-room-7-2026-01-01-to-now-students.csv")
+                .read_text(encoding="utf-8")
+                .removeprefix("\ufeff")
+            )
+        )
     )
     assert [row[0] for row in rows[1:]] == ["Student 01", "Student 02", "Student 03"]
-    assert [row[3] for row in rows[1:]] == ["2200", "0", "2200"]  # total points over both games
+    assert [row[rows[0].index("Total points")] for row in rows[1:]] == [
+        "2200",
+        "0",
+        "2200",
+    ]  # total points over both games
     assert main(["report", "99", "--db", str(database)]) == 1
     assert "no game 99" in capsys.readouterr().err
     assert main(["purge", "--older-than", "0", "--db", str(database), "--yes"]) == 0
@@ -187,7 +203,7 @@ async def test_public_chart_leaves_out_threads_of_fewer_than_three(tmp_path: Pat
     def bars(figure: Figure) -> list[Rectangle]:
         return [p for p in figure.axes[0].patches if isinstance(p, Rectangle)]
 
-    assert len(bars(chart_figure(report))) == 5 * 6
+    assert len(bars(chart_figure(report))) == (5 + 1) * 6  # and the whole game's pair of bars
     public = chart_figure(report, public=True)
-    assert len(bars(public)) == 3 * 6
+    assert len(bars(public)) == (3 + 1) * 6  # all three students gave a first and a last stance
     assert any("2 thread(s) with fewer than 3" in text.get_text() for text in public.texts)

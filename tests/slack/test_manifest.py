@@ -29,6 +29,7 @@ SCOPE_OF_METHOD = {
     "conversations.open": "im:write",  # the direct message that carries /debate results
     "files.getUploadURLExternal": "files:write",  # files_upload_v2, step 1
     "files.completeUploadExternal": "files:write",  # files_upload_v2, step 3 (shares the files)
+    "conversations.join": "channels:join",  # joining the public channel where the chart is shared
 }
 
 

@@ -116,7 +116,13 @@ async def test_teacher_gets_files_privately_and_shares_only_the_aggregate(
         dm = s.dm_channels[TEACHER]
         files = {f.filename: f for f in s.files_in(dm)}
         stem = f"game-{ref.game_id}"
-        assert set(files) == {f"{stem}-students.csv", f"{stem}-stances.csv", f"{stem}-chart.png"}
+        assert set(files) == {
+            f"{stem}-students.csv",
+            f"{stem}-questions.csv",
+            f"{stem}-stances.csv",
+            f"{stem}-report.xlsx",
+            f"{stem}-chart.png",
+        }
         assert all(f.channels == [dm] for f in files.values())  # the DM only
         [opened] = s.calls_to("conversations.open")
         assert opened.args["users"] == TEACHER
@@ -219,7 +225,7 @@ async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, tm
 
         # An explicit game of this workspace can be asked for from another channel.
         assert "direct message" in await ask(f"#{ref.game_id}", channel="C0STAFFROOM")
-        assert len(s.files_in(dm)) == sent + 3
+        assert len(s.files_in(dm)) == sent + 5  # three CSVs, the workbook, the chart
 
         # A redelivered /debate results (same trigger id) sends the files once.
         before = len(s.responses_for(TEACHER))
@@ -228,7 +234,7 @@ async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, tm
             assert (await slack.send("slash_commands", dict(command))).acked
         await s.wait_for(lambda: s.responses_for(TEACHER)[before:])
         await settle(bot, s)
-        assert len(s.files_in(dm)) == sent + 6 and len(s.responses_for(TEACHER)) == before + 1
+        assert len(s.files_in(dm)) == sent + 10 and len(s.responses_for(TEACHER)) == before + 1
 
         # A redelivered share click posts once; a student's forged click posts nothing.
         share = ShareButton(ref.game_id).action_id
@@ -252,6 +258,8 @@ async def test_a_failed_upload_is_reported_to_the_teacher(slack_standin: SlackSt
     s = slack_standin
     async with running_bot(s, tmp_path / "db.sqlite3", "http") as (bot, slack):
         await start_game(bot, s, slack)
+        await s.wait_for(lambda: s.responses_for(TEACHER))  # the reply to /debate start is in (on a loaded
+        await settle(bot, s)  # machine it can land after the game's first step), so it is not taken for the next
         s.inject_error("files.completeUploadExternal", "not_in_channel")
         earlier = len(s.responses_for(TEACHER))
         await slack.slash("/debate", "results", user=TEACHER)

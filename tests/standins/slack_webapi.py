@@ -109,6 +109,7 @@ class SlackWorkspace:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.replies": self._conversations_replies,
+            "conversations.join": self._conversations_join,
             "users.info": self._users_info,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -628,6 +629,23 @@ class SlackWorkspace:
             raise ApiError("channel_not_found")
         return {"channel": self.channels[channel_id].to_api()}
 
+    def _conversations_join(self, args: JSON) -> JSON:
+        """Like Slack: a bot joins a public channel itself; a private channel, an IM or an MPIM
+        it can only be invited to. Joining twice is fine, with a warning."""
+        channel_id = str(args.get("channel") or "")
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise ApiError("channel_not_found")
+        if channel.is_private or channel.is_im or channel.is_mpim:
+            raise ApiError("method_not_supported_for_channel_type")
+        response: JSON = {"channel": channel.to_api()}
+        if self.bot_user.id in channel.members:
+            response["warning"] = "already_in_channel"
+        else:
+            channel.members.append(self.bot_user.id)
+            self.changed()
+        return response
+
     def _conversations_replies(self, args: JSON) -> JSON:
         channel = self.resolve_channel(args.get("channel"))
         ts = str(args.get("ts") or "")
@@ -666,6 +684,10 @@ class SlackWorkspace:
             channels.append(self.resolve_channel(args["channel_id"]))
         channels += [self.resolve_channel(c) for c in str(args.get("channels") or "").split(",") if c]
         thread_ts = args.get("thread_ts") or None
+        for channel_id in channels:  # unlike chat:write.public text, a file needs membership
+            target = self.channels[channel_id]
+            if not (target.is_im or target.is_mpim) and self.bot_user.id not in target.members:
+                raise ApiError("not_in_channel")
         records: list[FileRecord] = []
         for entry in entries:
             record = self.files.get(str(entry.get("id")))

@@ -39,10 +39,13 @@ class SqliteGames(Repository):
         )
         return int(row["id"]) if row else None
 
-    async def ensure_channel(self, workspace_id: int, external_id: str) -> int:
+    async def ensure_channel(self, workspace_id: int, external_id: str, name: str | None = None) -> int:
+        """The channel's row, created on first sight; ``name`` (as the platform shows it now)
+        replaces the one kept, so a renamed channel shows its new name from its next game on."""
         await self.db.execute(
-            "INSERT INTO channels (workspace_id, external_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            (workspace_id, external_id),
+            """INSERT INTO channels (workspace_id, external_id, name) VALUES (?, ?, ?)
+               ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = COALESCE(excluded.name, channels.name)""",
+            (workspace_id, external_id, name),
         )
         row = await self.one(
             "SELECT id FROM channels WHERE workspace_id = ? AND external_id = ?", (workspace_id, external_id)

@@ -251,4 +251,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX game_players_by_join ON game_players (game_id, joined);
     """
     + _normalise_instants(),
+    # 6: the results web site. Channels get the name the platform showed when a game started
+    # (teachers know "#civics-3b", not "C0123"); each workspace's sign-in links carry a
+    # generation that revoking bumps (a link or session of an older generation is refused); the
+    # key that signs links and sessions, made once per database so every process (the bot, the
+    # site, `rebuttal web link`) agrees; and teachers' notes on a game.
+    """
+    ALTER TABLE channels ADD COLUMN name TEXT;
+    CREATE TABLE web_access (
+        workspace_id INTEGER PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+        generation INTEGER NOT NULL DEFAULT 0,
+        revoked_at TEXT
+    );
+    CREATE TABLE web_signing_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE game_notes (
+        id INTEGER PRIMARY KEY,
+        game_id INTEGER NOT NULL REFERENCES games(id) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        written_at TEXT NOT NULL
+    );
+    CREATE INDEX game_notes_by_game ON game_notes (game_id, id);
+    """,
 )

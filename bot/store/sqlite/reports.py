@@ -51,20 +51,40 @@ class SqliteReports(Repository):
         )
         return [row["user_id"] for row in rows]
 
+    async def workspace_students(self, workspace_id: int) -> list[str]:
+        """Every student of the workspace's games (a game's host is not its student), in order of
+        first joining across the workspace: what stable pseudonyms are numbered by."""
+        rows = await self.all(
+            """SELECT user_id FROM (
+                 SELECT p.user_id, g.started_at, g.id AS game_id, p.joined,
+                        ROW_NUMBER() OVER (PARTITION BY p.user_id ORDER BY g.started_at, g.id, p.joined) AS nth
+                 FROM game_players p JOIN games g ON g.id = p.game_id
+                 WHERE g.workspace_id = ? AND p.user_id != g.host)
+               WHERE nth = 1 ORDER BY started_at, game_id, joined, user_id""",
+            (workspace_id,),
+        )
+        return [row["user_id"] for row in rows]
+
     async def listings(
-        self, *, channel: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        *,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        workspace_id: int | None = None,
     ) -> list[GameListing]:
-        """Games, oldest first, optionally in one channel and started within ``[since, until)``."""
+        """Games, oldest first, optionally in one channel (and workspace) and started within
+        ``[since, until)``."""
         rows = await self.all(
             """SELECT g.id, g.workspace_id, g.pack_id, w.platform, c.external_id AS channel, g.started_at, g.status,
                       (SELECT COUNT(*) FROM game_players p WHERE p.game_id = g.id AND p.user_id != g.host) AS players,
                       r.number AS round_number
                FROM games g JOIN channels c ON c.id = g.channel_id JOIN workspaces w ON w.id = g.workspace_id
                LEFT JOIN rounds r ON r.game_id = g.id
-               WHERE (? IS NULL OR c.external_id = ?)
+               WHERE (? IS NULL OR c.external_id = ?) AND (? IS NULL OR g.workspace_id = ?)
                  AND (? IS NULL OR g.started_at >= ?) AND (? IS NULL OR g.started_at < ?)
                ORDER BY g.started_at, g.id""",
-            (channel, channel, *(maybe_instant(since),) * 2, *(maybe_instant(until),) * 2),
+            (channel, channel, workspace_id, workspace_id, *(maybe_instant(since),) * 2, *(maybe_instant(until),) * 2),
         )
         return [
             GameListing(
@@ -95,6 +115,38 @@ class SqliteReports(Repository):
         )
         return [Vote(parse_script(r["script"]), r["step"], r["option"]) for r in rows]
 
+    async def claim_share(self, ref: GameRef, results_version: int, at: datetime) -> str | None:
+        """Claim the sharing of a game's class summary as it stands after ``results_version``
+        questions closed: None if this claim is the first, else what the earlier one recorded
+        ("posting" while it is under way, or when it was posted). Kept with the platform events
+        handled (``processed_events``), so it holds across restarts and processes."""
+        key = _share_key(ref, results_version)
+        cursor = await self.db.execute(
+            """INSERT INTO processed_events (workspace_id, event_id, reply, handled_at) VALUES (?, ?, 'posting', ?)
+               ON CONFLICT DO NOTHING""",
+            (ref.workspace_id, key, instant(at)),
+        )
+        if cursor.rowcount == 1:
+            return None
+        row = await self.one(
+            "SELECT reply FROM processed_events WHERE workspace_id = ? AND event_id = ?", (ref.workspace_id, key)
+        )
+        return str(row["reply"]) if row and row["reply"] else "posting"
+
+    async def finish_share(self, ref: GameRef, results_version: int, note: str | None) -> None:
+        """Record a claimed share as posted (``note``), or release the claim (None) after a
+        failed post, so the teacher can press again once the cause is fixed."""
+        key = _share_key(ref, results_version)
+        if note is None:
+            await self.db.execute(
+                "DELETE FROM processed_events WHERE workspace_id = ? AND event_id = ?", (ref.workspace_id, key)
+            )
+        else:
+            await self.db.execute(
+                "UPDATE processed_events SET reply = ? WHERE workspace_id = ? AND event_id = ?",
+                (note, ref.workspace_id, key),
+            )
+
     async def purge(self, older_than: datetime) -> int:
         """Delete games started before ``older_than`` with everything they recorded (and the record
         of platform events handled before then); returns how many games."""
@@ -103,3 +155,7 @@ class SqliteReports(Repository):
         await self.db.execute("DELETE FROM pack_snapshots WHERE hash NOT IN (SELECT pack_hash FROM games)")
         await self.db.execute("DELETE FROM processed_events WHERE handled_at < ?", (instant(older_than),))
         return deleted
+
+
+def _share_key(ref: GameRef, results_version: int) -> str:
+    return f"share-summary:{ref.game_id}:{results_version}"

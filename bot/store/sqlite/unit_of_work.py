@@ -11,6 +11,7 @@ from bot.store.sqlite.places import SqliteEvents, SqlitePlaces
 from bot.store.sqlite.reports import SqliteReports
 from bot.store.sqlite.rounds import SqliteRounds
 from bot.store.sqlite.schedules import SqliteSchedules
+from bot.store.sqlite.web import SqliteWeb
 from bot.store.sqlite.workspaces import SqliteWorkspaces
 
 
@@ -27,3 +28,4 @@ class SqliteUnitOfWork:
         self.workspaces = SqliteWorkspaces(db)
         self.reports = SqliteReports(db)
         self.heartbeats = SqliteHeartbeats(db)
+        self.web = SqliteWeb(db)
