@@ -18,5 +18,8 @@ RUN pip install . \
 
 USER rebuttal
 VOLUME ["/data"]
+# The bot is PID 1 and handles SIGTERM (docker stop) like Ctrl-C: no new clicks, those in
+# flight finished, database closed, exit 0, within the 10 s before Docker sends SIGKILL.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["rebuttal"]
 CMD ["run", "discord"]

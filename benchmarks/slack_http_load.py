@@ -7,6 +7,12 @@ Both apps are real slack-bolt AsyncApps served by aiohttp on loopback, verifying
 signatures; the Web API they call is the local stand-in (tests/standins). The load generator
 is open-loop: it sends signed ``block_actions`` (each from a different player, answering the
 open question) at a fixed rate whatever the responses, so queueing shows up as latency.
+
+Per rate it reports the ack latency (p50, p99), how many clicks were acknowledged (HTTP 200;
+a click the bot could not record in time is refused with a 5xx instead), how many of the
+acknowledged clicks were not yet in the database when the last ack went out (what a crash at
+that moment would lose), and the recording lag: from the last ack to the moment every
+acknowledged click is stored. Each rate's backlog is drained before the next rate starts.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -39,9 +47,10 @@ from bot.content.library import load_library
 from bot.store.database import Database
 from tests.sqlite_rows import rows
 from tests.standins.slack_drivers import HttpDriver, SlackPayloads, sign
-from tests.standins.slack_server import SlackStandIn, SlackUser
+from tests.standins.slack_server import MessageRecord, SlackStandIn, SlackUser
 
 CHANNEL = "C0GENERAL"
+CONNECTION_FAILED = 0  # counted as this status: no HTTP response at all
 
 
 def free_port() -> int:
@@ -60,17 +69,39 @@ def signed(standin: SlackStandIn, payload: dict[str, object]) -> tuple[bytes, di
     }
 
 
-async def load(url: str, requests: Sequence[tuple[bytes, dict[str, str]]], rate: float) -> tuple[float, list[float]]:
-    """Send ``requests`` at ``rate`` per second (open loop); returns achieved rate and latencies."""
-    latencies: list[float] = []
+@dataclass
+class Load:
+    """One rate's run: what was achieved, each response's latency and status, and when the last
+    acknowledgement (HTTP 200) arrived."""
+
+    achieved: float
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    last_ack: float = 0.0
+
+    @property
+    def acked(self) -> int:
+        return self.statuses[200]
+
+
+async def load(url: str, requests: Sequence[tuple[bytes, dict[str, str]]], rate: float) -> Load:
+    """Send ``requests`` at ``rate`` per second (open loop), recording every response."""
+    result = Load(achieved=0.0)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
 
         async def one(body: bytes, headers: dict[str, str]) -> None:
             started = time.perf_counter()
-            async with session.post(url, data=body, headers=headers) as response:
-                await response.read()
-                assert response.status == 200, response.status
-            latencies.append(time.perf_counter() - started)
+            try:
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    status = response.status
+            except aiohttp.ClientError:
+                status = CONNECTION_FAILED  # e.g. reset when the server's accept backlog overflows
+            finished = time.perf_counter()
+            result.statuses[status] += 1
+            result.latencies.append(finished - started)
+            if status == 200:
+                result.last_ack = max(result.last_ack, finished)
 
         began = time.perf_counter()
         tasks = []
@@ -80,8 +111,23 @@ async def load(url: str, requests: Sequence[tuple[bytes, dict[str, str]]], rate:
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one(body, headers)))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - began
-    return len(requests) / elapsed, latencies
+        result.achieved = len(requests) / (time.perf_counter() - began)
+    return result
+
+
+async def answers_stored(database: Database) -> int:
+    return int((await rows(database, "SELECT COUNT(*) FROM answers"))[0][0])
+
+
+async def recording_lag(database: Database, expected: int, last_ack: float) -> tuple[int, float]:
+    """Answers stored right now, and seconds from ``last_ack`` until ``expected`` are stored
+    (waiting at most two minutes; ``inf`` if they never are)."""
+    stored_now = await answers_stored(database)
+    while time.perf_counter() - last_ack < 120:
+        if await answers_stored(database) >= expected:
+            return stored_now, max(0.0, time.perf_counter() - last_ack)
+        await asyncio.sleep(0.01)
+    return stored_now, float("inf")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -89,85 +135,103 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
+@dataclass
+class Row:
+    rate: int
+    ours: Load
+    bare: Load
+    unstored_at_last_ack: int
+    lag: float
+
+
 async def main(rates: list[int], seconds: float) -> None:
     players = [f"UP{i:05d}" for i in range(sum(rates) * int(seconds) + 1)]
     users = [SlackUser("UADMIN", "admin", "Ada Admin", "ada", is_admin=True, is_owner=True)]
     users += [SlackUser(p, p.lower(), p, p) for p in players]
-    results: dict[str, list[tuple[int, float, float, float]]] = {"rebuttal": [], "bare bolt": []}
-    recorded, drain = 0, 0.0
+    ours: list[tuple[Load, int, float]] = []
     async with SlackStandIn(users=users) as standin:
         client = AsyncWebClient(token=standin.bot_token, base_url=standin.api_url)
         payloads = SlackPayloads(standin, CHANNEL)
+        secret = standin.signing_secret
         with tempfile.TemporaryDirectory() as folder:
             async with Database.open(Path(folder) / "bench.db") as database:
-                bot = build_app(database, client, signing_secret=standin.signing_secret, shipped=load_library())
+                bot = build_app(database, client, signing_secret=secret, shipped=load_library())
                 port = free_port()
-                async with serve_http(bot.app, "127.0.0.1", port):
+                async with serve_http(bot.app, "127.0.0.1", port, secret):
                     url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
                     async with HttpDriver(standin, url) as http:
                         started = await http.slash("/debate", "start us-russia-normalization", user="UADMIN")
                         assert started.acked, started.body
                     action = await wait_for_answer_button(standin)
                     queue = iter(players)
+                    acked_so_far = 0
                     for rate in rates:
                         batch = [
                             signed(standin, payloads.block_actions(action[0], user=next(queue), message=action[1]))
                             for _ in range(int(rate * seconds))
                         ]
-                        achieved, latencies = await load(url, batch, rate)
-                        results["rebuttal"].append(
-                            (rate, achieved, percentile(latencies, 0.5), percentile(latencies, 0.99))
-                        )
-                    # Acks go out first; the answers are recorded after. Time how long the backlog takes.
-                    sent_total = sum(int(rate * seconds) for rate in rates)
-                    last_sent = time.perf_counter()
-                    while time.perf_counter() - last_sent < 120:
-                        recorded = (await rows(database, "SELECT COUNT(*) FROM answers"))[0][0]
-                        if recorded >= sent_total:
-                            break
-                        await asyncio.sleep(0.1)
-                    drain = time.perf_counter() - last_sent
+                        result = await load(url, batch, rate)
+                        acked_so_far += result.acked
+                        # Every acknowledged click must end up stored; time how long that takes.
+                        stored_now, lag = await recording_lag(database, acked_so_far, result.last_ack)
+                        ours.append((result, max(0, acked_so_far - stored_now), lag))
+                        acked_so_far = await answers_stored(database)  # refused clicks may land too
                     await asyncio.sleep(2.5)  # let the answer counter's last redraw land
                 await bot.close()
-        bare = AsyncApp(client=client, signing_secret=standin.signing_secret)
+        bare_app = AsyncApp(client=client, signing_secret=secret)
 
-        @bare.action(re.compile(".*"))
+        @bare_app.action(re.compile(".*"))
         async def only_ack(ack: AsyncAck) -> None:
             await ack()
 
+        bare: list[Load] = []
         port = free_port()
-        async with serve_http(bare, "127.0.0.1", port):
+        async with serve_http(bare_app, "127.0.0.1", port, secret):
             url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
             for rate in rates:
                 batch = [
                     signed(standin, payloads.block_actions("anything", user=players[0], channel=CHANNEL))
                     for _ in range(int(rate * seconds))
                 ]
-                achieved, latencies = await load(url, batch, rate)
-                results["bare bolt"].append((rate, achieved, percentile(latencies, 0.5), percentile(latencies, 0.99)))
+                bare.append(await load(url, batch, rate))
+    table = [
+        Row(rate, result, theirs, unstored, lag)
+        for rate, (result, unstored, lag), theirs in zip(rates, ours, bare, strict=True)
+    ]
+    report(table, seconds)
+
+
+def report(table: list[Row], seconds: float) -> None:
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}; "
         f"{seconds:g} s per rate, open-loop signed block_actions on loopback"
     )
     print(
-        f"{'rate/s':>7} | {'rebuttal achieved':>17} {'p50 ms':>7} {'p99 ms':>7} | {'bare achieved':>13} "
-        f"{'p50 ms':>7} {'p99 ms':>7} | {'p50 ratio':>9} {'p99 ratio':>9}"
+        f"{'rate/s':>6} | {'achieved':>8} {'p50 ms':>7} {'p99 ms':>7} {'acked':>9} {'unstored':>8} {'lag s':>6} "
+        f"| {'bare p50':>8} {'bare p99':>8} | {'p50 ratio':>9} {'p99 ratio':>9}"
     )
-    for ours, theirs in zip(results["rebuttal"], results["bare bolt"], strict=True):
+    for row in table:
+        ours, bare = row.ours, row.bare
+        p50, p99 = percentile(ours.latencies, 0.5), percentile(ours.latencies, 0.99)
+        bare50, bare99 = percentile(bare.latencies, 0.5), percentile(bare.latencies, 0.99)
+        sent = sum(ours.statuses.values())
         print(
-            f"{ours[0]:>7} | {ours[1]:>17.1f} {ours[2]:>7.1f} {ours[3]:>7.1f} | {theirs[1]:>13.1f} "
-            f"{theirs[2]:>7.1f} {theirs[3]:>7.1f} | {ours[2] / theirs[2]:>9.2f} {ours[3] / theirs[3]:>9.2f}"
+            f"{row.rate:>6} | {ours.achieved:>8.1f} {p50:>7.1f} {p99:>7.1f} {f'{ours.acked}/{sent}':>9} "
+            f"{row.unstored_at_last_ack:>8} {row.lag:>6.2f} | {bare50:>8.1f} {bare99:>8.1f} "
+            f"| {p50 / bare50:>9.2f} {p99 / bare99:>9.2f}"
         )
-    sent = sum(int(rate * seconds) for rate in rates)
+        refused = {status: count for status, count in ours.statuses.items() if status != 200}
+        if refused:
+            print(f"{'':>6}   not acknowledged: {refused}")
     print(
-        f"answers recorded by Rebuttal: {recorded} of {sent} clicks (each from a different player), "
-        f"the last {drain:.1f} s after the last click was acknowledged"
+        "acked: clicks answered HTTP 200; unstored: acknowledged clicks not yet in the database "
+        "when the last ack went out; lag: last ack to every acknowledged click stored"
     )
-    pairs = zip(results["rebuttal"], results["bare bolt"], strict=True)
-    print(f"median p50 ratio over rates: {statistics.median(o[2] / t[2] for o, t in pairs):.2f}")
+    ratios = [percentile(r.ours.latencies, 0.5) / percentile(r.bare.latencies, 0.5) for r in table]
+    print(f"median p50 ratio over rates: {statistics.median(ratios):.2f}")
 
 
-async def wait_for_answer_button(standin: SlackStandIn) -> tuple[str, object]:
+async def wait_for_answer_button(standin: SlackStandIn) -> tuple[str, MessageRecord]:
     """The first answer button in the debate's thread, and the message it is on."""
     for _ in range(200):
         for message in standin.messages:

@@ -20,7 +20,8 @@ from bot.composition import Core, GamePresenter
 from bot.health import heartbeat, record_heartbeat
 
 log = logging.getLogger(__name__)
-SHUTDOWN_GRACE_SECONDS = 10
+# Within Docker's 10 s between SIGTERM and SIGKILL, with time left to close the store.
+SHUTDOWN_GRACE_SECONDS = 6
 
 
 # What callbacks reach through the client: the core, built once by ``bot.composition``.
@@ -41,6 +42,7 @@ class RebuttalBot(discord.Client):
         self._dynamic_items = tuple(dynamic_items)
         self._services: Services | None = None
         self._in_flight: set[asyncio.Task[object]] = set()
+        self.unfinished_at_close = 0
         self._connected = False  # for the heartbeat `rebuttal health` reads
         self._lifetime = contextlib.AsyncExitStack()
 
@@ -95,18 +97,24 @@ class RebuttalBot(discord.Client):
                 self._in_flight.discard(task)
 
     async def close(self) -> None:
+        """Close cleanly; ``unfinished_at_close`` says how many callbacks the grace cut off."""
         # No new round may be posted or closed from here on; a tick cut short is redone from
         # the database on the next start (each step of it is its own transaction).
         if self._services is not None:
             await self._services.scheduler.close()
-        # Let callbacks already running finish their writes before the database goes away.
-        busy = {task for task in self._in_flight if task is not asyncio.current_task()}
-        if busy:
-            await asyncio.wait(busy, timeout=SHUTDOWN_GRACE_SECONDS)
+        # Let callbacks already running finish their writes before the database goes away,
+        # and those that start meanwhile (the gateway is still open until the end).
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SHUTDOWN_GRACE_SECONDS
+        while busy := {task for task in self._in_flight if task is not asyncio.current_task() and not task.done()}:
+            if loop.time() >= deadline:
+                break
+            await asyncio.wait(busy, timeout=deadline - loop.time())
         self._connected = False
         await self._lifetime.aclose()
         if self._services is not None:
             await self._services.close()  # timers and pending redraws, before the database closes
+        self.unfinished_at_close = len(busy)
         await super().close()
 
 

@@ -24,9 +24,14 @@ import discord.http
 import yarl
 
 from adapters.discord.app import build_bot
+from adapters.discord.context import RebuttalBot
 from bot.composition import Site
+from bot.retrying import Unreachable, quiet_retries, until_reached
+from bot.stopping import stop_on_signals
 from bot.store.database import Database
 from bot.store.location import database_location
+
+log = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
 CLIENT_ID_VARIABLE = "DISCORD_CLIENT_ID"
@@ -65,18 +70,61 @@ def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
 
 
 async def serve(database_path: Path | str, token: str, site: Site | None = None) -> None:
-    """Run the bot (and the results site beside it, if asked for) until stopped."""
-    async with Database.open(database_path) as database, AsyncExitStack() as beside:
-        bot = build_bot(database, web_url=site.url if site else None)
-        if site is not None:
-            await beside.enter_async_context(site.serving(database, bot.services.signin))
-        async with bot:
-            await bot.login(token)  # a bad token fails here, before anything is logged
-            # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
-            # Docker, which puts escape codes into `docker compose logs` and log files.
-            plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-            discord.utils.setup_logging(level=logging.INFO, formatter=plain)
-            await bot.connect()
+    """Run the bot (and the results site beside it, if asked for) until SIGTERM or Ctrl-C."""
+    # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
+    # Docker, which puts escape codes into `docker compose logs` and log files.
+    plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    discord.utils.setup_logging(level=logging.INFO, formatter=plain)
+    # The bot has no voice; two warnings about voice libraries at every start are noise.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    quiet_retries(logging.getLogger("discord.client"), "Attempting a reconnect")  # its gateway backoff
+    stop = asyncio.Event()
+    with stop_on_signals(stop.set):
+        if not await until_reached("Discord", reach_discord, stop):
+            log.info("stopped before Discord could be reached")
+            return
+        async with Database.open(database_path) as database, AsyncExitStack() as beside:
+            bot = build_bot(database, web_url=site.url if site else None)
+            if site is not None:
+                await beside.enter_async_context(site.serving(database, bot.services.signin))
+            async with bot:
+                await bot.login(token)  # a rejected token fails here, with nothing else logged
+                await connect_until(bot, stop)
+
+
+async def reach_discord() -> None:
+    """One attempt to reach Discord's API (its unauthenticated ``/gateway``): any answer but a
+    server error will do; refused, timed out or 5xx is ``Unreachable``. Checked before the bot
+    logs in, because discord.py's login cannot be retried on the same client."""
+    timeout = aiohttp.ClientTimeout(total=10)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(f"{discord.http.Route.BASE}/gateway") as response,
+        ):
+            if response.status >= 500:
+                raise Unreachable(f"Discord answered HTTP {response.status}")
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        raise Unreachable(f"{type(error).__name__}: {error}") from None
+
+
+async def connect_until(bot: RebuttalBot, stop: asyncio.Event) -> None:
+    """Stay connected until ``stop`` is set (SIGTERM, Ctrl-C), then close the bot cleanly:
+    callbacks under way finish their writes and replies (``RebuttalBot.close``) before the
+    database closes. A connection failure still raises from here."""
+    connected = asyncio.create_task(bot.connect())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({connected, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.is_set():
+        stopping.cancel()
+        await connected  # returned (closed elsewhere) or raised: pass it on
+        return
+    await bot.close()
+    await connected  # returns once the gateway is closed
+    if bot.unfinished_at_close:
+        log.warning("stopped with %d interaction(s) still being handled", bot.unfinished_at_close)
+    else:
+        log.info("stopped cleanly")
 
 
 def run(args: argparse.Namespace, site: Site | None = None) -> int:

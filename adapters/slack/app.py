@@ -22,7 +22,7 @@ from bot.games.service import utc_now
 from bot.store.interface import Store
 
 from . import commands, importing, interactions, results, round_interactions
-from .context import PLATFORM, SlackGames, random_seed
+from .context import PLATFORM, SlackGames, random_seed, stamp_arrival
 from .presenter import SlackPresenter
 from .round_presenter import SlackRoundPresenter
 
@@ -37,6 +37,10 @@ class SlackBot:
     async def resume(self) -> int:
         """Re-arm running games' timers and start the daily rounds (``Core.start``)."""
         return await self.games.core.start()
+
+    async def finish_in_flight(self, timeout: float) -> int:
+        """Let listener work under way finish (at most ``timeout`` s); how many did not."""
+        return await self.games.in_flight.finish(timeout)
 
     async def close(self) -> None:
         """Stop the scheduler, timers and redraws; the caller closes the database next."""
@@ -69,6 +73,7 @@ def build_app(
     )
     games = SlackGames(core=core, client=client, seed=seed)
     app = AsyncApp(client=client, signing_secret=signing_secret)
+    app.middleware(stamp_arrival)
     commands.register(app, games)
     interactions.register(app, games)
     importing.register(app, games)

@@ -17,7 +17,7 @@ from bot.games.controls import Control
 from bot.store.records import TeacherSettings
 
 from . import render
-from .context import USER_ID, SlackGames, SlashRequest, after_ack
+from .context import USER_ID, SlackGames, SlashRequest
 from .game_commands import start_game
 from .results import send_results
 from .schedule_commands import leaderboard_command, schedule_command, season_command
@@ -50,7 +50,7 @@ def register(app: AsyncApp, games: SlackGames) -> None:
     @app.command("/debate")
     async def debate(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        async with after_ack("/debate"):
+        async with games.after_ack("/debate"):
             await _debate(games, body, respond)
 
 

@@ -20,25 +20,36 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.composition import Site
 from bot.health import heartbeat
+from bot.retrying import Unreachable, quiet_retries, until_reached
+from bot.stopping import STOP_BUDGET_SECONDS, stop_on_signals
 from bot.store.database import Database
 
 from .app import build_app
+from .context import ACK_DEADLINE, InFlight
 
 log = logging.getLogger(__name__)
 
 API_URL_VARIABLE = "REBUTTAL_SLACK_API_URL"
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
+# Stopping, within ``bot.stopping.STOP_BUDGET_SECONDS``: clicks under way are recorded and
+# acknowledged within ACK_DEADLINE; then their replies and redraws get a few seconds more.
+ACKS_GRACE_SECONDS = ACK_DEADLINE + 1.0
+FOLLOW_UPS_GRACE_SECONDS = STOP_BUDGET_SECONDS - ACKS_GRACE_SECONDS - 1.0
 
 
 @dataclass(frozen=True)
@@ -86,10 +97,20 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
         print(f"rebuttal run slack: {error}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(settings, location, http=bool(args.http), port=int(args.port), site=site))
-    except KeyboardInterrupt:
-        log.info("stopped")
+        asyncio.run(serve_until_signalled(settings, location, http=bool(args.http), port=int(args.port), site=site))
+    except TokenRejected as rejected:
+        print(f"rebuttal run slack: {rejected}", file=sys.stderr)
+        return 2
     return 0
+
+
+async def serve_until_signalled(
+    settings: SlackSettings, database_path: Path | str, *, http: bool, port: int, site: Site | None = None
+) -> None:
+    """``serve`` until SIGTERM or Ctrl-C, then stop cleanly (``bot.stopping``)."""
+    stop = asyncio.Event()
+    with stop_on_signals(stop.set):
+        await serve(settings, database_path, http=http, port=port, stop=stop, site=site)
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
@@ -110,8 +131,13 @@ async def serve(
     stop: asyncio.Event | None = None,
     site: Site | None = None,
 ) -> None:
-    """Run the bot (and the results site beside it, if asked for) until ``stop`` is set (or forever)."""
+    """Run the bot (and the results site beside it, if asked for) until ``stop`` is set (or
+    forever), then stop cleanly: take no new clicks, let those in flight be recorded,
+    acknowledged and answered, then close the store."""
     stop = stop or asyncio.Event()
+    if not await reach_slack(settings, http=http, stop=stop):
+        log.info("stopped before Slack could be reached")
+        return
     async with Database.open(database_path) as database, AsyncExitStack() as beside:
         client = web_client(settings)
         bot = build_app(
@@ -127,22 +153,35 @@ async def serve(
                 async with served, heartbeat(database, "slack", lambda: True):
                     log.info("serving Slack events on http://%s:%d%s", host, port, EVENTS_PATH)
                     await stop.wait()
+                # Leaving ``served`` closed the port and waited for requests under way: every
+                # click that reached the bot has been acknowledged (or refused) by now.
             else:
                 async with (
-                    connect_socket_mode(bot.app, settings.app_token or "") as handler,
-                    heartbeat(database, "slack", handler.client.is_connected),
+                    connect_socket_mode(bot.app, settings.app_token or "", bot.games.in_flight) as connection,
+                    heartbeat(database, "slack", connection.is_connected),
                 ):
                     log.info("connected to Slack over Socket Mode")
                     await stop.wait()
+                    # Take no new requests, but keep the connection open until those under
+                    # way have been recorded and their acks sent.
+                    connection.stop_taking()
+                    await bot.finish_in_flight(ACKS_GRACE_SECONDS)
         finally:
+            left = await bot.finish_in_flight(FOLLOW_UPS_GRACE_SECONDS)
             await bot.close()
+            if left:
+                log.warning("stopped with %d click(s) still being handled", left)
+            else:
+                log.info("stopped cleanly")
 
 
 @asynccontextmanager
 async def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str) -> AsyncIterator[None]:
     web_app = app.web_app(path=EVENTS_PATH)
     web_app.middlewares.append(verified_requests_only(signing_secret))
-    runner = web.AppRunner(web_app, access_log=None)
+    # On the way out, requests under way get this long to be answered (a click is answered
+    # once recorded, within ACK_DEADLINE); idle keep-alive connections are closed at once.
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=ACKS_GRACE_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -219,12 +258,81 @@ def _unreadable(body: bytes, headers: Mapping[str, str]) -> str | None:
     return None
 
 
+# Slack's answers meaning a token itself is wrong: waiting will not help, so the bot exits.
+REJECTED_TOKEN = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+)
+
+
+class TokenRejected(Exception):
+    """Slack refused a token: one line for the operator, and exit status 2."""
+
+
+async def reach_slack(settings: SlackSettings, *, http: bool, stop: asyncio.Event) -> bool:
+    """Wait until Slack accepts the tokens: True then, False if ``stop`` was set meanwhile.
+
+    Out of reach is retried as ``bot.retrying`` says (backoff, one WARNING line per attempt);
+    a rejected token raises ``TokenRejected`` at once. The bot token is checked with
+    ``auth.test``; in Socket Mode the app token with ``apps.connections.open`` too, since
+    slack_sdk would otherwise retry a rejected app token forever."""
+    # No retry handlers: each attempt is one request, and ``until_reached`` does the waiting.
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, retry_handlers=[])
+
+    async def attempt() -> None:
+        try:
+            await client.auth_test()
+            if not http:
+                await client.apps_connections_open(app_token=settings.app_token or "")
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "error")
+            if code in REJECTED_TOKEN:
+                which = "SLACK_BOT_TOKEN" if error.response.api_url.endswith("auth.test") else "SLACK_APP_TOKEN"
+                raise TokenRejected(f"Slack rejected {which} ({code}); copy it again (see docs/slack.md)") from None
+            raise Unreachable(f"Slack answered {code}") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise Unreachable(f"{type(error).__name__}: {error}") from None
+
+    return await until_reached("Slack", attempt, stop)
+
+
+@dataclass
+class SocketModeConnection:
+    """An open Socket Mode connection whose requests are counted as in flight until their ack
+    has been sent, so that stopping can wait for them with the connection still open."""
+
+    handler: AsyncSocketModeHandler
+    taking: bool = True
+
+    def is_connected(self) -> bool:
+        return bool(self.handler.client.is_connected())
+
+    def stop_taking(self) -> None:
+        """Leave later requests unanswered: Slack shows such a click as failed, and nothing of
+        it was stored."""
+        self.taking = False
+
+
 @asynccontextmanager
-async def connect_socket_mode(app: AsyncApp, app_token: str) -> AsyncIterator[AsyncSocketModeHandler]:
+async def connect_socket_mode(
+    app: AsyncApp, app_token: str, in_flight: InFlight
+) -> AsyncIterator[SocketModeConnection]:
     # The handler's client calls apps.connections.open through app.client, i.e. the API URL above.
-    handler = AsyncSocketModeHandler(app, app_token)
+    socket_log = logging.getLogger("adapters.slack.socket_mode")
+    quiet_retries(socket_log, "Failed to connect")  # slack_sdk's reconnection, every 10 s
+    handler = AsyncSocketModeHandler(app, app_token, logger=socket_log)
+    connection = SocketModeConnection(handler)
+    listeners = list(handler.client.socket_mode_request_listeners)
+
+    async def counted(client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
+        if not connection.taking:
+            return
+        with in_flight.counting():  # slack_sdk runs each request in a task of its own
+            for listener in listeners:
+                await listener(client, request)  # type: ignore[call-arg, arg-type, misc]  # as slack_sdk calls it
+
+    handler.client.socket_mode_request_listeners[:] = [counted]
     await handler.connect_async()  # type: ignore[no-untyped-call]
     try:
-        yield handler
+        yield connection
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]

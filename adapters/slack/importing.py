@@ -19,7 +19,7 @@ from bot.content.pack_files import parse_pack
 
 from . import render
 from .buttons import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
-from .context import SlackGames, after_ack
+from .context import SlackGames
 
 SOURCE = "pasted text"
 SHOWN_PROBLEMS = 8  # more would not fit under the text box
@@ -69,7 +69,7 @@ def register(app: AsyncApp, games: SlackGames) -> None:
             await ack(response_action="errors", errors={IMPORT_BLOCK: problems_text(error)})
             return
         await ack()
-        async with after_ack("an import"):
+        async with games.after_ack("an import"):
             await _add(games, body, view, pack)
 
 

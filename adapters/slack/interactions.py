@@ -4,21 +4,25 @@ Everything a click needs is in its ``action_id`` (game, step, option or control)
 Slack's payload (team, user), so a button posted before a restart still routes. The click's
 ``action_ts`` (with the user) is the event id the service deduplicates on: a redelivered
 click is recognised, records nothing and posts nothing.
+
+A click that changes what is stored is acknowledged only after its commit
+(``context.ack_after_recording``), then its sender is told and its effects are drawn.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
-from bot.engine.commands import PlayerAnswered
+from bot.engine.commands import Command, PlayerAnswered
 from bot.store.records import GameNotFound, GameRef
 
 from . import render
 from .buttons import ANSWER_ACTION, FORGET_ACTION, HOST_ACTION, UNRECOGNISED_GAME_ACTION, AnswerButton, HostButton
-from .context import SlackGames, after_ack
+from .context import FollowUp, Reply, SlackGames, nothing_more
 
 log = logging.getLogger(__name__)
 
@@ -39,74 +43,77 @@ def clicked_in(body: dict[str, Any]) -> tuple[str, str | None]:
     return str(channel), container.get("thread_ts") or message.get("thread_ts")
 
 
+def clicker_reply(games: SlackGames, body: dict[str, Any], respond: AsyncRespond | None) -> Reply:
+    """A private reply to whoever clicked, in the thread the button sits in."""
+    channel, thread_ts = clicked_in(body)
+    return games.ephemeral(channel, body["user"]["id"], thread_ts, respond)
+
+
 def register(app: AsyncApp, games: SlackGames) -> None:
+    # Answers, host controls and forget-me change what is stored, so each is acknowledged
+    # only after its commit (``ack_after_recording``): an acknowledged click is a stored click.
     @app.action(ANSWER_ACTION)
-    async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        async with after_ack("an answer click"):
-            await _answer(games, body, respond)
+    async def answer(ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond) -> None:
+        reply = clicker_reply(games, body, respond)
+        await games.ack_after_recording(ack, context, "an answer click", _answer(games, body, reply), reply)
 
     @app.action(HOST_ACTION)
-    async def host_control(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        async with after_ack("a host control click"):
-            await _host_control(games, body, respond)
+    async def host_control(
+        ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        reply = clicker_reply(games, body, respond)
+        await games.ack_after_recording(ack, context, "a host control click", _host_control(games, body, reply), reply)
 
     @app.action(FORGET_ACTION)
-    async def forget_me(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        async with after_ack("forget-me"):
-            await _forget_me(games, body, respond)
+    async def forget_me(ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond) -> None:
+        reply = clicker_reply(games, body, respond)
+        await games.ack_after_recording(ack, context, "forget-me", _forget_me(games, body, respond), reply)
 
     @app.action(UNRECOGNISED_GAME_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        async with after_ack("an unrecognised game button"):
+        async with games.after_ack("an unrecognised game button"):
             log.info("unrecognised game button %r", str(body["actions"][0].get("action_id"))[:80])
-            channel, thread_ts = clicked_in(body)
-            await games.ephemeral(channel, body["user"]["id"], thread_ts, respond)(NOT_RECOGNISED)
+            await clicker_reply(games, body, respond)(NOT_RECOGNISED)
 
 
-async def _answer(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+async def _answer(games: SlackGames, body: dict[str, Any], reply: Reply) -> FollowUp:
     button = AnswerButton.parse(body["actions"][0]["action_id"])
     if button is None:  # the pattern matched, so this cannot happen; say so in the log
         log.warning("unreadable answer button %r", body["actions"][0]["action_id"])
-        return
+        return nothing_more
     user = body["user"]
-    channel, thread_ts = clicked_in(body)
-    reply = games.ephemeral(channel, user["id"], thread_ts, respond)
     ref = GameRef(await games.workspace(body["team"]["id"]), button.game_id)
     command = PlayerAnswered(
         user["id"], str(user.get("name") or user["id"]), button.step, button.option, games.service.clock()
     )
-    try:
-        await games.submit(ref, command, click_event_id(body), reply)
-    except GameNotFound:
-        await reply("This debate no longer exists.")
+    return await _recorded(games, ref, command, click_event_id(body), reply)
 
 
-async def _host_control(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+async def _host_control(games: SlackGames, body: dict[str, Any], reply: Reply) -> FollowUp:
     button = HostButton.parse(body["actions"][0]["action_id"])
     if button is None:
         log.warning("unreadable host button %r", body["actions"][0]["action_id"])
-        return
+        return nothing_more
     user = body["user"]["id"]
-    channel, thread_ts = clicked_in(body)
-    reply = games.ephemeral(channel, user, thread_ts, respond)
     workspace_id = await games.workspace(body["team"]["id"])
     teacher = await games.is_teacher(workspace_id, user)
     command = games.host_command(button.control, user, teacher, button.drawn_for)
+    return await _recorded(games, GameRef(workspace_id, button.game_id), command, click_event_id(body), reply)
+
+
+async def _recorded(games: SlackGames, ref: GameRef, command: Command, event_id: str, reply: Reply) -> FollowUp:
     try:
-        await games.submit(GameRef(workspace_id, button.game_id), command, click_event_id(body), reply)
+        _, follow_up = await games.record(ref, command, event_id, reply)
     except GameNotFound:
-        await reply("This debate no longer exists.")
+        return partial(reply, "This debate no longer exists.")
+    return follow_up
 
 
-async def _forget_me(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> None:
+async def _forget_me(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) -> FollowUp:
     user = body["user"]["id"]
     if body["actions"][0].get("value") != user:
-        await respond(text="This button is for the person who asked to be forgotten.", replace_original=False)
-        return
+        return partial(respond, text="This button is for the person who asked to be forgotten.", replace_original=False)
     deleted = await games.workspaces.forget_player(await games.workspace(body["team"]["id"]), user)
     text = f"Done: {deleted} record{'s' if deleted != 1 else ''} of your answers and scores deleted here."
-    await respond(text=render.escape(text), replace_original=True)
+    return partial(respond, text=render.escape(text), replace_original=True)

@@ -26,7 +26,7 @@ from bot.signin import link_message
 
 from . import render
 from .buttons import SHARE_ACTION, ShareButton, ThreadRef
-from .context import SlackGames, SlashRequest, after_ack
+from .context import SlackGames, SlashRequest
 from .interactions import click_event_id
 
 NAMES_WORDS = {"names", "--names"}
@@ -128,7 +128,7 @@ def register(app: AsyncApp, games: SlackGames) -> None:
     @app.action(SHARE_ACTION)
     async def share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        async with after_ack("sharing results"):
+        async with games.after_ack("sharing results"):
             await _share(games, body, respond)
 
 

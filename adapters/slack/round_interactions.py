@@ -15,9 +15,10 @@ retry cannot turn "Right!" into "You've already answered that one".
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.identity import Player
@@ -26,7 +27,7 @@ from bot.rounds.service import PrivateView, RoundError
 
 from . import render, round_render
 from .buttons import ANY_ROUND_ACTION, PLAY_ACTION, ROUND_ANSWER_ACTION, ROUND_CONTINUE_ACTION, RoundButton
-from .context import PLATFORM, SlackGames, after_ack
+from .context import PLATFORM, FollowUp, SlackGames, nothing_more
 from .interactions import click_event_id, clicked_in
 from .results import first_claim
 
@@ -41,25 +42,30 @@ def register(app: AsyncApp, games: SlackGames) -> None:
     @app.action(PLAY_ACTION)
     async def play(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        async with after_ack("a daily round's Play click"):
+        async with games.after_ack("a daily round's Play click"):
             await _play(games, body, respond)
 
+    # An answer and a Continue move the player's stored place: acknowledged after the commit.
     @app.action(ROUND_ANSWER_ACTION)
-    async def answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
-        await ack()
-        async with after_ack("a daily round answer"):
-            await _step(games, body, respond)
+    async def answer(
+        ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond | None
+    ) -> None:
+        refuse_later = partial(_refuse, games, body, respond)
+        await games.ack_after_recording(ack, context, "a daily round answer", _step(games, body, respond), refuse_later)
 
     @app.action(ROUND_CONTINUE_ACTION)
-    async def carry_on(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
-        await ack()
-        async with after_ack("a daily round Continue"):
-            await _step(games, body, respond)
+    async def carry_on(
+        ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any], respond: AsyncRespond | None
+    ) -> None:
+        refuse_later = partial(_refuse, games, body, respond)
+        await games.ack_after_recording(
+            ack, context, "a daily round Continue", _step(games, body, respond), refuse_later
+        )
 
     @app.action(ANY_ROUND_ACTION)
     async def unrecognised(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
         await ack()
-        async with after_ack("an unrecognised round button"):
+        async with games.after_ack("an unrecognised round button"):
             log.info("unrecognised round button %r", str(body["actions"][0].get("action_id"))[:80])
             await _refuse(games, body, respond, NOT_RECOGNISED)
 
@@ -89,16 +95,16 @@ async def _play(games: SlackGames, body: dict[str, Any], respond: AsyncRespond) 
     await _update(games, view_id, _drawn(view))
 
 
-async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond | None) -> FollowUp:
+    """Record an answer or a Continue; the follow-up redraws the player's view."""
     button = RoundButton.parse(body["actions"][0]["action_id"])
     shown = body.get("view") or {}
     if button is None or button.step is None or not shown.get("id"):
         # Round answers exist only inside the round view; anywhere else the id was forged.
-        await _refuse(games, body, respond, NOT_RECOGNISED)
-        return
+        return partial(_refuse, games, body, respond, NOT_RECOGNISED)
     workspace_id = await games.workspace(body["team"]["id"])
     if not await first_claim(games, workspace_id, click_event_id(body)):
-        return  # a redelivery: its first delivery already drew the answer
+        return nothing_more  # a redelivery: its first delivery already drew the answer
     player, name = _player(body)
     try:
         if button.option is None:
@@ -106,9 +112,8 @@ async def _step(games: SlackGames, body: dict[str, Any], respond: AsyncRespond |
         else:
             view = await games.rounds.answer(button.round_id, player, name, button.step, button.option)
     except RoundError:
-        await _refuse(games, body, respond, NOT_RECOGNISED)
-        return
-    await _update(games, str(shown["id"]), _drawn(view))
+        return partial(_refuse, games, body, respond, NOT_RECOGNISED)
+    return partial(_update, games, str(shown["id"]), _drawn(view))
 
 
 def _drawn(view: PrivateView) -> dict[str, Any]:

@@ -1,9 +1,15 @@
-"""``rebuttal db upgrade | copy``: migrating a database, and moving a deployment between engines.
+"""``rebuttal db upgrade | copy | backup``: migrating a database, moving a deployment between
+engines, and backing up a SQLite file while the bot runs.
 
 ``db copy SRC DST`` copies a SQLite file into an empty PostgreSQL database (or back, or file to
 file), then checks the result twice over: the rows of every table counted on both sides, and
 every game's report (its JSON summary, with names) built from each side and compared by
 SHA-256. Anything different is listed and the command exits 1.
+
+``db backup PATH``: copying ``rebuttal.sqlite3`` is not a backup: in WAL mode recent commits
+live in the ``-wal`` file beside it, and a copy of the main file alone can lack whole tables.
+This takes the copy through the store, with SQLite's online backup API (``Store.backup``).
+PostgreSQL has its own tool for this (``pg_dump``).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import argparse
 import asyncio
 import hashlib
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +28,8 @@ from bot.reports.exports import summary_json
 from bot.reports.writer import game_report
 from bot.store.database import open_store
 from bot.store.interface import Store
-from bot.store.location import is_database_url, redacted
+from bot.store.location import DATABASE_VARIABLE, default_database, is_database_url, redacted
+from bot.store.records import BackupFailed
 from bot.store.transfer import CopyRefused, copy_database, row_counts
 
 if TYPE_CHECKING:
@@ -29,7 +37,9 @@ if TYPE_CHECKING:
 
 
 def register(commands: Subcommands) -> None:
-    db = commands.add_parser("db", help="database upkeep: upgrade the schema, copy between SQLite and PostgreSQL")
+    db = commands.add_parser(
+        "db", help="database upkeep: upgrade the schema, copy between SQLite and PostgreSQL, back up"
+    )
     tools = db.add_subparsers(dest="tool", required=True, metavar="TOOL")
     upgrade = tools.add_parser("upgrade", help="apply the schema migrations this version needs (the bot does at start)")
     add_database_options(upgrade)
@@ -38,6 +48,16 @@ def register(commands: Subcommands) -> None:
     copy.add_argument("source", help="a SQLite file or a postgresql:// URL")
     copy.add_argument("target", help="a SQLite file or a postgresql:// URL (created or migrated; must be empty)")
     copy.set_defaults(handler=run_copy)
+    backup = tools.add_parser(
+        "backup", help="write a consistent copy of a SQLite database to PATH (safe while the bot runs)"
+    )
+    backup.add_argument(
+        "path", type=Path, help="the new backup file, or a folder to put rebuttal-<UTC time>.sqlite3 in"
+    )
+    backup.add_argument(
+        "--db", type=Path, help=f"database to back up (default: ${DATABASE_VARIABLE} or the user data dir)"
+    )
+    backup.set_defaults(handler=run_backup)
 
 
 def _location(text: str) -> Path | str:
@@ -103,3 +123,31 @@ def run_copy(args: argparse.Namespace) -> int:
         return 1
     print(f"copied {redacted(source)} to {redacted(target)}: every row count and report matches")
     return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    source: Path = args.db or default_database()
+    if not source.is_file():
+        print(f"rebuttal db backup: no database at {source}", file=sys.stderr)
+        return 2
+    destination: Path = args.path
+    if destination.is_dir():
+        destination = destination / f"rebuttal-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3"
+    if destination.exists():
+        print(f"rebuttal db backup: {destination} already exists; a backup never overwrites", file=sys.stderr)
+        return 2
+    if not destination.parent.is_dir():
+        print(f"rebuttal db backup: no folder {destination.parent}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(_backup(source, destination))
+    except (OSError, BackupFailed) as error:
+        print(f"rebuttal db backup: failed, nothing written: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {destination}")
+    return 0
+
+
+async def _backup(source: Path, destination: Path) -> None:
+    async with open_store(source) as database:
+        await database.backup(destination)

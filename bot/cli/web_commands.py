@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.database_args import add_database_options, existing_database
 from bot.signin import SignIn, site_url
+from bot.stopping import stop_on_signals
 from bot.store.database import Database
 from bot.store.interface import Store
 
@@ -94,7 +95,10 @@ def run_site(args: argparse.Namespace) -> int:
             signin = SignIn(database, site_url(os.environ, args.port))
             async with serving_site(database, signin, args.host, args.port):
                 print(f"serving the results site on http://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
-                await asyncio.Event().wait()
+                stop = asyncio.Event()
+                with stop_on_signals(stop.set):  # SIGTERM (docker stop) as Ctrl-C: a clean stop, exit 0
+                    await stop.wait()
+        logging.getLogger(__name__).info("stopped cleanly")
 
     try:
         asyncio.run(serve())

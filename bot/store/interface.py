@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from bot.content.model import Pack
@@ -276,3 +277,8 @@ class Store(Protocol):
         ...
 
     async def schema_version(self) -> int: ...
+    async def backup(self, destination: Path) -> None:
+        """A consistent copy of everything committed, written to the new file ``destination``
+        while the bot runs (``FileExistsError`` if it exists). An engine with its own tools for
+        this (PostgreSQL: ``pg_dump``) raises ``BackupFailed`` naming them."""
+        ...

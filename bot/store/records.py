@@ -26,6 +26,10 @@ class ChannelBusy(Exception):
     """A live game already runs in this channel: the store refused a second one."""
 
 
+class BackupFailed(Exception):
+    """The database could not be copied; nothing was written at the destination."""
+
+
 class GameKind(Enum):
     """A live game (a host runs it) or the game behind a daily round (self-paced)."""
 

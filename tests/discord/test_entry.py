@@ -33,11 +33,14 @@ async def test_bad_token_is_one_line(
         monkeypatch.setenv(entry.GATEWAY_VARIABLE, standin.gateway_url)
         # run() owns its event loop, as the CLI calls it; the stand-in keeps serving on this one.
         code = await asyncio.to_thread(entry.run, argparse.Namespace(db=tmp_path / "bot.db"))
-        assert [r.path for r in standin.requests] == ["/users/@me"]  # it asked the stand-in, not Discord
+        # It asked the stand-in, not Discord: is it there at all, then who is this token.
+        assert [r.path for r in standin.requests] == ["/gateway", "/users/@me"]
     assert code == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "rebuttal: Discord rejected DISCORD_TOKEN; copy it again (Developer Portal → Bot → Reset Token).\n"
+    *logged, last = err.splitlines()
+    assert last == "rebuttal: Discord rejected DISCORD_TOKEN; copy it again (Developer Portal → Bot → Reset Token)."
+    assert all(" INFO " in line for line in logged), logged  # discord.py's "logging in", no traceback
     assert before == (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
 
 

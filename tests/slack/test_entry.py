@@ -70,7 +70,8 @@ async def test_serve_connects_over_socket_mode_through_the_configured_api_url(
             assert result.acked
             await s.wait_for(lambda: s.responses_for("U1"))
         assert "Usage:" in s.responses_for("U1")[0].text
-        assert next(c.method for c in s.calls) == "apps.connections.open"
+        # Both tokens checked first (a rejected one would stop the bot), through the stand-in.
+        assert [c.method for c in s.calls][:3] == ["auth.test", "apps.connections.open", "apps.connections.open"]
         health = await check_health(tmp_path / "db.sqlite3", "slack", datetime.now(UTC))
         assert health.healthy, health.detail  # the heartbeat `rebuttal health` reads
     finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -26,6 +27,7 @@ from bot.store.postgres.migrations import MIGRATIONS
 from bot.store.postgres.rows import Connection
 from bot.store.postgres.turns import GameTurns
 from bot.store.postgres.unit_of_work import PostgresUnitOfWork
+from bot.store.records import BackupFailed
 
 POOL_SIZE = 10  # connections per process; each unit of work holds one for its length
 # The advisory lock key that serialises migrating processes (any constant; this one spells "rebut").
@@ -73,6 +75,11 @@ class PostgresStore:
     async def schema_version(self) -> int:
         async with self._pool.acquire() as connection:
             return await schema_version(connection)
+
+    async def backup(self, destination: Path) -> None:
+        """PostgreSQL is backed up with its own tools, which copy a consistent snapshot of a
+        running server; the store does not reimplement them."""
+        raise BackupFailed(f"PostgreSQL is backed up with pg_dump (README, Deployment), not to {destination}")
 
 
 async def schema_version(connection: Connection) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.records import BackupFailed
 from bot.store.sqlite.migrations import MIGRATIONS
 from bot.store.sqlite.unit_of_work import SqliteUnitOfWork
 
@@ -107,6 +108,57 @@ class SqliteStore:
 
     async def schema_version(self) -> int:
         return await schema_version(self._writer)
+
+    async def backup(self, destination: Path) -> None:
+        """Write a consistent copy of the whole database to ``destination`` (a new file) with
+        SQLite's online backup API, while other connections and processes go on writing.
+
+        Copying the file itself is not a backup: in WAL mode recent commits live in the
+        ``-wal`` file beside it. The backup reads one snapshot of everything committed (on a
+        reader connection, so writers are not held up), is written to a temporary file beside
+        ``destination``, turned into a single self-contained file (rollback journal, not
+        WAL), checked, and only then renamed into place; a failed backup leaves nothing."""
+        if destination.exists():
+            raise FileExistsError(f"{destination} already exists; choose a new name (a backup never overwrites)")
+        partial = destination.with_name(f".{destination.name}.partial")
+        partial.unlink(missing_ok=True)
+        # The copy is written from the reader's thread (aiosqlite), so it may not be tied to ours.
+        target = sqlite3.connect(partial, check_same_thread=False)
+        try:
+            async with self._reader() as source:
+                await source.backup(target)
+            await asyncio.to_thread(_seal, target)
+        except sqlite3.Error as error:
+            target.close()
+            partial.unlink(missing_ok=True)
+            raise BackupFailed(str(error)) from error
+        except BaseException:
+            target.close()
+            partial.unlink(missing_ok=True)
+            raise
+        target.close()
+        partial.replace(destination)
+
+    @asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._shared_reads:
+            async with self._write_lock:
+                yield self._writer
+            return
+        connection = await self._readers.get()
+        try:
+            yield connection
+        finally:
+            self._readers.put_nowait(connection)
+
+
+def _seal(copy: sqlite3.Connection) -> None:
+    """Make a fresh copy one self-contained file, check it, and flush it to disk."""
+    copy.execute("PRAGMA journal_mode = DELETE")
+    problems = [row[0] for row in copy.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise BackupFailed(f"the copy failed its check: {'; '.join(problems[:3])}")
+    copy.commit()
 
 
 async def _rollback(connection: aiosqlite.Connection) -> None:
