@@ -68,6 +68,7 @@ def build_debate_app(standin: SlackStandIn) -> AsyncApp:
             await respond("Usage: /debate start")
             return
         if text == "export":
+            await client.conversations_join(channel=channel)  # a file, unlike text, needs membership
             await client.files_upload_v2(
                 channel=channel,
                 content="Round 1: pro 3, con 2\n",
@@ -170,6 +171,9 @@ async def test_web_api_against_standin(slack_standin: SlackStandIn) -> None:
     )
     assert s.messages_in(CHANNEL)[-1].blocks == [{"type": "divider"}]
 
+    with pytest.raises(SlackApiError, match="not_in_channel"):  # a file needs membership, as on Slack
+        await client.files_upload_v2(channel=CHANNEL, content=b"x", filename="x.bin")
+    await client.conversations_join(channel=CHANNEL)
     upload = await client.files_upload_v2(
         channel=CHANNEL, content=b"\x00bytes", filename="a.bin", title="A", thread_ts=first["ts"], initial_comment="hi"
     )

@@ -1,10 +1,11 @@
 """Every pack in content/ (found by globbing the folder, so a new pack is checked without
-editing this file): it validates, passes the decoy audit at ``rebuttal validate``'s seed count
-(test_shipped_decoys.py holds the 20-seed target and its per-side rules), keeps both sides in
-balance, and the README's library table is exactly what ``rebuttal library --markdown`` prints.
+editing this file): it validates, passes the decoy audit at the target's 20 seeds (with the
+same-debate eliminator; test_shipped_decoys.py adds the eliminator trained on the other
+debates and the per-side rules), keeps both sides in balance, and the README's library table
+is exactly what ``rebuttal library --markdown`` prints.
 
 The audit runs once per pack (cached) and feeds the audit test, the balance test and the
-README table: about 6-9 s per pack on a shared machine.
+README table: about 12-18 s per pack on a shared machine.
 """
 
 from __future__ import annotations
