@@ -20,15 +20,11 @@ SHIPPED = sorted(load_library().packs)
 SIDE_GAP_KNOWN_OPEN = {
     ("school-phone-bans", False): "Liberal replies are the shortest option 48% (Conservative strongest 35.6%)",
     ("us-russia-normalization", False): "Conservative questions: eliminator 54.8% (Liberal strongest 39.4%)",
-    ("single-family-zoning", True): "Liberal questions: eliminator 49.0% (Conservative strongest 35.8%)",
 }
 
-# Measured after all ten debates were merged (20 seeds): the eliminator trained on the OTHER
-# debates learned differently once the six new packs' decoys changed, and finds this pack's
-# daily-round replies just over the target. Strict, so the mark goes once the decoys are fixed.
-TARGET_KNOWN_OPEN = {
-    ("single-family-zoning", True): "eliminator trained on the other debates: 40.4% (target 40%)",
-}
+# Cases where the strongest strategy is measured over the target (none at present); strict, so
+# an entry goes once the decoys are fixed.
+TARGET_KNOWN_OPEN: dict[tuple[str, bool], str] = {}
 
 
 def _cases(known_open: dict[tuple[str, bool], str]) -> list[object]:
