@@ -7,6 +7,8 @@ from pathlib import Path
 
 from adapters.slack.app import SlackBot
 from adapters.slack.buttons import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, IMPORT_PARTS, import_block
+from bot.content.card_writer import render_card
+from bot.content.library import load_library
 from bot.content.pack_files import dump_pack_yaml
 from bot.engine.state import Phase
 from bot.store.records import GameRef
@@ -123,14 +125,25 @@ async def _revealed(bot: SlackBot, s: SlackStandIn, ref: GameRef) -> bool:
     return not has_buttons(await step_message(bot, s, ref, 0))
 
 
-async def test_a_long_card_pasted_across_several_boxes(slack_standin: SlackStandIn, tmp_path: Path) -> None:
-    s = slack_standin
-    text = (Path(__file__).resolve().parents[1] / "data" / "cards" / "us-russia-normalization.txt").read_text()
+def boxes_for(text: str) -> list[str]:
+    """The card split into form boxes, whole lines per box, as the form asks."""
     parts: list[str] = [""]
-    for line in text.splitlines():  # whole lines per box, as the form asks
+    for line in text.splitlines():
         if len(parts[-1]) + len(line) + 1 > 3000:
             parts.append("")
         parts[-1] += line + "\n"
+    return parts
+
+
+def test_the_form_holds_the_longest_shipped_card() -> None:
+    longest = max(len(boxes_for(render_card(pack))) for pack in load_library().packs.values())
+    assert longest <= IMPORT_PARTS
+
+
+async def test_a_long_card_pasted_across_several_boxes(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+    s = slack_standin
+    text = (Path(__file__).resolve().parents[1] / "data" / "cards" / "us-russia-normalization.txt").read_text()
+    parts = boxes_for(text)
     assert 3 <= len(parts) <= IMPORT_PARTS
     async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
         await slack.slash("/debate", "import", user=TEACHER)
