@@ -38,9 +38,6 @@ KNOWN_IMBALANCES: dict[str, set[str]] = {
     # The sample card from the brief, kept as supplied: every thread opens with the
     # Conservative side, whose turns are 17% longer (555 words against 460).
     "us-russia-normalization": {"words", "openers"},
-    # Threads 3 and 4 (counting the opening exchange as 1) both open with the Liberal side.
-    "voting-age-16": {"openers"},
-    "school-phone-bans": {"openers"},
 }
 
 
