@@ -12,6 +12,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import time, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.composition import POST_LEASE_VARIABLE, post_lease_from
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import POST_LEASE
 from tests.engine.helpers import ManualClock
@@ -134,3 +137,11 @@ async def test_one_run_due_in_three_processes_opens_one_round(database_at: Path 
         schedule = await schedulers[2].rounds.schedule_at(venue())
         assert schedule is not None and schedule.rounds_posted == 1
         assert schedule.next_run_at == at(2026, 1, 7, 9, 0)
+
+
+def test_the_lease_comes_from_the_environment_and_a_bad_one_is_named() -> None:
+    assert post_lease_from({}) == POST_LEASE
+    assert post_lease_from({POST_LEASE_VARIABLE: " 2.5 "}) == timedelta(seconds=2.5)
+    for bad in ("soon", "0", "-3", "nan", "inf"):
+        with pytest.raises(ValueError, match=f"{POST_LEASE_VARIABLE} must be a number of seconds above 0"):
+            post_lease_from({POST_LEASE_VARIABLE: bad})
