@@ -84,6 +84,7 @@ class Core(Generic[P]):
         """Re-arm the timers of games left running and start the scheduler (its first tick
         posts what a restart left unposted); returns how many games were resumed."""
         resumed = await self.runner.resume_all()
+        self.runner.start_sweeping()  # deadlines another process on the database armed and died holding
         self.scheduler.start()  # after anything that can fail, so a failed start leaves no task behind
         return resumed
 
