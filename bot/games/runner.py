@@ -45,6 +45,7 @@ class GameRunner:
         self._timers: dict[GameRef, asyncio.Task[None]] = {}
         self._armed: dict[GameRef, tuple[datetime, int, Phase]] = {}  # what each timer waits for
         self._sweeping: asyncio.Task[None] | None = None
+        self._closed = False
 
     async def submit(self, ref: GameRef, command: Command, event_id: str | None = None) -> Outcome:
         """Handle ``command`` and present its effects; the caller sends ``outcome.reply``."""
@@ -78,7 +79,9 @@ class GameRunner:
     def start_sweeping(self, every: float = SWEEP_SECONDS) -> None:
         """Re-read the running games' deadlines every ``every`` seconds: a deadline another
         process armed (and then died holding) is fired here."""
-        if self._sweeping is None:
+        # Once closed it stays closed, as the scheduler does: a late "connected" event during
+        # shutdown must not start a sweep that reads a closed database.
+        if self._sweeping is None and not self._closed:
             self._sweeping = asyncio.create_task(self._sweep(every), name="rebuttal-deadline-sweep")
 
     async def _sweep(self, every: float) -> None:
@@ -93,6 +96,7 @@ class GameRunner:
         return sum(1 for task in self._timers.values() if not task.done())
 
     async def close(self) -> None:
+        self._closed = True
         if self._sweeping is not None:
             self._sweeping.cancel()
             await asyncio.gather(self._sweeping, return_exceptions=True)

@@ -66,8 +66,11 @@ async def test_a_deadline_three_processes_resume_fires_once(database_at: Path | 
             return (await service.load(ref)).phase is Phase.REVEALED
 
         await until(closed, "the deadline closed the question")
-        await until(lambda: sum(r.pending_timers() for r in all_runners) <= 1, "the refused timers ended")
-        await asyncio.sleep(0.05)  # a second firing, if any, would show by now
+        await until(
+            lambda: shown(all_runners, RevealStep) == 1 and sum(r.pending_timers() for r in all_runners) == 1,
+            "the winner showed the reveal and armed the next timer",
+        )
+        await asyncio.sleep(0.2)  # the other timers have fired by now: a second firing would show
         assert shown(all_runners, RevealStep) == 1  # one process revealed; the others were refused
         assert sum(r.pending_timers() for r in all_runners) == 1  # and only it armed the next timer
 
@@ -106,3 +109,11 @@ async def test_the_sweep_leaves_a_timer_that_waits_for_the_same_deadline_alone(d
         (timer,) = runner._timers.values()
         await runner.resume_all()
         assert list(runner._timers.values()) == [timer]  # not cancelled and re-made every sweep
+
+
+async def test_a_closed_runner_does_not_start_sweeping(database_at: Path | str) -> None:
+    clock = ManualClock()
+    async with runners(database_at, clock) as (runner, _, _):
+        await runner.close()
+        runner.start_sweeping(every=0.01)  # a late "connected" event during shutdown
+        assert runner._sweeping is None
