@@ -12,10 +12,12 @@ so ``close`` runs before the database itself closes, never after.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+import os
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from bot.content.library import Library
@@ -23,10 +25,29 @@ from bot.games.runner import GameRunner, Presenter
 from bot.games.service import GameService, utc_now
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import RoundPresenter, Scheduler
-from bot.rounds.service import RoundService
+from bot.rounds.service import POST_LEASE, RoundService
 from bot.signin import SignIn
 from bot.store.interface import Store
 from bot.workspaces import WorkspaceService
+
+# How long a process's claim to post a daily round (or its summary) lasts before another
+# process may take the post over; for tests that kill a claimer and cannot wait two minutes.
+POST_LEASE_VARIABLE = "REBUTTAL_POST_LEASE_SECONDS"
+
+
+def post_lease_from(environment: Mapping[str, str]) -> timedelta:
+    """``$REBUTTAL_POST_LEASE_SECONDS`` if set, else ``POST_LEASE``; ValueError naming the
+    variable if it is not a positive number of seconds."""
+    raw = environment.get(POST_LEASE_VARIABLE, "").strip()
+    if not raw:
+        return POST_LEASE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{POST_LEASE_VARIABLE} must be a number of seconds above 0, not {raw!r}")
+    return timedelta(seconds=seconds)
 
 
 class Site(Protocol):
@@ -63,6 +84,7 @@ class Core(Generic[P]):
         """Re-arm the timers of games left running and start the scheduler (its first tick
         posts what a restart left unposted); returns how many games were resumed."""
         resumed = await self.runner.resume_all()
+        self.runner.start_sweeping()  # deadlines another process on the database armed and died holding
         self.scheduler.start()  # after anything that can fail, so a failed start leaves no task behind
         return resumed
 
@@ -81,15 +103,18 @@ def build_core(
     round_presenter: Callable[[RoundService], RoundPresenter],
     clock: Callable[[], datetime] = utc_now,
     web_url: str | None = None,
+    post_lease: timedelta | None = None,
 ) -> Core[P]:
     """Every service on ``database``. Games and daily rounds share ``clock``, so a test moves
     both with one hand; the scheduler runs only ``platform``'s schedules (a bot of another
     platform on the same database posts its own). ``web_url`` is where the results web site
-    is served: ``/debate results`` sends sign-in links to it (none when it is None)."""
+    is served: ``/debate results`` sends sign-in links to it (none when it is None).
+    ``post_lease`` is how long a claim to post a round lasts (default: from the environment)."""
     games = GameService(database, clock)
     workspaces = WorkspaceService(database, library, clock)
     # Daily rounds use the workspace's library: shipped debates plus those imported there.
-    rounds = RoundService(database, workspaces.library, clock)
+    lease = post_lease if post_lease is not None else post_lease_from(os.environ)
+    rounds = RoundService(database, workspaces.library, clock, lease=lease)
     presenter = game_presenter(games)
     scheduler = Scheduler(rounds, round_presenter(rounds), platform)
     return Core(

@@ -10,7 +10,7 @@ from discord import app_commands
 
 from adapters.discord.access import PLATFORM
 from adapters.discord.buttons import DYNAMIC_ITEMS
-from adapters.discord.context import RebuttalBot
+from adapters.discord.context import RebuttalBot, ShardedRebuttalBot
 from adapters.discord.game_commands import game_commands
 from adapters.discord.leaderboard_commands import leaderboard_groups
 from adapters.discord.presenter import DiscordPresenter
@@ -42,8 +42,11 @@ def build_bot(
     web_url: str | None = None,
     **client_options: Any,
 ) -> RebuttalBot:
-    """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits."""
-    bot = RebuttalBot(DYNAMIC_ITEMS, **client_options)
+    """A ready-to-start bot on ``database``; ``counter_interval`` bounds "N answered" edits;
+    ``client_options`` go to discord.py (``shard_ids`` and ``shard_count`` run some shards)."""
+    # Sharded (``shard_ids``, ``shard_count`` given): only those shards' servers reach this process.
+    kind = ShardedRebuttalBot if client_options.get("shard_ids") is not None else RebuttalBot
+    bot = kind(DYNAMIC_ITEMS, **client_options)
     core = build_core(
         database,
         library or load_library(),

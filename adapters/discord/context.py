@@ -118,6 +118,11 @@ class RebuttalBot(discord.Client):
         await super().close()
 
 
+class ShardedRebuttalBot(RebuttalBot, discord.AutoShardedClient):
+    """The bot running some of its shards (``shard_ids`` of ``shard_count``) in this process:
+    Discord sends it the events of those shards' servers only."""
+
+
 def serving(interaction: discord.Interaction) -> contextlib.AbstractAsyncContextManager[Services]:
     """``async with serving(interaction) as services``: what every callback runs inside."""
     client = interaction.client

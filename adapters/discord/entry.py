@@ -1,6 +1,9 @@
 """``rebuttal run discord`` and ``rebuttal discord invite-url``.
 
 A missing or rejected token is one line on stderr and exit status 2, never a traceback.
+``--shard-ids 0,1 --shard-count 4`` runs only those shards of the bot (Discord sends a process
+the events of the servers whose ``(guild_id >> 22) % shard_count`` is one of its shards); every
+process on one database posts and closes daily rounds for any server, each exactly once.
 ``REBUTTAL_DISCORD_API_BASE`` and ``REBUTTAL_DISCORD_GATEWAY_URL`` point discord.py at
 another server (a local stand-in in tests); by default it talks to Discord.
 """
@@ -16,6 +19,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -49,6 +53,27 @@ BOT_PERMISSIONS = discord.Permissions(
 SCOPES = ("bot", "applications.commands")
 
 
+def parse_shards(shard_ids: str | None, shard_count: int | None) -> dict[str, Any]:
+    """The client options for ``--shard-ids``/``--shard-count`` ({} for an unsharded bot);
+    ValueError with what is wrong."""
+    if shard_ids is None and shard_count is None:
+        return {}
+    if shard_ids is None or shard_count is None:
+        raise ValueError("--shard-ids and --shard-count go together")
+    if shard_count < 1:
+        raise ValueError(f"--shard-count must be at least 1, not {shard_count}")
+    try:
+        ids = [int(part) for part in shard_ids.split(",")]
+    except ValueError:
+        raise ValueError(f"--shard-ids takes shard numbers separated by commas (e.g. 0,1), not {shard_ids!r}") from None
+    outside = [i for i in ids if not 0 <= i < shard_count]
+    if outside:
+        raise ValueError(f"shard {outside[0]} is outside 0..{shard_count - 1} (--shard-count {shard_count})")
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"--shard-ids names a shard twice: {shard_ids}")
+    return {"shard_ids": sorted(ids), "shard_count": shard_count}
+
+
 def _fail(message: str) -> int:
     print(f"rebuttal: {message}", file=sys.stderr)
     return 2
@@ -69,7 +94,9 @@ def redirected_endpoints(environ: Mapping[str, str]) -> Iterator[None]:
         route.BASE, websocket.DEFAULT_GATEWAY = saved
 
 
-async def serve(database_path: Path | str, token: str, site: Site | None = None) -> None:
+async def serve(
+    database_path: Path | str, token: str, site: Site | None = None, shards: Mapping[str, Any] | None = None
+) -> None:
     """Run the bot (and the results site beside it, if asked for) until SIGTERM or Ctrl-C."""
     # A plain formatter: discord.py's own colours its lines whenever it thinks it runs in
     # Docker, which puts escape codes into `docker compose logs` and log files.
@@ -84,7 +111,7 @@ async def serve(database_path: Path | str, token: str, site: Site | None = None)
             log.info("stopped before Discord could be reached")
             return
         async with Database.open(database_path) as database, AsyncExitStack() as beside:
-            bot = build_bot(database, web_url=site.url if site else None)
+            bot = build_bot(database, web_url=site.url if site else None, **(shards or {}))
             if site is not None:
                 await beside.enter_async_context(site.serving(database, bot.services.signin))
             async with bot:
@@ -135,9 +162,13 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
         path = database_location(getattr(args, "db", None), getattr(args, "database_url", None))
     except ValueError as error:
         return _fail(str(error))
+    try:
+        shards = parse_shards(getattr(args, "shard_ids", None), getattr(args, "shard_count", None))
+    except ValueError as error:
+        return _fail(str(error))
     with redirected_endpoints(os.environ):
         try:
-            asyncio.run(serve(path, token, site))
+            asyncio.run(serve(path, token, site, shards))
         except discord.LoginFailure:
             return _fail(f"Discord rejected {TOKEN_VARIABLE}; copy it again (Developer Portal → Bot → Reset Token).")
         except discord.PrivilegedIntentsRequired:

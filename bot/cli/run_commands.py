@@ -40,6 +40,8 @@ def register(commands: Subcommands) -> None:
     platforms = run.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
     discord = platforms.add_parser("discord", help="the Discord bot (needs DISCORD_TOKEN)")
     add_database_options(discord)
+    discord.add_argument("--shard-ids", help="this process's shards, comma-separated (e.g. 0,1); with --shard-count")
+    discord.add_argument("--shard-count", type=int, help="how many shards all the bot's processes run together")
     add_site_arguments(discord)
     discord.set_defaults(handler=_run_discord)
     slack = platforms.add_parser("slack", help="the Slack bot (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN or --http)")

@@ -4,6 +4,14 @@ Deadlines are stored as absolute times with the game; timers here are only remin
 look at the database when one falls due, so after a restart ``resume_all`` re-arms them
 from what is stored. A timer that fires late (or twice) is harmless: the engine refuses a
 stale deadline.
+
+Several processes on one database. Every process that knows a game's deadline arms a timer
+for it; when it falls due each one submits it, and the first to take the game's row lock (on
+SQLite: the single writer) moves the game on while the others are refused as stale and show
+nothing, so a deadline fires exactly once. The process that moved the game on arms the next
+deadline; the others learn of it by re-reading the running games every ``SWEEP_SECONDS``
+(``start_sweeping``), so if that process dies a survivor fires the deadline, at most that
+much late.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)
 
+SWEEP_SECONDS = 15.0  # how often the running games' deadlines are re-read (another process may have died)
+
 
 class Presenter(Protocol):
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
@@ -33,6 +43,9 @@ class GameRunner:
         self.service = service
         self.presenter = presenter
         self._timers: dict[GameRef, asyncio.Task[None]] = {}
+        self._armed: dict[GameRef, tuple[datetime, int, Phase]] = {}  # what each timer waits for
+        self._sweeping: asyncio.Task[None] | None = None
+        self._closed = False
 
     async def submit(self, ref: GameRef, command: Command, event_id: str | None = None) -> Outcome:
         """Handle ``command`` and present its effects; the caller sends ``outcome.reply``."""
@@ -51,19 +64,46 @@ class GameRunner:
             await self.presenter.present(ref, outcome.state, shown)
 
     async def resume_all(self) -> int:
-        """Re-arm the timers of every running game from the database; returns how many games."""
+        """Arm a timer for every running game's stored deadline that has none armed for it;
+        returns how many games are running."""
         running = await self.service.running_games()
         for game in running:
-            if game.deadline is not None:
-                self._arm(game.ref, game.deadline, game.step, game.phase)
+            if game.deadline is None:
+                continue
+            wanted = (game.deadline, game.step, game.phase)
+            timer = self._timers.get(game.ref)
+            if timer is None or timer.done() or self._armed.get(game.ref) != wanted:
+                self._arm(game.ref, *wanted)
         return len(running)
+
+    def start_sweeping(self, every: float = SWEEP_SECONDS) -> None:
+        """Re-read the running games' deadlines every ``every`` seconds: a deadline another
+        process armed (and then died holding) is fired here."""
+        # Once closed it stays closed, as the scheduler does: a late "connected" event during
+        # shutdown must not start a sweep that reads a closed database.
+        if self._sweeping is None and not self._closed:
+            self._sweeping = asyncio.create_task(self._sweep(every), name="rebuttal-deadline-sweep")
+
+    async def _sweep(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.resume_all()
+            except Exception:  # a database hiccup must not stop the sweeping
+                log.exception("re-reading the running games' deadlines failed; trying again in %s s", every)
 
     def pending_timers(self) -> int:
         return sum(1 for task in self._timers.values() if not task.done())
 
     async def close(self) -> None:
+        self._closed = True
+        if self._sweeping is not None:
+            self._sweeping.cancel()
+            await asyncio.gather(self._sweeping, return_exceptions=True)
+            self._sweeping = None
         timers = list(self._timers.values())
         self._timers.clear()
+        self._armed.clear()
         for task in timers:
             task.cancel()
         await asyncio.gather(*timers, return_exceptions=True)
@@ -73,9 +113,11 @@ class GameRunner:
         task = asyncio.create_task(self._fire(ref, at, step, phase), name=f"deadline-{ref.game_id}-{step}")
         task.add_done_callback(_log_failure)
         self._timers[ref] = task
+        self._armed[ref] = (at, step, phase)
 
     def _disarm(self, ref: GameRef) -> None:
         task = self._timers.pop(ref, None)
+        self._armed.pop(ref, None)
         if task is not None and task is not asyncio.current_task():
             task.cancel()
 
@@ -85,6 +127,7 @@ class GameRunner:
             await asyncio.sleep(delay)
         if self._timers.get(ref) is asyncio.current_task():
             del self._timers[ref]
+            self._armed.pop(ref, None)
         await self.submit(ref, DeadlinePassed(step, phase, max(at, self.service.clock())))
 
 

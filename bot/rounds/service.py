@@ -3,12 +3,25 @@
 Like ``GameService`` it keeps no state of its own: every call is one transaction, and what a
 player is told they did is committed before the adapter tells them. Adapters call the
 player- and admin-facing methods; ``bot.rounds.scheduler`` calls ``open_due`` and ``close_due``.
+
+Claims. Several bot processes may share one database, each running a scheduler; each act of
+the scheduler is claimed in the database first, so exactly one process does it. Opening a run
+moves its schedule on (``schedules.advance``, a conditional write only one process wins). A
+round's announcement and its summary are each claimed for a lease (``rounds.claim_post``): the
+process that opened (closed) the round holds the claim, posts, and records the message. If it
+dies first, its lease runs out and another process claims and posts; a post already recorded
+is never claimed again. The one window left is a process killed after the platform accepted
+its post but before the reference was recorded: that post is made again after the lease (no
+platform lets a message be posted "at most once").
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,11 +38,21 @@ from bot.rounds.summary import RoundSummary, streaks_at, summarise
 from bot.rounds.timing import GRACE, ScheduleError, Timing, decide_due_run, next_run_after
 from bot.store.cache import PackSnapshots
 from bot.store.interface import Store, UnitOfWork
-from bot.store.records import Round, Schedule, ScheduleSpec
+from bot.store.records import Round, RoundPost, Schedule, ScheduleSpec
 
 log = logging.getLogger(__name__)
 
 SUMMARY_RETRY_WINDOW = timedelta(days=1)  # a summary a crash left unposted is posted if this recent
+# How long a claim to post a round's announcement or summary lasts: another process takes the
+# post over this long after a claimer died. Longer than any post takes (a post that outlasted
+# it could be made twice), short beside a day's round.
+POST_LEASE = timedelta(minutes=2)
+
+
+def process_name() -> str:
+    """This process among those sharing the database: host, process id and a random tag (a pid
+    repeats across containers and restarts; a claim must not pass to a stranger with its pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 @dataclass(frozen=True)
@@ -91,10 +114,15 @@ class RoundService:
         database: Store,
         library_for: Callable[[int], Awaitable[Library]],
         clock: Callable[[], datetime] = utc_now,
+        *,
+        holder: str | None = None,
+        lease: timedelta = POST_LEASE,
     ) -> None:
         self.database = database
         self.library_for = library_for  # the debates a workspace may use (shipped plus imported)
         self.clock = clock
+        self.holder = holder or process_name()  # whose claims this service takes
+        self.lease = lease
         self._packs = PackSnapshots(database)
         self._schedule_listeners: list[Callable[[], None]] = []
 
@@ -186,7 +214,14 @@ class RoundService:
         """The earliest moment something is due: a schedule's next run or a round's close."""
         async with self.database.read() as uow:
             due = [s.next_run_at for s in await uow.schedules.active(platform)]
-            due += [r.closes_at for r in await uow.rounds.open_on(platform)]
+            open_now = await uow.rounds.open_on(platform)
+            unsummarised = await uow.rounds.unsummarised(platform, self.clock() - SUMMARY_RETRY_WINDOW)
+        due += [r.closes_at for r in open_now]
+        # A post another process claimed and has not made: take it over when the lease runs out.
+        due += [
+            r.announcement_lease_until for r in open_now if r.announcement_ref is None and r.announcement_lease_until
+        ]
+        due += [r.summary_lease_until for r in unsummarised if r.summary_lease_until]
         return min(due, default=None)
 
     async def open_due(self, platform: str, grace: timedelta = GRACE) -> list[Announcement]:
@@ -205,17 +240,17 @@ class RoundService:
     async def _open(self, schedule: Schedule, now: datetime, grace: timedelta) -> Announcement | None:
         rotation = await self._rotation(schedule)
         async with self.database.write() as uow:
-            current = await uow.schedules.by_id(schedule.id)
-            if current is None or current.paused or current.next_run_at != schedule.next_run_at:
-                return None  # changed or handled meanwhile (another process, an admin)
             decision = decide_due_run(schedule.next_run_at, now, schedule.spec.timing, grace)
             next_run = decision.next_run
+            number = schedule.rounds_posted + 1 if decision.post_now and rotation else schedule.rounds_posted
+            # The claim on this run: of the processes that found it due, the one whose write moves
+            # the schedule on opens it; the others (and any run an admin changed meanwhile) stop.
+            if not await uow.schedules.advance(schedule.id, schedule.next_run_at, next_run, number):
+                return None
             if not decision.post_now or not rotation:
                 why = "missed by more than the grace" if not decision.post_now else "no debates left in the library"
                 log.warning("schedule %s: skipped the run due %s (%s)", schedule.id, schedule.next_run_at, why)
-                await uow.schedules.set_next_run(schedule.id, next_run, schedule.rounds_posted)
                 return None
-            number = schedule.rounds_posted + 1
             last = await uow.rounds.last_of(schedule.id)
             pack, thread_id = next_in_rotation(rotation, last, schedule.rounds_posted)
             script = build_round_script(pack, thread_id, seed=_seed(schedule.id, number))
@@ -229,7 +264,7 @@ class RoundService:
                 closes_at=closes_at,
                 at=now,
             )
-            await uow.schedules.set_next_run(schedule.id, next_run, number)
+            await uow.rounds.claim_post(round_id, RoundPost.ANNOUNCEMENT, self.holder, now, now + self.lease)
             # A round never outlasts the next one's post (its close was planned from the schedule
             # as it stood; an admin may have moved the time since).
             await uow.rounds.close_by(schedule.id, now, except_round=round_id)
@@ -257,7 +292,8 @@ class RoundService:
         for round_ in due:
             async with self.database.write() as uow:
                 if not await uow.rounds.close(round_, now):
-                    continue
+                    continue  # another process closed it: that process posts the summary
+                await uow.rounds.claim_post(round_.id, RoundPost.SUMMARY, self.holder, now, now + self.lease)
             closed.append(await self.closed_round(round_.workspace_id, round_.id))
         return closed
 
@@ -270,23 +306,37 @@ class RoundService:
         return ClosedRound(found, await self._pack(found), summary)
 
     async def unannounced(self, platform: str) -> list[Announcement]:
-        """Open rounds never posted: a crash came between opening and posting."""
+        """Open rounds never posted that this process has now claimed: a crash came between
+        opening and posting, or a post failed (the claimer retries it), or the process that
+        claimed it died (its lease ran out)."""
         async with self.database.read() as uow:
             waiting = [r for r in await uow.rounds.open_on(platform) if r.announcement_ref is None]
-        return [Announcement(r, await self._pack(r)) for r in waiting]
+        return [Announcement(r, await self._pack(r)) for r in waiting if await self._claim(r, RoundPost.ANNOUNCEMENT)]
 
     async def unsummarised(self, platform: str) -> list[ClosedRound]:
+        """Closed rounds whose summary was never posted, claimed now by this process."""
         async with self.database.read() as uow:
             waiting = await uow.rounds.unsummarised(platform, self.clock() - SUMMARY_RETRY_WINDOW)
-        return [await self.closed_round(r.workspace_id, r.id) for r in waiting]
+        return [
+            await self.closed_round(r.workspace_id, r.id) for r in waiting if await self._claim(r, RoundPost.SUMMARY)
+        ]
+
+    async def _claim(self, round_: Round, post: RoundPost) -> bool:
+        now = self.clock()
+        async with self.database.write() as uow:
+            return await uow.rounds.claim_post(round_.id, post, self.holder, now, now + self.lease)
 
     async def record_announcement(self, round_: Round, message_ref: str) -> None:
         async with self.database.write() as uow:
-            await uow.rounds.set_announcement(round_.id, message_ref)
+            recorded = await uow.rounds.set_announcement(round_.id, message_ref)
+        if not recorded:
+            log.warning("round %s was announced twice: this post outlasted its claim's lease", round_.id)
 
     async def record_summary(self, round_: Round, message_ref: str) -> None:
         async with self.database.write() as uow:
-            await uow.rounds.set_summary(round_.id, message_ref)
+            recorded = await uow.rounds.set_summary(round_.id, message_ref)
+        if not recorded:
+            log.warning("round %s's summary was posted twice: this post outlasted its claim's lease", round_.id)
 
     # --- players ---------------------------------------------------------------------------
 

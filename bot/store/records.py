@@ -30,6 +30,13 @@ class BackupFailed(Exception):
     """The database could not be copied; nothing was written at the destination."""
 
 
+class RoundPost(Enum):
+    """A round's two public posts, each claimed by one process before it is made."""
+
+    ANNOUNCEMENT = "announcement"
+    SUMMARY = "summary"
+
+
 class GameKind(Enum):
     """A live game (a host runs it) or the game behind a daily round (self-paced)."""
 
@@ -107,6 +114,10 @@ class Round:
     announcement_ref: str | None
     summary_ref: str | None
     script: Script
+    # Until when a process holds the claim to post the announcement (the summary); None if no
+    # process ever claimed it. A claim that has run out may be taken over (its holder died).
+    announcement_lease_until: datetime | None = None
+    summary_lease_until: datetime | None = None
 
     @property
     def workspace_id(self) -> int:

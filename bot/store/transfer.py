@@ -59,7 +59,7 @@ INSTANT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "workspace_packs": ("added_at",),
     "heartbeats": ("beat_at",),
     "schedules": ("next_run_at", "updated_at"),
-    "rounds": ("scheduled_for", "closes_at", "closed_at"),
+    "rounds": ("scheduled_for", "closes_at", "closed_at", "announcement_lease_until", "summary_lease_until"),
     "round_progress": ("started_at", "finished_at"),
     "seasons": ("started_at",),
     "leaderboard_optouts": ("opted_out_at",),

@@ -1,7 +1,9 @@
 """Gateway (websocket) half of the Discord stand-in.
 
 Implements HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME, REQUEST_GUILD_MEMBERS
-and lets tests push arbitrary dispatch events. Honours ``compress=zlib-stream`` (one shared
+and lets tests push arbitrary dispatch events. Sharding as Discord does it: a connection that
+identified with ``shard: [id, count]`` is sent only the guilds, and the guild events, whose
+``(guild_id >> 22) % count`` is its id. Honours ``compress=zlib-stream`` (one shared
 zlib context per connection, every frame ending in Z_SYNC_FLUSH) like the real gateway; any
 other compression request gets plain JSON text frames, which discord.py also accepts.
 """
@@ -82,9 +84,19 @@ class Gateway:
     def live(self) -> list[GatewayConnection]:
         return [c for c in self.connections if c.identified]
 
+    def serves(self, conn: GatewayConnection, guild_id: object) -> bool:
+        """Whether ``conn`` gets the events of ``guild_id``: Discord sends a guild's events to
+        shard ``(guild_id >> 22) % shard_count`` only (events of no guild, to every shard)."""
+        if guild_id is None or not conn.shard:
+            return True
+        shard_id, shard_count = (int(n) for n in conn.shard)
+        return (int(str(guild_id)) >> 22) % shard_count == shard_id
+
     async def dispatch(self, event: str, data: Any) -> int:
-        """Send a dispatch event to every identified client; returns how many got it."""
-        targets = self.live
+        """Send a dispatch event to every identified client that serves its guild (all of them
+        when unsharded); returns how many got it."""
+        guild_id = data.get("guild_id") if isinstance(data, dict) else None
+        targets = [conn for conn in self.live if self.serves(conn, guild_id)]
         for conn in targets:
             await conn.dispatch(event, data)
         self.state.notify()
@@ -97,6 +109,8 @@ class Gateway:
         channel = self.state.channels.get(message.channel_id)
         is_dm = channel is not None and channel.type == CHANNEL_DM
         for conn in self.live:
+            if not self.serves(conn, message.guild_id):
+                continue
             if not conn.intents & (INTENT_DIRECT_MESSAGES if is_dm else INTENT_GUILD_MESSAGES):
                 continue
             data = message.to_api()
@@ -173,6 +187,7 @@ class Gateway:
         self.identify_count += 1
         conn.intents = int(data.get("intents", 0))
         conn.shard = data.get("shard")
+        served = [g for g in self.state.guilds.values() if self.serves(conn, g.id)]
         conn.session_id = uuid.uuid4().hex
         self.sessions[conn.session_id] = 0
         state = self.state
@@ -182,7 +197,7 @@ class Gateway:
                 "v": 10,
                 "user": state.bot.to_api(),
                 "application": {"id": str(state.application_id), "flags": 0},
-                "guilds": [{"id": str(g), "unavailable": True} for g in state.guilds],
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in served],
                 "session_id": conn.session_id,
                 "session_type": "normal",
                 "resume_gateway_url": self.url,
@@ -195,7 +210,7 @@ class Gateway:
                 "_trace": ["standin"],
             },
         )
-        for guild in state.guilds.values():
+        for guild in served:
             members = None
             if not conn.intents & INTENT_GUILD_MEMBERS:  # Discord only sends ourselves then
                 members = [m for m in guild.members if m.user.id == state.bot.id]

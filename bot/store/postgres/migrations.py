@@ -4,8 +4,8 @@ a database is.
 Migration 1 is the SQLite schema as of its migration 5, in PostgreSQL's own types: identity
 keys, ``timestamptz`` instants, ``jsonb`` for JSON lists and settings, booleans. Debate bodies
 stay ``text``: a snapshot is addressed by the SHA-256 of its exact text. Migration 2 is
-SQLite's migration 6 (the results web site). Append new migrations; never edit one that has
-shipped.
+SQLite's migration 6 (the results web site); each later SQLite migration has its twin here, in
+the same order. Append new migrations; never edit one that has shipped.
 """
 
 from __future__ import annotations
@@ -215,5 +215,13 @@ MIGRATIONS: tuple[str, ...] = (
         written_at timestamptz NOT NULL
     );
     CREATE INDEX game_notes_by_game ON game_notes (game_id, id);
+    """,
+    # SQLite's migration 8: who holds the claim on a round's announcement and on its summary,
+    # and until when (bot.rounds.service, "claims").
+    """
+    ALTER TABLE rounds ADD COLUMN announcement_claimed_by text;
+    ALTER TABLE rounds ADD COLUMN announcement_lease_until timestamptz;
+    ALTER TABLE rounds ADD COLUMN summary_claimed_by text;
+    ALTER TABLE rounds ADD COLUMN summary_lease_until timestamptz;
     """,
 )

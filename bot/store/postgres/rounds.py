@@ -21,7 +21,7 @@ from bot.store.cache import parse_script
 from bot.store.codec import aware
 from bot.store.postgres.games import NEXT_JOIN, PostgresGames
 from bot.store.postgres.round_results import RoundResults
-from bot.store.records import SCHEDULER_HOST, GameKind, GameRef, Round, Schedule
+from bot.store.records import SCHEDULER_HOST, GameKind, GameRef, Round, RoundPost, Schedule
 
 _SELECT = """SELECT r.*, g.script, g.pack_id, g.pack_hash, w.platform, w.external_id AS workspace_ref,
                     c.external_id AS channel_ref
@@ -46,6 +46,8 @@ def _round(row: asyncpg.Record) -> Round:
         announcement_ref=row["announcement_ref"],
         summary_ref=row["summary_ref"],
         script=parse_script(row["script"]),
+        announcement_lease_until=row["announcement_lease_until"],
+        summary_lease_until=row["summary_lease_until"],
     )
 
 
@@ -149,11 +151,35 @@ class PostgresRounds(RoundResults):
         )
         return [_round(row) for row in rows]
 
-    async def set_announcement(self, round_id: int, message_ref: str) -> None:
-        await self.db.execute("UPDATE rounds SET announcement_ref = $1 WHERE id = $2", message_ref, round_id)
+    async def claim_post(self, round_id: int, post: RoundPost, holder: str, at: datetime, until: datetime) -> bool:
+        """Claim the right to make the round's ``post`` until ``until``; False if it was made, or
+        another holder's claim runs past ``at``. One conditional UPDATE: a second claimer waits
+        for the first one's row lock, then re-reads the row and finds it taken."""
+        column = post.value
+        changed = await self.changed(
+            f"""UPDATE rounds SET {column}_claimed_by = $1, {column}_lease_until = $2
+                WHERE id = $3 AND {column}_ref IS NULL
+                  AND ({column}_lease_until IS NULL OR {column}_lease_until <= $4 OR {column}_claimed_by = $1)""",
+            holder,
+            aware(until),
+            round_id,
+            aware(at),
+        )
+        return changed == 1
 
-    async def set_summary(self, round_id: int, message_ref: str) -> None:
-        await self.db.execute("UPDATE rounds SET summary_ref = $1 WHERE id = $2", message_ref, round_id)
+    async def set_announcement(self, round_id: int, message_ref: str) -> bool:
+        """Record the posted announcement; False if one was recorded already (first one stays)."""
+        changed = await self.changed(
+            "UPDATE rounds SET announcement_ref = $1 WHERE id = $2 AND announcement_ref IS NULL", message_ref, round_id
+        )
+        return changed == 1
+
+    async def set_summary(self, round_id: int, message_ref: str) -> bool:
+        """Record the posted summary; False if one was recorded already (first one stays)."""
+        changed = await self.changed(
+            "UPDATE rounds SET summary_ref = $1 WHERE id = $2 AND summary_ref IS NULL", message_ref, round_id
+        )
+        return changed == 1
 
     async def close(self, round_: Round, at: datetime) -> bool:
         """Close an open round; False if it was already closed (by another process, say)."""

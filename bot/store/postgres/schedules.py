@@ -93,6 +93,20 @@ class PostgresSchedules(Repository):
             schedule_id,
         )
 
+    async def advance(self, schedule_id: int, due: datetime, next_run_at: datetime, rounds_posted: int) -> bool:
+        """Move an unpaused schedule from its run ``due`` to ``next_run_at``; False if it no longer
+        waits for that run. A second process's UPDATE waits for the first one's row lock, then
+        re-reads the row, finds the run moved on and changes nothing: the run is claimed once."""
+        changed = await self.changed(
+            """UPDATE schedules SET next_run_at = $1, rounds_posted = $2
+               WHERE id = $3 AND next_run_at = $4 AND NOT paused""",
+            aware(next_run_at),
+            rounds_posted,
+            schedule_id,
+            aware(due),
+        )
+        return changed == 1
+
     async def remove(self, schedule_id: int) -> None:
         """Stop posting; past rounds and their results stay."""
         await self.db.execute("DELETE FROM schedules WHERE id = $1", schedule_id)

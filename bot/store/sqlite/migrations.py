@@ -276,4 +276,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX game_notes_by_game ON game_notes (game_id, id);
     """,
+    # 8 (after migration 7 of issue 15's other work; renumbered at merge if need be): claims on
+    # a round's two posts, so that of several processes on one database exactly one posts its
+    # announcement and one its summary, and another takes over if the claimer dies (its lease
+    # runs out). Who holds each claim, and until when.
+    """
+    ALTER TABLE rounds ADD COLUMN announcement_claimed_by TEXT;
+    ALTER TABLE rounds ADD COLUMN announcement_lease_until TEXT;
+    ALTER TABLE rounds ADD COLUMN summary_claimed_by TEXT;
+    ALTER TABLE rounds ADD COLUMN summary_lease_until TEXT;
+    """,
 )

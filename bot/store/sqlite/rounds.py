@@ -20,7 +20,7 @@ from bot.engine.state import GameState, Phase, Status
 from bot.identity import Venue
 from bot.store.cache import parse_script
 from bot.store.codec import instant, maybe_parse_instant, parse_instant
-from bot.store.records import SCHEDULER_HOST, GameKind, GameRef, Round, Schedule
+from bot.store.records import SCHEDULER_HOST, GameKind, GameRef, Round, RoundPost, Schedule
 from bot.store.sqlite.games import NEXT_JOIN, SqliteGames
 from bot.store.sqlite.round_results import RoundResults
 
@@ -47,6 +47,8 @@ def _round(row: aiosqlite.Row) -> Round:
         announcement_ref=row["announcement_ref"],
         summary_ref=row["summary_ref"],
         script=parse_script(row["script"]),
+        announcement_lease_until=maybe_parse_instant(row["announcement_lease_until"]),
+        summary_lease_until=maybe_parse_instant(row["summary_lease_until"]),
     )
 
 
@@ -152,11 +154,32 @@ class SqliteRounds(RoundResults):
         )
         return [_round(row) for row in rows]
 
-    async def set_announcement(self, round_id: int, message_ref: str) -> None:
-        await self.db.execute("UPDATE rounds SET announcement_ref = ? WHERE id = ?", (message_ref, round_id))
+    async def claim_post(self, round_id: int, post: RoundPost, holder: str, at: datetime, until: datetime) -> bool:
+        """Claim the right to make the round's ``post`` until ``until``; False if it was made, or
+        another holder's claim runs past ``at``. One conditional UPDATE inside the single writer's
+        transaction, so two processes on one file cannot both win."""
+        column = post.value
+        cursor = await self.db.execute(
+            f"""UPDATE rounds SET {column}_claimed_by = ?, {column}_lease_until = ?
+                WHERE id = ? AND {column}_ref IS NULL
+                  AND ({column}_lease_until IS NULL OR {column}_lease_until <= ? OR {column}_claimed_by = ?)""",
+            (holder, instant(until), round_id, instant(at), holder),
+        )
+        return cursor.rowcount == 1
 
-    async def set_summary(self, round_id: int, message_ref: str) -> None:
-        await self.db.execute("UPDATE rounds SET summary_ref = ? WHERE id = ?", (message_ref, round_id))
+    async def set_announcement(self, round_id: int, message_ref: str) -> bool:
+        """Record the posted announcement; False if one was recorded already (first one stays)."""
+        cursor = await self.db.execute(
+            "UPDATE rounds SET announcement_ref = ? WHERE id = ? AND announcement_ref IS NULL", (message_ref, round_id)
+        )
+        return cursor.rowcount == 1
+
+    async def set_summary(self, round_id: int, message_ref: str) -> bool:
+        """Record the posted summary; False if one was recorded already (first one stays)."""
+        cursor = await self.db.execute(
+            "UPDATE rounds SET summary_ref = ? WHERE id = ? AND summary_ref IS NULL", (message_ref, round_id)
+        )
+        return cursor.rowcount == 1
 
     async def close(self, round_: Round, at: datetime) -> bool:
         """Close an open round; False if it was already closed (by another process, say)."""

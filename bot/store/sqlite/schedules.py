@@ -96,6 +96,16 @@ class SqliteSchedules(Repository):
             (instant(next_run_at), rounds_posted, schedule_id),
         )
 
+    async def advance(self, schedule_id: int, due: datetime, next_run_at: datetime, rounds_posted: int) -> bool:
+        """Move an unpaused schedule from its run ``due`` to ``next_run_at``; False if it no longer
+        waits for that run (another process handled it, or an admin changed it meanwhile)."""
+        cursor = await self.db.execute(
+            """UPDATE schedules SET next_run_at = ?, rounds_posted = ?
+               WHERE id = ? AND next_run_at = ? AND NOT paused""",
+            (instant(next_run_at), rounds_posted, schedule_id, instant(due)),
+        )
+        return cursor.rowcount == 1
+
     async def remove(self, schedule_id: int) -> None:
         """Stop posting; past rounds and their results stay."""
         await self.db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
