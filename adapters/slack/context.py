@@ -22,8 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.composition import Core
 from bot.engine.commands import Command, DrawnFor
 from bot.games.controls import Control, control_command
+from bot.games.group_commit import Outcome
 from bot.games.runner import GameRunner
-from bot.games.service import GameService, Outcome
+from bot.games.service import GameService
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import RoundService
