@@ -138,25 +138,30 @@ class GroupCommit:
                 await self._alone(queued)
             return
         self.batches += 1
-        self.commands += len(batch)
-        for queued, outcome in zip(batch, outcomes, strict=True):
+        self.commands += len(outcomes)
+        for queued, outcome in outcomes:
             _settle(queued.done, outcome)
 
     async def _alone(self, queued: _Queued) -> None:
         try:
-            [outcome] = await self._in_one_transaction([queued])
+            outcomes = await self._in_one_transaction([queued])
         except asyncio.CancelledError:
             queued.done.cancel()
             raise
         except Exception as error:
             _settle(queued.done, error)
         else:
-            _settle(queued.done, outcome)
+            for _, outcome in outcomes:
+                _settle(queued.done, outcome)
 
-    async def _in_one_transaction(self, batch: Sequence[_Queued]) -> list[Outcome | Exception]:
-        outcomes: list[Outcome | Exception | None] = [None] * len(batch)
-        echoes: dict[int, int] = {}  # a second delivery in this batch -> the first one's index
+    async def _in_one_transaction(self, waiting: Sequence[_Queued]) -> list[tuple[_Queued, Outcome | Exception]]:
+        """Apply and commit the commands whose callers still wait; returns their outcomes."""
         async with self.database.write() as uow:
+            # Taking the write lock can wait (another process writing): a caller may have given
+            # up meanwhile and told its player so. Its command is dropped, not stored late.
+            batch = [queued for queued in waiting if not queued.done.done()]
+            outcomes: list[Outcome | Exception | None] = [None] * len(batch)
+            echoes: dict[int, int] = {}  # a second delivery in this batch -> the first one's index
             fresh = await self._claim_events(uow, batch, outcomes, echoes)
             states = await self._load_games(uow, {batch[i].ref for i in fresh})
             segments: dict[GameRef, list[_Segment]] = {}
@@ -183,7 +188,10 @@ class GroupCommit:
             earlier = outcomes[first]
             reply = earlier.reply if isinstance(earlier, Outcome) else None
             outcomes[index] = Outcome(reply, accepted=False, duplicate=True)
-        return [o if o is not None else RuntimeError("command not applied") for o in outcomes]
+        return [
+            (queued, outcome if outcome is not None else RuntimeError("not applied"))
+            for queued, outcome in zip(batch, outcomes, strict=True)
+        ]
 
     async def _claim_events(
         self,
