@@ -22,8 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.composition import Core
 from bot.engine.commands import Command, DrawnFor
 from bot.games.controls import Control, control_command
+from bot.games.group_commit import Outcome
 from bot.games.runner import GameRunner
-from bot.games.service import GameService, Outcome
+from bot.games.service import GameService
 from bot.rounds.leaderboards import LeaderboardService
 from bot.rounds.scheduler import Scheduler
 from bot.rounds.service import RoundService
@@ -78,9 +79,10 @@ async def ack_after_recording(
     an error rather than a click that silently vanished. If the recording fails, or has not
     committed by ``ACK_DEADLINE``, the click is refused (HTTP 503; no Socket Mode ack) and the
     player is told privately to click again. A late recording is cancelled, not left to run:
-    under overload, recordings nobody waits for would queue ahead of every later click. (A
-    recording cancelled while its COMMIT is already under way may still be stored; clicking
-    again then changes nothing. The other way round, acknowledged but lost, cannot happen.)
+    under overload, recordings nobody waits for would queue ahead of every later click. (Group
+    commit drops a cancelled command until its batch holds the write lock; one cancelled in the
+    few milliseconds after that is stored with its batch, and clicking again then changes
+    nothing. The other way round, acknowledged but lost, cannot happen.)
     """
     loop = asyncio.get_running_loop()
     deadline = (received_at if received_at is not None else loop.time()) + ACK_DEADLINE

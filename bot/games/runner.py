@@ -25,7 +25,8 @@ from typing import Protocol
 from bot.engine.commands import Command, DeadlinePassed
 from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline
 from bot.engine.state import GameState, Phase
-from bot.games.service import GameService, Outcome
+from bot.games.group_commit import Outcome
+from bot.games.service import GameService
 from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)

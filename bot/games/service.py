@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.content.model import Pack
 from bot.engine import engine
 from bot.engine.commands import Command
-from bot.engine.effects import Effect
 from bot.engine.script import build_script
 from bot.engine.state import GameSettings, GameState
+from bot.games.group_commit import GroupCommit, Outcome
 from bot.identity import Player, Venue
 from bot.store.cache import PackSnapshots, StateCache
 from bot.store.interface import Store
@@ -28,23 +27,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a command did. ``reply`` goes privately to its sender; ``effects`` to everyone."""
-
-    reply: str | None
-    effects: tuple[Effect, ...] = ()
-    state: GameState | None = None
-    accepted: bool = True
-    duplicate: bool = False
-
-
 class GameService:
     def __init__(self, database: Store, clock: Callable[[], datetime] = utc_now) -> None:
         self.database = database
         self.clock = clock
         self._packs = PackSnapshots(database)
         self._states = StateCache()
+        self.commands = GroupCommit(database, self._states, clock)
 
     async def workspace_id(self, platform: str, external_id: str) -> int:
         """The workspace's row id, created on first sight. Every click asks, so the common case
@@ -87,24 +76,10 @@ class GameService:
         return ref, Outcome(transition.reply, transition.effects, state)
 
     async def handle(self, ref: GameRef, command: Command, event_id: str | None = None) -> Outcome:
-        """Apply ``command``; a repeated ``event_id`` gets its first reply and no effects."""
-        async with self.database.write() as uow:
-            if event_id is not None:
-                claim = await uow.events.claim(ref.workspace_id, event_id, self.clock())
-                if not claim.is_new:
-                    return Outcome(claim.earlier_reply, accepted=False, duplicate=True)
-            state = await uow.games.load(ref, self._states)
-            try:
-                transition = engine.apply(state, command)
-            except engine.IllegalCommand as refusal:
-                if event_id is not None:
-                    await uow.events.record_reply(ref.workspace_id, event_id, refusal.reason)
-                return Outcome(refusal.reason, state=state, accepted=False)
-            version = await uow.games.save_transition(ref, state, transition)
-            if event_id is not None:
-                await uow.events.record_reply(ref.workspace_id, event_id, transition.reply)
-        self._states.put(ref, version, transition.state)  # only once committed
-        return Outcome(transition.reply, transition.effects, transition.state)
+        """Apply ``command``, returning once it is committed (with the commands that arrived
+        beside it: ``bot.games.group_commit``); a repeated ``event_id`` gets its first reply and
+        no effects. Raises ``GameNotFound`` if the game is not in this workspace."""
+        return await self.commands.submit(ref, command, event_id)
 
     async def claim_event(self, workspace_id: int, event_id: str) -> bool:
         """True the first time ``event_id`` is claimed in this workspace; a redelivery gets False."""

@@ -16,6 +16,7 @@ constraints and conditional writes, never a lock in this process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -89,7 +90,14 @@ class PlacesRepository(Protocol):
 
 class EventsRepository(Protocol):
     async def claim(self, workspace_id: int, event_id: str, at: datetime) -> EventClaim: ...
-    async def record_reply(self, workspace_id: int, event_id: str, reply: str | None) -> None: ...
+    async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
+        """Claim each (workspace id, event id) at once; an event claimed before (by any process)
+        gets the reply recorded for it. The ids must be distinct."""
+        ...
+
+    async def record_replies(self, replies: Sequence[tuple[int, str, str | None]]) -> None:
+        """Record (workspace id, event id, reply) for events this unit of work claimed."""
+        ...
 
 
 class RoundsRepository(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.store.codec import aware
@@ -76,10 +77,39 @@ class PostgresEvents(Repository):
         )
         return EventClaim(is_new=False, earlier_reply=row["reply"] if row else None)
 
-    async def record_reply(self, workspace_id: int, event_id: str, reply: str | None) -> None:
+    async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
+        """One INSERT for the whole batch (a claim racing another process's uncommitted one
+        waits for it on the primary key); only events claimed before need a second read."""
+        workspaces = [workspace_id for workspace_id, _ in events]
+        event_ids = [event_id for _, event_id in events]
+        claims = {
+            (row["workspace_id"], row["event_id"]): EventClaim(is_new=True)
+            for row in await self.all(
+                """INSERT INTO processed_events (workspace_id, event_id, handled_at)
+                   SELECT w, e, $3 FROM unnest($1::bigint[], $2::text[]) AS batch (w, e)
+                   ON CONFLICT DO NOTHING RETURNING workspace_id, event_id""",
+                workspaces,
+                event_ids,
+                aware(at),
+            )
+        }
+        earlier = [key for key in events if key not in claims]
+        if earlier:
+            for row in await self.all(
+                """SELECT p.workspace_id, p.event_id, p.reply FROM processed_events p
+                   JOIN unnest($1::bigint[], $2::text[]) AS batch (w, e) ON p.workspace_id = w AND p.event_id = e""",
+                [workspace_id for workspace_id, _ in earlier],
+                [event_id for _, event_id in earlier],
+            ):
+                claims[(row["workspace_id"], row["event_id"])] = EventClaim(False, row["reply"])
+        return claims
+
+    async def record_replies(self, replies: Sequence[tuple[int, str, str | None]]) -> None:
         await self.db.execute(
-            "UPDATE processed_events SET reply = $1 WHERE workspace_id = $2 AND event_id = $3",
-            reply,
-            workspace_id,
-            event_id,
+            """UPDATE processed_events p SET reply = batch.r
+               FROM unnest($1::bigint[], $2::text[], $3::text[]) AS batch (w, e, r)
+               WHERE p.workspace_id = batch.w AND p.event_id = batch.e""",
+            [workspace_id for workspace_id, _, _ in replies],
+            [event_id for _, event_id, _ in replies],
+            [reply for _, _, reply in replies],
         )

@@ -7,6 +7,7 @@ running there. Processed event ids make a redelivered platform event harmless.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.store.codec import instant
@@ -70,8 +71,39 @@ class SqliteEvents(Repository):
         )
         return EventClaim(is_new=False, earlier_reply=row["reply"] if row else None)
 
-    async def record_reply(self, workspace_id: int, event_id: str, reply: str | None) -> None:
-        await self.db.execute(
+    async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
+        """One INSERT for the whole batch; only the events claimed before need a second read."""
+        claims: dict[tuple[int, str], EventClaim] = {}
+        stamp = instant(at)
+        for chunk in _chunks(events, ROWS_PER_STATEMENT):
+            rows = ", ".join(["(?, ?, ?)"] * len(chunk))
+            inserted = await self.all(
+                f"""INSERT INTO processed_events (workspace_id, event_id, handled_at) VALUES {rows}
+                    ON CONFLICT DO NOTHING RETURNING workspace_id, event_id""",
+                tuple(value for workspace_id, event_id in chunk for value in (workspace_id, event_id, stamp)),
+            )
+            for row in inserted:
+                claims[(row["workspace_id"], row["event_id"])] = EventClaim(is_new=True)
+            earlier = [key for key in chunk if key not in claims]
+            if earlier:
+                wanted = " OR ".join(["(workspace_id = ? AND event_id = ?)"] * len(earlier))
+                for row in await self.all(
+                    f"SELECT workspace_id, event_id, reply FROM processed_events WHERE {wanted}",
+                    tuple(value for key in earlier for value in key),
+                ):
+                    claims[(row["workspace_id"], row["event_id"])] = EventClaim(False, row["reply"])
+        return claims
+
+    async def record_replies(self, replies: Sequence[tuple[int, str, str | None]]) -> None:
+        await self.db.executemany(
             "UPDATE processed_events SET reply = ? WHERE workspace_id = ? AND event_id = ?",
-            (reply, workspace_id, event_id),
+            [(reply, workspace_id, event_id) for workspace_id, event_id, reply in replies],
         )
+
+
+# SQLite allows 32,766 parameters in a statement (3.32 and later); three per row, well within.
+ROWS_PER_STATEMENT = 1000
+
+
+def _chunks(items: Sequence[tuple[int, str]], size: int) -> list[Sequence[tuple[int, str]]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
