@@ -2,11 +2,13 @@
 
 Run: .venv/bin/python benchmarks/resume_scale.py [--games 10000]
 
-Creates one timed game through the service, copies its rows to N games (each with its own
-deadline a few minutes ahead), then in a fresh child process opens the database, builds the
-service and runner, and times ``resume_all()``, which reads every running game and arms a
-timer for each. Reports the child's peak RSS beside an idle process that imports the same
-modules, so the figure is what the games cost.
+Creates one timed game through the service, copies its rows (the game and its questions) to
+N games (each with its own deadline a few minutes ahead), reports the database's size on
+disk, then in a fresh child process opens the database, builds the service and runner, and
+times ``resume_all()``, which reads every running game and arms a timer for each, and loading
+100 games afterwards. The child runs ``--repeats`` times (medians reported). Reports the
+child's peak RSS beside an idle process that imports the same modules, so the figure is what
+the games cost.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,6 +94,15 @@ async def make_games(path: Path, count: int) -> None:
                     f"INSERT INTO games (channel_id, {columns}) SELECT ?, {columns} FROM games WHERE id = ?",
                     (channel.lastrowid, ref.game_id),
                 )
+            # Each copy gets the seed game's questions, as a real game has its own.
+            await db.execute(
+                """INSERT INTO questions (game_id, step, kind, thread_id, opens_thread, closes_thread,
+                                          correct_option, option_count)
+                   SELECT g.id, q.step, q.kind, q.thread_id, q.opens_thread, q.closes_thread, q.correct_option,
+                          q.option_count
+                   FROM games g JOIN questions q ON q.game_id = ? WHERE g.id != ?""",
+                (ref.game_id, ref.game_id),
+            )
             # Each game's own script text, as real games have (seeds differ), so the cache is honest.
             await db.execute("UPDATE games SET script = script || printf('%*s', id % 7, '')")
 
@@ -113,22 +125,32 @@ def child(path: Path, measure: bool) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--games", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "many.db"
         began = time.perf_counter()
         asyncio.run(make_games(path, args.games))
-        print(
-            f"created {args.games} running games in {time.perf_counter() - began:.1f} s "
-            f"({path.stat().st_size / 2**20:.1f} MiB file)"
-        )
+        created = time.perf_counter() - began
+        on_disk = sum(f.stat().st_size for f in Path(folder).iterdir() if f.name.startswith(path.name))
+        print(f"created {args.games} running games in {created:.1f} s")
+        print(f"database on disk: {on_disk / 2**20:.1f} MiB ({on_disk / args.games / 1024:.1f} KiB per game)")
         idle = child(path, measure=False)
-        busy = child(path, measure=True)
-    idle_mib, busy_mib = int(idle["rss_kib"]) / 1024, int(busy["rss_kib"]) / 1024
-    print(f"resume_all: {busy['resumed']} games, {busy['armed']} timers armed in {float(busy['seconds']):.2f} s")
+        runs = [child(path, measure=True) for _ in range(args.repeats)]
+
+    def median(key: str) -> float:
+        return statistics.median(float(run[key]) for run in runs)
+
+    busy = runs[0]
+    idle_mib, busy_mib = int(idle["rss_kib"]) / 1024, median("rss_kib") / 1024
+    seconds = ", ".join(f"{float(run['seconds']):.2f}" for run in runs)
     print(
-        f"loading a game after resume: first {busy['first_load_ms']} ms (one-time set-up), "
-        f"then {busy['later_load_ms']} ms each (100 different games, each parsing its own script)"
+        f"resume_all: {busy['resumed']} games, {busy['armed']} timers armed in {median('seconds'):.2f} s "
+        f"(median of {len(runs)}: {seconds})"
+    )
+    print(
+        f"loading a game after resume: first {median('first_load_ms'):.2f} ms (one-time set-up), "
+        f"then {median('later_load_ms'):.2f} ms each (100 different games, each parsing its own script; medians)"
     )
     print(
         f"peak RSS: {busy_mib:.0f} MiB resumed vs {idle_mib:.0f} MiB idle with the same imports "
