@@ -418,6 +418,10 @@ class _Scripts:
         self._scripts.move_to_end(key)
         return script
 
+    def clear(self) -> None:
+        self._indexes.clear()
+        self._scripts.clear()
+
     async def _index(self, digest: str, snapshot_body: Callable[[str], Awaitable[str | None]]) -> PackIndex:
         index = self._indexes.get(digest)
         if index is None:
@@ -439,3 +443,8 @@ async def script_of_row(text: str, digest: str, snapshot_body: Callable[[str], A
     """The script a game row stores (``text``, against snapshot ``digest``), reading the
     snapshot through ``snapshot_body`` the first time this process meets it."""
     return await _SCRIPTS.read(text, digest, snapshot_body)
+
+
+def forget_read_scripts() -> None:
+    """Empty this process's cache of snapshots and scripts read (a restarted process starts so)."""
+    _SCRIPTS.clear()
