@@ -21,6 +21,7 @@ from bot.identity import Venue
 from bot.reports.writer import game_report
 from bot.store.cache import parse_script
 from bot.store.database import Database
+from bot.store.interface import Store
 from bot.store.postgres.migrations import MIGRATIONS as POSTGRES_MIGRATIONS
 from bot.store.postgres.migrations import compact_scripts as postgres_compact_scripts
 from bot.store.records import GameRef
@@ -67,7 +68,7 @@ def test_a_script_from_an_older_version_or_with_texts_the_snapshot_lacks_reads_b
     assert "A text this debate never had" in json.loads(text)["texts"]
 
 
-async def _script_column(store: Database, ref: GameRef) -> str:
+async def _script_column(store: Store, ref: GameRef) -> str:
     rows = await sqlite_rows.rows(store, "SELECT script FROM games WHERE id = ?", (ref.game_id,))
     return str(rows[0][0])
 
