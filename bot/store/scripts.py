@@ -4,7 +4,14 @@ Theory of operation. Every text a script shows (a turn, an author decoy, a facti
 is already in the pack snapshot the game row points at (``games.pack_hash``), and a snapshot
 never changes (it is addressed by the hash of its text). So a stored script keeps, per step,
 its kind, its thread and turn ids, and per option a *reference* into the snapshot plus what
-the snapshot cannot know (the option's order, its prompt similarity, the correct option):
+the snapshot cannot know (the option's order, its prompt similarity, the correct option).
+
+The stored text is JSON: ``{"v": 1, "seed": …, "texts": […], "steps": […]}``. Each step is an
+object whose one key from ``KIND_CODES`` (``"p"`` a prediction, ``"s"`` a stance, …) holds its
+options: a list, ``[]`` for none, or the position of an earlier step with the same options
+(the stance scale, asked between every two threads). An option is a reference, or
+``[reference, similarity in ten-thousandths]``, with a third item naming what differs from
+what the reference implies (``"s"`` source, ``"t"`` turn id, ``"d"`` side). References:
 
 * ``"@"``: the text of the step's own turn (the true reply);
 * ``"#2"``: the step's own turn's author decoy 2; ``"l-2fc67626#2"``: turn l-2fc67626's decoy 2
@@ -14,13 +21,15 @@ the snapshot cannot know (the option's order, its prompt similarity, the correct
   scale's labels, or whatever an older version wrote): kept once per game, so a later change
   of those labels in the code never changes a stored game.
 
-Fields that follow from the snapshot the way ``build_script`` lays a game out (the next turn
-of the thread, the turn a prediction answers, the option's source, turn and side, the correct
-option, the words to read) are left out when they do, and written when they do not. Nothing
-is recomputed by the decoy algorithm, which changes between versions: a game keeps the exact
-script it started with. ``compact_script`` checks that its result reads back equal to the
-script it was given; a script it cannot write this way is refused (the caller stores the
-full form, which ``read_script`` still reads, as it reads rows written before migration 7).
+The other keys of a step (``h`` thread, as its number in the snapshot; ``u`` turn; ``r`` the
+turn it answers; ``a`` the correct option; ``o``/``e`` the threads a stance opens and ends;
+``w`` words to read; ``i`` index) are written only where the step differs from what follows
+from the snapshot the way ``build_script`` lays a game out (the next turn of the thread, the
+turn before it, the true reply's position, the words of its texts). Nothing is recomputed by
+the decoy algorithm, which changes between versions: a game keeps the exact script it started
+with. ``compact_script`` checks that its result reads back equal to the script it was given;
+should it not, the game row stores the full form (every option's text), which ``read_script``
+still reads, as it reads rows a migration left in that form.
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ KIND_CODES = {
     StepKind.SCOREBOARD: "b",
 }
 _KINDS = {code: kind for kind, code in KIND_CODES.items()}
+SIMILARITY_UNITS = 10_000
 
 
 class ScriptNotCompactable(ValueError):
@@ -177,10 +187,23 @@ def _option_entry(option: Option, step: Step, index: PackIndex, texts: list[str]
         texts.append(option.text)
     if option.similarity is None and not changed:
         return ref
-    similarity: float | int | None = option.similarity
-    if option.similarity is not None and option.similarity.is_integer():
-        similarity = int(option.similarity)  # "0" for 0.0: read back as a float, equal
+    similarity = _similarity_out(option.similarity)
     return [ref, similarity, changed] if changed else [ref, similarity]
+
+
+def _similarity_out(value: float | None) -> int | str | None:
+    """A similarity in ten-thousandths (the engine rounds it to four places): 1499 for 0.1499.
+    One that is not is kept exactly, as the text of the float."""
+    if value is None:
+        return None
+    units = round(value * SIMILARITY_UNITS)
+    return units if units / SIMILARITY_UNITS == value else repr(value)
+
+
+def _similarity_in(stored: int | str | None) -> float | None:
+    if stored is None:
+        return None
+    return float(stored) if isinstance(stored, str) else stored / SIMILARITY_UNITS
 
 
 def _read_option(
@@ -199,7 +222,7 @@ def _read_option(
         source=OptionSource(changed["s"]) if "s" in changed else implied.source,
         turn_id=changed.get("t", implied.turn_id),
         side=side,
-        similarity=float(similarity) if similarity is not None else None,
+        similarity=_similarity_in(similarity),
     )
 
 
@@ -259,24 +282,26 @@ def _encode(script: Script, index: PackIndex) -> dict[str, Any]:
     closed: str | None = None
     seen_options: dict[tuple[Option, ...], int] = {}
     for position, step in enumerate(script.steps):
-        entry: dict[str, Any] = {"k": KIND_CODES[step.kind]}
+        # The kind's letter holds the options: a list, the position of an earlier step with the
+        # same ones (the stance scale, asked between every two threads), or [] for none.
+        entry: dict[str, Any] = {}
+        if step.options and step.options in seen_options:
+            entry[KIND_CODES[step.kind]] = seen_options[step.options]
+        else:
+            seen_options.setdefault(step.options, position)
+            entry[KIND_CODES[step.kind]] = [_option_entry(o, step, index, texts) for o in step.options]
         if step.index != position:
             entry["i"] = step.index
         if step.thread_id != _thread_in_play(step.kind, opened, closed):
             entry["h"] = _thread_ref(step.thread_id, index)
         if step.turn_id != _next_turn(step.kind, step.thread_id, shown, index):
-            entry["t"] = step.turn_id
+            entry["u"] = step.turn_id
         if step.prompt_turn_id != _prompt_of(step.kind, step.turn_id, index):
-            entry["p"] = step.prompt_turn_id
-        if step.options in seen_options:  # the stance scale, asked between every two threads
-            entry["="] = seen_options[step.options]
-        elif step.options:
-            seen_options[step.options] = position
-            entry["o"] = [_option_entry(o, step, index, texts) for o in step.options]
+            entry["r"] = step.prompt_turn_id
         if step.correct_option != _correct_of(step.options):
-            entry["c"] = step.correct_option
+            entry["a"] = step.correct_option
         if step.opens_thread is not None:
-            entry["b"] = _thread_ref(step.opens_thread, index)
+            entry["o"] = _thread_ref(step.opens_thread, index)
         if step.closes_thread is not None:
             entry["e"] = _thread_ref(step.closes_thread, index)
         if step.reading_words != _words(step.options, step.turn_id, index):
@@ -301,23 +326,24 @@ def _decode(stored: dict[str, Any], index: PackIndex) -> Script:
     opened: str | None = None
     closed: str | None = None
     for position, entry in enumerate(stored["steps"]):
-        kind = _KINDS[entry["k"]]
+        (code,) = (key for key in entry if key in _KINDS)
+        kind = _KINDS[code]
         thread_id = _thread_id(entry["h"], index) if "h" in entry else _thread_in_play(kind, opened, closed)
-        turn_id = entry["t"] if "t" in entry else _next_turn(kind, thread_id, shown, index)
-        if "=" in entry:
-            options = steps[entry["="]].options
+        turn_id = entry["u"] if "u" in entry else _next_turn(kind, thread_id, shown, index)
+        if isinstance(entry[code], int):
+            options = steps[entry[code]].options
         else:
-            options = tuple(_read_option(o, kind, turn_id, index, texts) for o in entry.get("o", ()))
-        opens, closes = _thread_id(entry.get("b"), index), _thread_id(entry.get("e"), index)
+            options = tuple(_read_option(o, kind, turn_id, index, texts) for o in entry[code])
+        opens, closes = _thread_id(entry.get("o"), index), _thread_id(entry.get("e"), index)
         steps.append(
             Step(
                 index=entry.get("i", position),
                 kind=kind,
                 thread_id=thread_id,
                 turn_id=turn_id,
-                prompt_turn_id=entry["p"] if "p" in entry else _prompt_of(kind, turn_id, index),
+                prompt_turn_id=entry["r"] if "r" in entry else _prompt_of(kind, turn_id, index),
                 options=options,
-                correct_option=entry["c"] if "c" in entry else _correct_of(options),
+                correct_option=entry["a"] if "a" in entry else _correct_of(options),
                 opens_thread=opens,
                 closes_thread=closes,
                 reading_words=entry["w"] if "w" in entry else _words(options, turn_id, index),

@@ -61,7 +61,9 @@ def test_a_script_from_an_older_version_or_with_texts_the_snapshot_lacks_reads_b
     assert build_script(pack, 5) != old
     _round_trips(old, PackIndex.of(pack))
     step = next(s for s in old.steps if len(s.options) == 4)
-    odd_option = dataclasses.replace(step.options[1], text="A text this debate never had", turn_id=None)
+    odd_option = dataclasses.replace(
+        step.options[1], text="A text this debate never had", turn_id=None, similarity=0.123456789
+    )
     odd_step = dataclasses.replace(step, options=(step.options[0], odd_option, *step.options[2:]))
     odd = dataclasses.replace(old, steps=tuple(odd_step if s.index == step.index else s for s in old.steps))
     text = _round_trips(odd, PackIndex.of(pack))
