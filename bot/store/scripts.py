@@ -79,6 +79,9 @@ class PackIndex:
     turns: dict[str, Turn] = field(default_factory=dict)
     thread_of: dict[str, tuple[Thread, int]] = field(default_factory=dict)  # turn id -> (thread, position)
     refs_by_text: dict[str, str] = field(default_factory=dict)  # a text -> the first reference to it
+    word_counts: dict[str, int] = field(
+        default_factory=dict
+    )  # texts measured so far (reading a game measures them all)
 
     @classmethod
     def of(cls, pack: Pack) -> PackIndex:
@@ -97,6 +100,12 @@ class PackIndex:
 
     def turn(self, turn_id: str | None) -> Turn | None:
         return self.turns.get(turn_id) if turn_id is not None else None
+
+    def words(self, text: str) -> int:
+        count = self.word_counts.get(text)
+        if count is None:
+            count = self.word_counts[text] = len(text.split())
+        return count
 
 
 @dataclass(frozen=True)
@@ -248,9 +257,9 @@ def _prompt_of(kind: StepKind, turn_id: str | None, index: PackIndex) -> str | N
 def _words(options: Sequence[Option], turn_id: str | None, index: PackIndex) -> int:
     """How much a step asks players to read, as ``finish_script`` measures it."""
     if options:
-        return sum(len(o.text.split()) for o in options)
+        return sum(index.words(o.text) for o in options)
     turn = index.turn(turn_id)
-    return len(turn.text.split()) if turn is not None else 0
+    return index.words(turn.text) if turn is not None else 0
 
 
 def _correct_of(options: Sequence[Option]) -> int | None:
