@@ -6,7 +6,9 @@ Creates one timed game through the service, copies its rows (the game and its qu
 N games (each with its own deadline a few minutes ahead), reports the database's size on
 disk, then in a fresh child process opens the database, builds the service and runner, and
 times ``resume_all()``, which reads every running game and arms a timer for each, and loading
-100 games afterwards. The child runs ``--repeats`` times (medians reported). Reports the
+100 games afterwards. The child runs ``--repeats`` times (medians reported). With ``--upgrade``, the games are first
+put in the form the code before migration 7 stored (every option's text) and the time to
+upgrade the file (migration 7 and the VACUUM after it) is reported. Reports the
 child's peak RSS beside an idle process that imports the same modules, so the figure is what
 the games cost.
 """
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +64,18 @@ async def main(path, measure):
     print(f"rss_kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
 
 asyncio.run(main(Path(sys.argv[1]), sys.argv[2] == "1"))
+"""
+
+UPGRADE = """
+import asyncio, sys
+from pathlib import Path
+from bot.store.database import Database
+
+async def main(path):
+    async with Database.open(path):  # migrates
+        pass
+
+asyncio.run(main(Path(sys.argv[1])))
 """
 
 
@@ -107,6 +122,32 @@ async def make_games(path: Path, count: int) -> None:
             await db.execute("UPDATE games SET script = script || printf('%*s', id % 7, '')")
 
 
+async def as_before_migration_7(path: Path) -> None:
+    """Rewrite every game's script in the full form, at the schema version before migration 7,
+    as the code before it left a database (a copy of the rows, for the benchmark only)."""
+    import sqlite3
+
+    from bot.games.service import GameService
+    from bot.store.database import Database
+    from bot.store.records import GameRef
+    from bot.store.scripts import full_script
+    from bot.store.sqlite.migrations import MIGRATIONS, compact_scripts
+
+    async with Database.open(path) as database:
+        script = (await GameService(database).load(GameRef(1, 1))).script
+    # closing(): sqlite3's own context manager commits but does not close, and a connection left
+    # open here would keep the upgrade's write-ahead log from being folded back and removed.
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE games SET script = ? || printf('%*s', id % 7, '')", (full_script(script),))
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(compact_scripts)}")
+        db.commit()
+        db.execute("VACUUM")  # the size of the file the old code left
+
+
+def on_disk(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.parent.iterdir() if f.name.startswith(path.name))
+
+
 def child(path: Path, measure: bool) -> dict[str, str]:
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), "1" if measure else "0"],
@@ -126,15 +167,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--games", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--upgrade", action="store_true", help="time migration 7 on games in the old form")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "many.db"
         began = time.perf_counter()
         asyncio.run(make_games(path, args.games))
         created = time.perf_counter() - began
-        on_disk = sum(f.stat().st_size for f in Path(folder).iterdir() if f.name.startswith(path.name))
         print(f"created {args.games} running games in {created:.1f} s")
-        print(f"database on disk: {on_disk / 2**20:.1f} MiB ({on_disk / args.games / 1024:.1f} KiB per game)")
+        if args.upgrade:
+            asyncio.run(as_before_migration_7(path))
+            print(f"before migration 7: {on_disk(path) / 2**20:.1f} MiB on disk")
+            began = time.perf_counter()
+            # In a child, as the bot upgrades at start (and so this process's peak RSS, which its
+            # children inherit as theirs on Linux, stays that of the other runs).
+            subprocess.run([sys.executable, "-c", UPGRADE, str(path)], cwd=ROOT, check=True)
+            print(f"upgraded (migration 7 and VACUUM) in {time.perf_counter() - began:.1f} s")
+        size = on_disk(path)
+        print(f"database on disk: {size / 2**20:.1f} MiB ({size / args.games / 1024:.1f} KiB per game)")
         idle = child(path, measure=False)
         runs = [child(path, measure=True) for _ in range(args.repeats)]
 

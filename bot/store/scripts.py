@@ -190,6 +190,8 @@ def _option_entry(option: Option, step: Step, index: PackIndex, texts: list[str]
         changed = _overrides(option, implied)
         if best is None or len(changed) < len(best[1]):
             best = (ref, changed)
+        if not changed:
+            break  # the first reference that implies everything else is the one
     assert best is not None
     ref, changed = best
     if ref == len(texts):
