@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from pydantic import TypeAdapter
 from bot.content.model import Pack, Side, Thread, Turn
 from bot.engine.script import Option, OptionSource, Script, Step, StepKind
 
+log = logging.getLogger(__name__)
 FORMAT = 1  # the "v" of a compact script; the full form (before migration 7) has no "v"
 _FULL = TypeAdapter(Script)
 _SIDES = {side.letter: side for side in Side}
@@ -390,7 +392,8 @@ def stored_script(script: Script, pack: Pack) -> str:
     """What a game row stores: the compact form, or the full one should compacting ever fail."""
     try:
         return compact_script(script, pack)
-    except ScriptNotCompactable:
+    except ScriptNotCompactable as error:
+        log.warning("game of %s (seed %s) stored in the full form: %s", script.pack_id, script.seed, error)
         return full_script(script)
 
 
@@ -437,7 +440,7 @@ class _Scripts:
     snapshot never changes (it is addressed by its hash) and neither does a game's script, so
     loading a game parses neither its debate nor its script again."""
 
-    def __init__(self, snapshots: int = 64, scripts: int = 2048) -> None:
+    def __init__(self, snapshots: int = 64, scripts: int = 512) -> None:
         self.snapshot_capacity = snapshots
         self.script_capacity = scripts
         self._indexes: OrderedDict[str, PackIndex] = OrderedDict()

@@ -32,6 +32,8 @@ from tests import sqlite_rows
 from tests.engine.helpers import ManualClock
 from tests.engine.test_old_scripts import OLD_PACK, OLD_SCRIPT
 from tests.engine.test_service import HOST, VENUE, play_steps
+from tests.rounds.helpers import at, round_service, scheduled
+from tests.rounds.test_round_service import open_round
 
 
 def _round_trips(script: Script, pack_index: PackIndex) -> str:
@@ -148,3 +150,17 @@ async def test_a_database_from_before_migration_7_is_rewritten_and_plays_and_rep
             assert await uow.reports.game_record(played) == record
         await play_steps(service, clock, played, 1000)  # and the game plays on to its end
         assert (await service.load(played)).status is Status.ENDED
+
+
+async def test_a_daily_round_is_stored_compact_and_read_back_exactly(database_at: Path | str) -> None:
+    clock = ManualClock(at(2026, 1, 5, 8, 0))
+    async with scheduled(database_at, clock) as (rounds, scheduler, presenter):
+        round_id = await open_round(scheduler, clock, 5)
+        posted = presenter.announced[-1].round
+        assert '"v"' in await _script_column(rounds.database, posted.game)
+    forget_read_scripts()
+    async with round_service(database_at, clock) as rounds, rounds.database.read() as uow:
+        found = await uow.rounds.by_id(posted.game.workspace_id, round_id)
+    assert found is not None and found.script == posted.script
+    pack = load_library().get(posted.pack_id)
+    assert found.script == build_round_script(pack, posted.thread_id, found.script.seed)
