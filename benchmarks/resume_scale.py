@@ -139,6 +139,13 @@ async def as_before_migration_7(path: Path) -> None:
     # open here would keep the upgrade's write-ahead log from being folded back and removed.
     with closing(sqlite3.connect(path)) as db:
         db.execute("UPDATE games SET script = ? || printf('%*s', id % 7, '')", (full_script(script),))
+        for column in (
+            "announcement_claimed_by",
+            "announcement_lease_until",
+            "summary_claimed_by",
+            "summary_lease_until",
+        ):
+            db.execute(f"ALTER TABLE rounds DROP COLUMN {column}")  # added by migration 8, after 7
         db.execute(f"PRAGMA user_version = {MIGRATIONS.index(compact_scripts)}")
         db.commit()
         db.execute("VACUUM")  # the size of the file the old code left
