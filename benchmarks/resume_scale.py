@@ -2,11 +2,15 @@
 
 Run: .venv/bin/python benchmarks/resume_scale.py [--games 10000]
 
-Creates one timed game through the service, copies its rows to N games (each with its own
-deadline a few minutes ahead), then in a fresh child process opens the database, builds the
-service and runner, and times ``resume_all()``, which reads every running game and arms a
-timer for each. Reports the child's peak RSS beside an idle process that imports the same
-modules, so the figure is what the games cost.
+Creates one timed game through the service, copies its rows (the game and its questions) to
+N games (each with its own deadline a few minutes ahead), reports the database's size on
+disk, then in a fresh child process opens the database, builds the service and runner, and
+times ``resume_all()``, which reads every running game and arms a timer for each, and loading
+100 games afterwards. The child runs ``--repeats`` times (medians reported). With ``--upgrade``, the games are first
+put in the form the code before migration 7 stored (every option's text) and the time to
+upgrade the file (migration 7 and the VACUUM after it) is reported. Reports the
+child's peak RSS beside an idle process that imports the same modules, so the figure is what
+the games cost.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +66,18 @@ async def main(path, measure):
 asyncio.run(main(Path(sys.argv[1]), sys.argv[2] == "1"))
 """
 
+UPGRADE = """
+import asyncio, sys
+from pathlib import Path
+from bot.store.database import Database
+
+async def main(path):
+    async with Database.open(path):  # migrates
+        pass
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
 
 async def make_games(path: Path, count: int) -> None:
     from bot.content.library import load_library
@@ -91,8 +109,50 @@ async def make_games(path: Path, count: int) -> None:
                     f"INSERT INTO games (channel_id, {columns}) SELECT ?, {columns} FROM games WHERE id = ?",
                     (channel.lastrowid, ref.game_id),
                 )
+            # Each copy gets the seed game's questions, as a real game has its own.
+            await db.execute(
+                """INSERT INTO questions (game_id, step, kind, thread_id, opens_thread, closes_thread,
+                                          correct_option, option_count)
+                   SELECT g.id, q.step, q.kind, q.thread_id, q.opens_thread, q.closes_thread, q.correct_option,
+                          q.option_count
+                   FROM games g JOIN questions q ON q.game_id = ? WHERE g.id != ?""",
+                (ref.game_id, ref.game_id),
+            )
             # Each game's own script text, as real games have (seeds differ), so the cache is honest.
             await db.execute("UPDATE games SET script = script || printf('%*s', id % 7, '')")
+
+
+async def as_before_migration_7(path: Path) -> None:
+    """Rewrite every game's script in the full form, at the schema version before migration 7,
+    as the code before it left a database (a copy of the rows, for the benchmark only)."""
+    import sqlite3
+
+    from bot.games.service import GameService
+    from bot.store.database import Database
+    from bot.store.records import GameRef
+    from bot.store.scripts import full_script
+    from bot.store.sqlite.migrations import MIGRATIONS, compact_scripts
+
+    async with Database.open(path) as database:
+        script = (await GameService(database).load(GameRef(1, 1))).script
+    # closing(): sqlite3's own context manager commits but does not close, and a connection left
+    # open here would keep the upgrade's write-ahead log from being folded back and removed.
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE games SET script = ? || printf('%*s', id % 7, '')", (full_script(script),))
+        for column in (
+            "announcement_claimed_by",
+            "announcement_lease_until",
+            "summary_claimed_by",
+            "summary_lease_until",
+        ):
+            db.execute(f"ALTER TABLE rounds DROP COLUMN {column}")  # added by migration 8, after 7
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(compact_scripts)}")
+        db.commit()
+        db.execute("VACUUM")  # the size of the file the old code left
+
+
+def on_disk(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.parent.iterdir() if f.name.startswith(path.name))
 
 
 def child(path: Path, measure: bool) -> dict[str, str]:
@@ -113,22 +173,41 @@ def child(path: Path, measure: bool) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--games", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--upgrade", action="store_true", help="time migration 7 on games in the old form")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "many.db"
         began = time.perf_counter()
         asyncio.run(make_games(path, args.games))
-        print(
-            f"created {args.games} running games in {time.perf_counter() - began:.1f} s "
-            f"({path.stat().st_size / 2**20:.1f} MiB file)"
-        )
+        created = time.perf_counter() - began
+        print(f"created {args.games} running games in {created:.1f} s")
+        if args.upgrade:
+            asyncio.run(as_before_migration_7(path))
+            print(f"before migration 7: {on_disk(path) / 2**20:.1f} MiB on disk")
+            began = time.perf_counter()
+            # In a child, as the bot upgrades at start (and so this process's peak RSS, which its
+            # children inherit as theirs on Linux, stays that of the other runs).
+            subprocess.run([sys.executable, "-c", UPGRADE, str(path)], cwd=ROOT, check=True)
+            print(f"upgraded (migration 7 and VACUUM) in {time.perf_counter() - began:.1f} s")
+        size = on_disk(path)
+        print(f"database on disk: {size / 2**20:.1f} MiB ({size / args.games / 1024:.1f} KiB per game)")
         idle = child(path, measure=False)
-        busy = child(path, measure=True)
-    idle_mib, busy_mib = int(idle["rss_kib"]) / 1024, int(busy["rss_kib"]) / 1024
-    print(f"resume_all: {busy['resumed']} games, {busy['armed']} timers armed in {float(busy['seconds']):.2f} s")
+        runs = [child(path, measure=True) for _ in range(args.repeats)]
+
+    def median(key: str) -> float:
+        return statistics.median(float(run[key]) for run in runs)
+
+    busy = runs[0]
+    idle_mib, busy_mib = int(idle["rss_kib"]) / 1024, median("rss_kib") / 1024
+    seconds = ", ".join(f"{float(run['seconds']):.2f}" for run in runs)
     print(
-        f"loading a game after resume: first {busy['first_load_ms']} ms (one-time set-up), "
-        f"then {busy['later_load_ms']} ms each (100 different games, each parsing its own script)"
+        f"resume_all: {busy['resumed']} games, {busy['armed']} timers armed in {median('seconds'):.2f} s "
+        f"(median of {len(runs)}: {seconds})"
+    )
+    print(
+        f"loading a game after resume: first {median('first_load_ms'):.2f} ms (one-time set-up), "
+        f"then {median('later_load_ms'):.2f} ms each (100 different games, each parsing its own script; medians)"
     )
     print(
         f"peak RSS: {busy_mib:.0f} MiB resumed vs {idle_mib:.0f} MiB idle with the same imports "

@@ -4,7 +4,9 @@
   only while the game's ``version`` still matches, and services put a state only after its
   transaction committed.
 * ``PackSnapshots``: the stored copies of debates, by content hash; a copy never changes.
-* ``parse_script``: a game's script text never changes after it starts.
+* ``parse_script``: a script in the full form (every option's text), as games stored it before
+  migration 7 and as test fixtures keep it; stored scripts are read by ``bot.store.scripts``,
+  which caches them the same way (a game's script never changes after it starts).
 """
 
 from __future__ import annotations
@@ -29,11 +31,8 @@ _SCRIPT = TypeAdapter(Script)
 
 @lru_cache(maxsize=512)
 def parse_script(text: str) -> Script:
+    """A script from its full form (``bot.store.scripts.full_script``)."""
     return _SCRIPT.validate_json(text)
-
-
-def script_text(script: Script) -> str:
-    return _SCRIPT.dump_json(script).decode()
 
 
 class StateCache:

@@ -18,10 +18,11 @@ from pydantic import TypeAdapter
 from bot.content.model import Pack
 from bot.engine.engine import Transition
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
-from bot.store.cache import StateCache, parse_script, script_text
+from bot.store.cache import StateCache
 from bot.store.codec import aware, maybe_aware
 from bot.store.postgres.rows import Repository
 from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
+from bot.store.scripts import stored_script
 
 _SETTINGS = TypeAdapter(GameSettings)
 ONE_LIVE_GAME_INDEX = "one_live_game_per_channel"
@@ -95,7 +96,7 @@ class PostgresGames(Repository):
                 pack.id,
                 state.script.seed,
                 _SETTINGS.dump_json(state.settings).decode(),
-                script_text(state.script),
+                stored_script(state.script, pack),
                 state.host,
                 state.status.value,
                 state.step,
@@ -165,7 +166,7 @@ class PostgresGames(Repository):
             game_id=ref.game_id,
             host=row["host"],
             settings=_SETTINGS.validate_json(row["settings"]),
-            script=parse_script(row["script"]),
+            script=await self.script(row["script"], row["pack_hash"]),
             status=Status(row["status"]),
             step=row["step"],
             phase=Phase(row["phase"]),

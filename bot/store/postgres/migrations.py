@@ -5,12 +5,59 @@ Migration 1 is the SQLite schema as of its migration 5, in PostgreSQL's own type
 keys, ``timestamptz`` instants, ``jsonb`` for JSON lists and settings, booleans. Debate bodies
 stay ``text``: a snapshot is addressed by the SHA-256 of its exact text. Migration 2 is
 SQLite's migration 6 (the results web site); each later SQLite migration has its twin here, in
-the same order. Append new migrations; never edit one that has shipped.
+the same order: migration 3 is SQLite's 7 (compact scripts), a coroutine because it rewrites
+rows in Python. Append new migrations; never edit one that has shipped.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str, ...] = (
+from collections.abc import Awaitable, Callable
+
+from bot.store.postgres.rows import Connection
+from bot.store.scripts import PackIndex, compacted_row, snapshot_index
+
+# A migration in Python: rewrites what it must on the connection (inside the migrations'
+# transaction) and returns how many rows it rewrote.
+Rewrite = Callable[[Connection], Awaitable[int]]
+REWRITE_BATCH = 500  # game rows read and rewritten at a time, so memory stays flat
+
+
+async def compact_scripts(connection: Connection) -> int:
+    """Migration 3 (SQLite's 7): every game's script rewritten from the full form (every
+    option's text) to the compact one against its pack snapshot (``bot.store.scripts``). A row
+    that cannot be (an unreadable script or snapshot) keeps its full form, which stays readable."""
+    indexes: dict[str, PackIndex | None] = {}
+    rewritten, last = 0, 0
+    while True:
+        rows = await connection.fetch(
+            "SELECT id, pack_hash, script::text AS script FROM games WHERE id > $1 ORDER BY id LIMIT $2",
+            last,
+            REWRITE_BATCH,
+        )
+        if not rows:
+            return rewritten
+        updates = []
+        for row in rows:
+            digest = row["pack_hash"]
+            if digest not in indexes:
+                indexes[digest] = await _snapshot(connection, digest)
+            compact = compacted_row(row["script"], indexes[digest])
+            if compact is not None:
+                updates.append((compact, row["id"]))
+        await connection.executemany("UPDATE games SET script = $1::jsonb WHERE id = $2", updates)
+        rewritten += len(updates)
+        last = rows[-1]["id"]
+
+
+async def _snapshot(connection: Connection, digest: str) -> PackIndex | None:
+    body = await connection.fetchval("SELECT body FROM pack_snapshots WHERE hash = $1", digest)
+    try:
+        return snapshot_index(body, digest) if body is not None else None
+    except ValueError:  # a snapshot this program cannot read: its games keep their full scripts
+        return None
+
+
+MIGRATIONS: tuple[str | Rewrite, ...] = (
     # 1: everything SQLite's migrations 1 to 5 built.
     """
     CREATE TABLE workspaces (
@@ -216,6 +263,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX game_notes_by_game ON game_notes (game_id, id);
     """,
+    # SQLite's migration 7: games store their script compact, as ids into the pack snapshot the row
+    # already points at, instead of a copy of every option's text.
+    compact_scripts,
     # SQLite's migration 8: who holds the claim on a round's announcement and on its summary,
     # and until when (bot.rounds.service, "claims").
     """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.cache import parse_script
 from bot.store.codec import aware, maybe_aware
 from bot.store.postgres.rows import Repository
 from bot.store.records import GameListing, GameNotFound, GameRecord, GameRef, RosterEntry, Vote
@@ -13,8 +12,8 @@ from bot.store.records import GameListing, GameNotFound, GameRecord, GameRef, Ro
 class PostgresReports(Repository):
     async def game_record(self, ref: GameRef) -> GameRecord:
         game = await self.one(
-            """SELECT c.external_id AS channel, g.started_at, g.status, g.host, g.script, g.asked FROM games g
-               JOIN channels c ON c.id = g.channel_id WHERE g.id = $1 AND g.workspace_id = $2""",
+            """SELECT c.external_id AS channel, g.started_at, g.status, g.host, g.script, g.pack_hash, g.asked
+               FROM games g JOIN channels c ON c.id = g.channel_id WHERE g.id = $1 AND g.workspace_id = $2""",
             ref.game_id,
             ref.workspace_id,
         )
@@ -32,7 +31,7 @@ class PostgresReports(Repository):
         )
         return GameRecord(
             ref=ref,
-            script=parse_script(game["script"]),
+            script=await self.script(game["script"], game["pack_hash"]),
             asked=game["asked"],
             host=game["host"],
             channel=game["channel"],
@@ -111,14 +110,14 @@ class PostgresReports(Repository):
     async def stronger_votes(self, workspace_id: int, pack_id: str) -> list[Vote]:
         """Every stronger-point vote cast in the workspace's games of one debate."""
         rows = await self.all(
-            """SELECT g.script, a.step, a.option FROM games g
+            """SELECT g.script, g.pack_hash, a.step, a.option FROM games g
                JOIN answers a ON a.game_id = g.id JOIN questions q ON q.game_id = a.game_id AND q.step = a.step
                WHERE g.workspace_id = $1 AND g.pack_id = $2 AND q.kind = 'stronger'
                ORDER BY g.id, a.step, a.user_id""",
             workspace_id,
             pack_id,
         )
-        return [Vote(parse_script(r["script"]), r["step"], r["option"]) for r in rows]
+        return [Vote(await self.script(r["script"], r["pack_hash"]), r["step"], r["option"]) for r in rows]
 
     async def claim_share(self, ref: GameRef, results_version: int, at: datetime) -> str | None:
         """Claim the sharing of a game's class summary as it stands after ``results_version``

@@ -17,7 +17,6 @@ from bot.engine.script import Script
 from bot.engine.solo import ROUND_SETTINGS, Progress, SoloTransition
 from bot.engine.state import GameState, Phase, Status
 from bot.identity import Venue
-from bot.store.cache import parse_script
 from bot.store.codec import aware
 from bot.store.postgres.games import NEXT_JOIN, PostgresGames
 from bot.store.postgres.round_results import RoundResults
@@ -29,7 +28,7 @@ _SELECT = """SELECT r.*, g.script, g.pack_id, g.pack_hash, w.platform, w.externa
              JOIN channels c ON c.id = r.channel_id"""
 
 
-def _round(row: asyncpg.Record) -> Round:
+def _round_of(row: asyncpg.Record, script: Script) -> Round:
     return Round(
         id=row["id"],
         game=GameRef(row["workspace_id"], row["game_id"]),
@@ -45,13 +44,16 @@ def _round(row: asyncpg.Record) -> Round:
         closed_at=row["closed_at"],
         announcement_ref=row["announcement_ref"],
         summary_ref=row["summary_ref"],
-        script=parse_script(row["script"]),
+        script=script,
         announcement_lease_until=row["announcement_lease_until"],
         summary_lease_until=row["summary_lease_until"],
     )
 
 
 class PostgresRounds(RoundResults):
+    async def _round(self, row: asyncpg.Record) -> Round:
+        return _round_of(row, await self.script(row["script"], row["pack_hash"]))
+
     async def insert(
         self,
         *,
@@ -103,7 +105,7 @@ class PostgresRounds(RoundResults):
 
     async def by_id(self, workspace_id: int, round_id: int) -> Round | None:
         row = await self.one(f"{_SELECT} WHERE r.id = $1 AND r.workspace_id = $2", round_id, workspace_id)
-        return _round(row) if row else None
+        return await self._round(row) if row else None
 
     async def latest_in(self, workspace_id: int, channel_ref: str | None) -> Round | None:
         """The newest round anyone has played in this channel (or anywhere in the workspace, if None)."""
@@ -115,21 +117,21 @@ class PostgresRounds(RoundResults):
             workspace_id,
             channel_ref,
         )
-        return _round(row) if row else None
+        return await self._round(row) if row else None
 
     async def open_on(self, platform: str) -> list[Round]:
         rows = await self.all(f"{_SELECT} WHERE r.closed_at IS NULL AND w.platform = $1 ORDER BY r.closes_at", platform)
-        return [_round(row) for row in rows]
+        return [await self._round(row) for row in rows]
 
     async def open_of(self, schedule_id: int) -> list[Round]:
         rows = await self.all(f"{_SELECT} WHERE r.schedule_id = $1 AND r.closed_at IS NULL ORDER BY r.id", schedule_id)
-        return [_round(row) for row in rows]
+        return [await self._round(row) for row in rows]
 
     async def last_of(self, schedule_id: int) -> Round | None:
         row = await self.one(
             f"{_SELECT} WHERE r.schedule_id = $1 ORDER BY r.number DESC, r.id DESC LIMIT 1", schedule_id
         )
-        return _round(row) if row else None
+        return await self._round(row) if row else None
 
     async def close_by(self, schedule_id: int, moment: datetime, except_round: int) -> None:
         """Bring forward to ``moment`` the closing time of the schedule's other open rounds."""
@@ -149,7 +151,7 @@ class PostgresRounds(RoundResults):
             aware(since),
             platform,
         )
-        return [_round(row) for row in rows]
+        return [await self._round(row) for row in rows]
 
     async def claim_post(self, round_id: int, post: RoundPost, holder: str, at: datetime, until: datetime) -> bool:
         """Claim the right to make the round's ``post`` until ``until``; False if it was made, or

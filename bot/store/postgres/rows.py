@@ -7,7 +7,9 @@ from typing import Any, TypeAlias
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from bot.engine.script import Script
 from bot.store.postgres.turns import Turn
+from bot.store.scripts import script_of_row
 
 # A connection as the pool lends it (or one opened directly).
 Connection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
@@ -42,3 +44,11 @@ class Repository:
         """Run a write and return how many rows it changed (from the command tag, "UPDATE 3")."""
         tag = await self.db.execute(sql, *parameters)
         return int(tag.rsplit(" ", 1)[-1]) if tag and tag[-1].isdigit() else 0
+
+    async def script(self, text: str, pack_hash: str) -> Script:
+        """A game row's stored script, read against its pack snapshot (``bot.store.scripts``)."""
+        return await script_of_row(text, pack_hash, self._snapshot_body)
+
+    async def _snapshot_body(self, digest: str) -> str | None:
+        body = await self.db.fetchval("SELECT body FROM pack_snapshots WHERE hash = $1", digest)
+        return str(body) if body is not None else None

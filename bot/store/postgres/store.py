@@ -106,7 +106,10 @@ async def migrate(connection: Connection) -> int:
                 f"the database is at schema version {version}, newer than this program "
                 f"({len(MIGRATIONS)}); upgrade Rebuttal"
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            await connection.execute(script)
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            if isinstance(migration, str):
+                await connection.execute(migration)
+            else:
+                await migration(connection)
             await connection.execute("INSERT INTO schema_version (version) VALUES ($1)", number)
     return len(MIGRATIONS)

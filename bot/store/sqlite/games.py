@@ -12,9 +12,10 @@ from pydantic import TypeAdapter
 from bot.content.model import Pack
 from bot.engine.engine import Transition
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
-from bot.store.cache import StateCache, parse_script, script_text
+from bot.store.cache import StateCache
 from bot.store.codec import instant, maybe_instant, maybe_parse_instant, parse_instant
 from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
+from bot.store.scripts import stored_script
 from bot.store.sqlite.rows import Repository
 
 _SETTINGS = TypeAdapter(GameSettings)
@@ -84,7 +85,7 @@ class SqliteGames(Repository):
                     pack.id,
                     state.script.seed,
                     _SETTINGS.dump_json(state.settings).decode(),
-                    script_text(state.script),
+                    stored_script(state.script, pack),
                     state.host,
                     state.status.value,
                     state.step,
@@ -152,7 +153,7 @@ class SqliteGames(Repository):
             game_id=ref.game_id,
             host=row["host"],
             settings=_SETTINGS.validate_json(row["settings"]),
-            script=parse_script(row["script"]),
+            script=await self.script(row["script"], row["pack_hash"]),
             status=Status(row["status"]),
             step=row["step"],
             phase=Phase(row["phase"]),

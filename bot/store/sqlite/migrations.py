@@ -1,9 +1,22 @@
 """Schema migrations, applied in order; ``PRAGMA user_version`` records how far a file is.
 
-Append new migrations; never edit one that has shipped.
+A migration is SQL, or a coroutine for what SQL alone cannot do (migration 7 rewrites rows
+in Python); either runs in one transaction with its version bump. Append new migrations;
+never edit one that has shipped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+from bot.store.scripts import PackIndex, compacted_row, snapshot_index
+
+# A migration in Python: rewrites what it must on the connection (inside the migration's
+# transaction) and returns how many rows it rewrote.
+Rewrite = Callable[[aiosqlite.Connection], Awaitable[int]]
+REWRITE_BATCH = 500  # game rows read and rewritten at a time, so memory stays flat
 
 # Columns holding instants, rewritten by migration 5 into the codec's one format
 # (``bot.store.codec.instant``: UTC, microseconds, "+00:00").
@@ -39,7 +52,41 @@ def _normalise_instants() -> str:
     )
 
 
-MIGRATIONS: tuple[str, ...] = (
+async def compact_scripts(connection: aiosqlite.Connection) -> int:
+    """Migration 7: every game's script rewritten from the full form (every option's text) to
+    the compact one against its pack snapshot (``bot.store.scripts``). A row that cannot be
+    (an unreadable script or snapshot) keeps its full form, which stays readable."""
+    indexes: dict[str, PackIndex | None] = {}
+    rewritten, last = 0, 0
+    while True:
+        async with connection.execute(
+            "SELECT id, pack_hash, script FROM games WHERE id > ? ORDER BY id LIMIT ?", (last, REWRITE_BATCH)
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        if not rows:
+            return rewritten
+        updates = []
+        for game_id, digest, text in rows:
+            if digest not in indexes:
+                indexes[digest] = await _snapshot(connection, digest)
+            compact = compacted_row(text, indexes[digest])
+            if compact is not None:
+                updates.append((compact, game_id))
+        await connection.executemany("UPDATE games SET script = ? WHERE id = ?", updates)
+        rewritten += len(updates)
+        last = rows[-1][0]
+
+
+async def _snapshot(connection: aiosqlite.Connection, digest: str) -> PackIndex | None:
+    async with connection.execute("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,)) as cursor:
+        row = await cursor.fetchone()
+    try:
+        return snapshot_index(row[0], digest) if row else None
+    except ValueError:  # a snapshot this program cannot read: its games keep their full scripts
+        return None
+
+
+MIGRATIONS: tuple[str | Rewrite, ...] = (
     # 1: workspaces, players, games and everything a game records.
     """
     CREATE TABLE workspaces (
@@ -276,10 +323,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX game_notes_by_game ON game_notes (game_id, id);
     """,
-    # 8 (after migration 7 of issue 15's other work; renumbered at merge if need be): claims on
-    # a round's two posts, so that of several processes on one database exactly one posts its
-    # announcement and one its summary, and another takes over if the claimer dies (its lease
-    # runs out). Who holds each claim, and until when.
+    # 7: games store their script compact, as ids into the pack snapshot the row already points
+    # at, instead of a copy of every option's text (about 40 KB a game before, 2 KB after).
+    compact_scripts,
+    # 8: claims on a round's two posts, so that of several processes on one database exactly one
+    # posts its announcement and one its summary, and another takes over if the claimer dies
+    # (its lease runs out). Who holds each claim, and until when.
     """
     ALTER TABLE rounds ADD COLUMN announcement_claimed_by TEXT;
     ALTER TABLE rounds ADD COLUMN announcement_lease_until TEXT;

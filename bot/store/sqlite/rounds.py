@@ -18,7 +18,6 @@ from bot.engine.script import Script
 from bot.engine.solo import ROUND_SETTINGS, Progress, SoloTransition
 from bot.engine.state import GameState, Phase, Status
 from bot.identity import Venue
-from bot.store.cache import parse_script
 from bot.store.codec import instant, maybe_parse_instant, parse_instant
 from bot.store.records import SCHEDULER_HOST, GameKind, GameRef, Round, RoundPost, Schedule
 from bot.store.sqlite.games import NEXT_JOIN, SqliteGames
@@ -30,7 +29,7 @@ _SELECT = """SELECT r.*, g.script, g.pack_id, g.pack_hash, w.platform, w.externa
              JOIN channels c ON c.id = r.channel_id"""
 
 
-def _round(row: aiosqlite.Row) -> Round:
+def _round_of(row: aiosqlite.Row, script: Script) -> Round:
     return Round(
         id=row["id"],
         game=GameRef(row["workspace_id"], row["game_id"]),
@@ -46,13 +45,16 @@ def _round(row: aiosqlite.Row) -> Round:
         closed_at=maybe_parse_instant(row["closed_at"]),
         announcement_ref=row["announcement_ref"],
         summary_ref=row["summary_ref"],
-        script=parse_script(row["script"]),
+        script=script,
         announcement_lease_until=maybe_parse_instant(row["announcement_lease_until"]),
         summary_lease_until=maybe_parse_instant(row["summary_lease_until"]),
     )
 
 
 class SqliteRounds(RoundResults):
+    async def _round(self, row: aiosqlite.Row) -> Round:
+        return _round_of(row, await self.script(row["script"], row["pack_hash"]))
+
     async def insert(
         self,
         *,
@@ -107,7 +109,7 @@ class SqliteRounds(RoundResults):
 
     async def by_id(self, workspace_id: int, round_id: int) -> Round | None:
         row = await self.one(f"{_SELECT} WHERE r.id = ? AND r.workspace_id = ?", (round_id, workspace_id))
-        return _round(row) if row else None
+        return await self._round(row) if row else None
 
     async def latest_in(self, workspace_id: int, channel_ref: str | None) -> Round | None:
         """The newest round anyone has played in this channel (or anywhere in the workspace, if None)."""
@@ -117,25 +119,25 @@ class SqliteRounds(RoundResults):
                 ORDER BY r.scheduled_for DESC, r.id DESC LIMIT 1""",
             (workspace_id, channel_ref, channel_ref),
         )
-        return _round(row) if row else None
+        return await self._round(row) if row else None
 
     async def open_on(self, platform: str) -> list[Round]:
         rows = await self.all(
             f"{_SELECT} WHERE r.closed_at IS NULL AND w.platform = ? ORDER BY r.closes_at", (platform,)
         )
-        return [_round(row) for row in rows]
+        return [await self._round(row) for row in rows]
 
     async def open_of(self, schedule_id: int) -> list[Round]:
         rows = await self.all(
             f"{_SELECT} WHERE r.schedule_id = ? AND r.closed_at IS NULL ORDER BY r.id", (schedule_id,)
         )
-        return [_round(row) for row in rows]
+        return [await self._round(row) for row in rows]
 
     async def last_of(self, schedule_id: int) -> Round | None:
         row = await self.one(
             f"{_SELECT} WHERE r.schedule_id = ? ORDER BY r.number DESC, r.id DESC LIMIT 1", (schedule_id,)
         )
-        return _round(row) if row else None
+        return await self._round(row) if row else None
 
     async def close_by(self, schedule_id: int, moment: datetime, except_round: int) -> None:
         """Bring forward to ``moment`` the closing time of the schedule's other open rounds."""
@@ -152,7 +154,7 @@ class SqliteRounds(RoundResults):
                 AND w.platform = ? ORDER BY r.closed_at""",
             (instant(since), platform),
         )
-        return [_round(row) for row in rows]
+        return [await self._round(row) for row in rows]
 
     async def claim_post(self, round_id: int, post: RoundPost, holder: str, at: datetime, until: datetime) -> bool:
         """Claim the right to make the round's ``post`` until ``until``; False if it was made, or

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import aiosqlite
 
+from bot.engine.script import Script
+from bot.store.scripts import script_of_row
+
 
 class Repository:
     """A repository acts inside the transaction its unit of work opened on ``db``."""
@@ -18,3 +21,11 @@ class Repository:
     async def all(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
         async with self.db.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
+
+    async def script(self, text: str, pack_hash: str) -> Script:
+        """A game row's stored script, read against its pack snapshot (``bot.store.scripts``)."""
+        return await script_of_row(text, pack_hash, self._snapshot_body)
+
+    async def _snapshot_body(self, digest: str) -> str | None:
+        row = await self.one("SELECT body FROM pack_snapshots WHERE hash = ?", (digest,))
+        return str(row["body"]) if row else None

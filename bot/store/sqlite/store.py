@@ -183,6 +183,23 @@ async def migrate(connection: aiosqlite.Connection) -> None:
             f"the database is at schema version {version}, newer than this program "
             f"({len(MIGRATIONS)}); upgrade Rebuttal"
         )
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        # executescript commits on its own, so the version bump rides in the same script.
-        await connection.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    rewritten = 0
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        if isinstance(migration, str):
+            # executescript commits on its own, so the version bump rides in the same script.
+            await connection.executescript(f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {number};\nCOMMIT;")
+            continue
+        await connection.execute("BEGIN IMMEDIATE")
+        try:
+            rewritten += await migration(connection)
+            await connection.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            await _rollback(connection)
+            raise
+        await connection.execute("COMMIT")
+    if rewritten:
+        # Rows rewritten smaller leave free pages the file keeps; give them back once (best
+        # effort: another process holding the file open may make it busy, and then the free
+        # pages are simply reused by new games).
+        with contextlib.suppress(sqlite3.OperationalError):
+            await connection.execute("VACUUM")
