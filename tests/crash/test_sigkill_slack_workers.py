@@ -17,6 +17,7 @@ import re
 import time
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 import pytest
 
@@ -130,6 +131,7 @@ async def test_answers_acknowledged_by_any_worker_survive_a_sigkilled_worker_and
                     clicked: dict[str, int] = {}  # player -> the option clicked
                     acked: dict[str, int] = {}  # player -> the option, for clicks that got HTTP 200
                     sent_at: dict[str, float] = {}
+                    refused: dict[str, int | None] = {}  # player -> the HTTP status; None: no answer
                     killed_at: list[float] = []
 
                     async def click(index: int, player: str) -> None:
@@ -138,9 +140,15 @@ async def test_answers_acknowledged_by_any_worker_survive_a_sigkilled_worker_and
                         option = AnswerButton.parse(action).option  # type: ignore[union-attr]
                         clicked[player], sent_at[player] = option, time.monotonic()
                         slack = slacks[index % WORKERS]
-                        result = await slack.click(action, user=player, message=question, options=PATIENT)
+                        try:
+                            result = await slack.click(action, user=player, message=question, options=PATIENT)
+                        except aiohttp.ClientError:  # the worker was killed, or is gone
+                            refused[player] = None
+                            return
                         if result.acked:
                             acked[player] = option
+                        else:
+                            refused[player] = result.status
 
                     clicks = [asyncio.create_task(click(i, p)) for i, p in enumerate(PLAYERS)]
                     to_killed = {p for i, p in enumerate(PLAYERS) if i % WORKERS == KILLED}
@@ -198,11 +206,16 @@ async def test_answers_acknowledged_by_any_worker_survive_a_sigkilled_worker_and
                         text = (tmp_path / f"worker-{number}.log").read_text()
                         assert not ERROR_LINE.search(text), f"worker {number}: {text[-3000:]}"
                     unacked_by_survivors = len(set(PLAYERS) - to_killed - acked.keys())
+                    refused_but_stored = sorted(
+                        (p in to_killed, refused[p], round(sent_at[p] - killed_at[0], 2))
+                        for p in stored.keys() - acked.keys()
+                    )
                     print(
                         f"run {run}: killed after {sent_before_kill} clicks sent; {len(acked)} acknowledged, {len(stored)} stored, "
                         f"{len(to_killed - acked.keys())} clicks to the killed worker unacknowledged, "
                         f"{len(after_kill)} acknowledged after the kill, "
-                        f"{unacked_by_survivors} clicks to the other workers unacknowledged"
+                        f"{unacked_by_survivors} clicks to the other workers unacknowledged; "
+                        f"stored unacknowledged (to the killed worker, status, sent after kill s): {refused_but_stored}"
                     )
                 finally:
                     for slack in slacks:
