@@ -1,4 +1,4 @@
-"""``rebuttal run slack [--http --port N] [--db PATH]``: settings from the environment, then serve.
+"""``rebuttal run slack [--http --port N [--reuse-port]] [--db PATH]``: settings from the environment, then serve.
 
 Settings: ``SLACK_BOT_TOKEN`` always; ``SLACK_APP_TOKEN`` for Socket Mode (the default);
 ``SLACK_SIGNING_SECRET`` with ``--http``; ``REBUTTAL_SLACK_API_URL`` to point the Web API
@@ -86,6 +86,9 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
 
     from bot.store.location import database_location
 
+    if getattr(args, "reuse_port", False) and not args.http:
+        print("rebuttal run slack: --reuse-port needs --http (Socket Mode listens on no port)", file=sys.stderr)
+        return 2
     settings = read_settings(os.environ, bool(args.http))
     if isinstance(settings, str):
         print(settings, file=sys.stderr)
@@ -97,7 +100,15 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
         print(f"rebuttal run slack: {error}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve_until_signalled(settings, location, http=bool(args.http), port=int(args.port), site=site))
+        serving = serve_until_signalled(
+            settings,
+            location,
+            http=bool(args.http),
+            port=int(args.port),
+            reuse_port=bool(getattr(args, "reuse_port", False)),
+            site=site,
+        )
+        asyncio.run(serving)
     except TokenRejected as rejected:
         print(f"rebuttal run slack: {rejected}", file=sys.stderr)
         return 2
@@ -105,12 +116,18 @@ def run(args: argparse.Namespace, site: Site | None = None) -> int:
 
 
 async def serve_until_signalled(
-    settings: SlackSettings, database_path: Path | str, *, http: bool, port: int, site: Site | None = None
+    settings: SlackSettings,
+    database_path: Path | str,
+    *,
+    http: bool,
+    port: int,
+    reuse_port: bool = False,
+    site: Site | None = None,
 ) -> None:
     """``serve`` until SIGTERM or Ctrl-C, then stop cleanly (``bot.stopping``)."""
     stop = asyncio.Event()
     with stop_on_signals(stop.set):
-        await serve(settings, database_path, http=http, port=port, stop=stop, site=site)
+        await serve(settings, database_path, http=http, port=port, reuse_port=reuse_port, stop=stop, site=site)
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
@@ -128,6 +145,7 @@ async def serve(
     http: bool,
     port: int = 3000,
     host: str = "0.0.0.0",
+    reuse_port: bool = False,
     stop: asyncio.Event | None = None,
     site: Site | None = None,
 ) -> None:
@@ -149,7 +167,7 @@ async def serve(
         log.info("resumed %d running game(s)", resumed)
         try:
             if http:
-                served = serve_http(bot.app, host, port, settings.signing_secret or "")
+                served = serve_http(bot.app, host, port, settings.signing_secret or "", reuse_port=reuse_port)
                 async with served, heartbeat(database, "slack", lambda: True):
                     log.info("serving Slack events on http://%s:%d%s", host, port, EVENTS_PATH)
                     await stop.wait()
@@ -176,7 +194,13 @@ async def serve(
 
 
 @asynccontextmanager
-async def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str) -> AsyncIterator[None]:
+async def serve_http(
+    app: AsyncApp, host: str, port: int, signing_secret: str, *, reuse_port: bool = False
+) -> AsyncIterator[None]:
+    """Serve the Events API on ``host:port``. With ``reuse_port`` the socket is bound with
+    SO_REUSEPORT, so several worker processes (on one database) can listen on one port and the
+    kernel spreads new connections over them; any worker can take any click, since each click
+    is serialised per game by the store's row lock, not by the process."""
     web_app = app.web_app(path=EVENTS_PATH)
     web_app.middlewares.append(verified_requests_only(signing_secret))
     # On the way out, requests under way get this long to be answered (a click is answered
@@ -184,7 +208,7 @@ async def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str) -
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=ACKS_GRACE_SECONDS)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
         yield
     finally:
         await runner.cleanup()

@@ -48,6 +48,11 @@ def register(commands: Subcommands) -> None:
     add_database_options(slack)
     slack.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP port with --http (default 3000)")
+    slack.add_argument(
+        "--reuse-port",
+        action="store_true",
+        help="with --http, bind the port with SO_REUSEPORT so several worker processes share it",
+    )
     add_site_arguments(slack)
     slack.set_defaults(handler=_run_slack)
 

@@ -12,14 +12,10 @@ schedulers wake when it runs out, and one of them posts."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import time
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -33,12 +29,12 @@ from bot.rounds.service import RoundService
 from bot.rounds.timing import Timing
 from bot.store.database import Database
 from bot.store.records import ScheduleSpec
-from tests.engines import PostgresForTests, database_option
+from tests.crash.slack_workers import http_workers, kill
+from tests.engines import PostgresForTests
 from tests.slack.test_entry import free_port
 from tests.standins.slack_server import SlackStandIn
 from tests.waiting import until
 
-ROOT = Path(__file__).parents[2]
 CHANNEL = "C0ROUNDS"
 LEASE_SECONDS = 5.0  # longer than the test takes to find and kill the claimer on a busy machine
 PROCESSES = 3
@@ -69,31 +65,14 @@ class HoldingStandIn(SlackStandIn):
         return await super()._handle_api(request)
 
 
-def start_bot(standin: SlackStandIn, url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": standin.bot_token,
-        "SLACK_SIGNING_SECRET": standin.signing_secret,
-        "REBUTTAL_SLACK_API_URL": standin.api_url,
-        POST_LEASE_VARIABLE: str(LEASE_SECONDS),
-    }
-    command = [sys.executable, "-m", "bot.cli", "run", "slack", "--http", "--port", str(port), *database_option(url)]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 @asynccontextmanager
 async def bots(standin: SlackStandIn, url: str) -> AsyncIterator[dict[int, subprocess.Popen[bytes]]]:
     """Three bot processes on ``url``, by pid, just started (each one's scheduler ticks as soon
     as it has started); all killed on the way out."""
-    running = [start_bot(standin, url, free_port()) for _ in range(PROCESSES)]
-    try:
+    ports = [free_port() for _ in range(PROCESSES)]
+    lease = {POST_LEASE_VARIABLE: str(LEASE_SECONDS)}
+    async with http_workers(standin, url, ports, environment=lease, until_listening=False) as running:
         yield {bot.pid: bot for bot in running}
-    finally:
-        for bot in running:
-            if bot.poll() is None:
-                bot.send_signal(signal.SIGKILL)
-            bot.wait(timeout=10)
 
 
 async def round_rows(url: str) -> list[asyncpg.Record]:
@@ -111,8 +90,7 @@ async def kill_the_claimer(url: str, column: str, processes: dict[int, subproces
     assert holder is not None, f"the post in flight was not claimed ({column} is empty)"
     pid = int(holder.split(":")[1])
     assert pid in processes, f"the claim's holder {holder} is not one of the bots"
-    processes[pid].send_signal(signal.SIGKILL)
-    processes[pid].wait(timeout=10)
+    kill(processes[pid])
     return pid
 
 

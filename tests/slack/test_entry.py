@@ -42,6 +42,12 @@ def test_a_missing_setting_is_named_in_one_line(
     assert err.count("\n") == 1 and missing in err and "set " in err
 
 
+def test_reuse_port_without_http_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.run(argparse.Namespace(db=None, http=False, port=3000, reuse_port=True)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--reuse-port needs --http" in err
+
+
 def test_the_api_url_setting_gets_its_trailing_slash() -> None:
     settings = entry.read_settings(
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "REBUTTAL_SLACK_API_URL": "http://127.0.0.1:9/api"},
