@@ -28,8 +28,9 @@ lone click is applied at once, and under a burst a command waits at most for the
 flight (itself bounded by ``max_batch``) before its own.
 
 A command whose caller gave up (cancelled, e.g. Slack's acknowledgement deadline passed)
-before its batch started is dropped, never applied; once its batch has started it is
-committed with the others.
+before its batch holds its locks (SQLite's write lock, PostgreSQL's game row locks) is
+dropped, never applied; one that gives up in the few milliseconds after that is committed
+with the others.
 """
 
 from __future__ import annotations
@@ -157,13 +158,14 @@ class GroupCommit:
     async def _in_one_transaction(self, waiting: Sequence[_Queued]) -> list[tuple[_Queued, Outcome | Exception]]:
         """Apply and commit the commands whose callers still wait; returns their outcomes."""
         async with self.database.write() as uow:
-            # Taking the write lock can wait (another process writing): a caller may have given
-            # up meanwhile and told its player so. Its command is dropped, not stored late.
+            states = await self._load_games(uow, {queued.ref for queued in waiting if not queued.done.done()})
+            # Taking the write lock (SQLite) or the games' row locks (PostgreSQL) can wait for
+            # another process: a caller may have given up meanwhile and told its player so. Its
+            # command is dropped here, before anything of it (its event id included) is written.
             batch = [queued for queued in waiting if not queued.done.done()]
             outcomes: list[Outcome | Exception | None] = [None] * len(batch)
             echoes: dict[int, int] = {}  # a second delivery in this batch -> the first one's index
             fresh = await self._claim_events(uow, batch, outcomes, echoes)
-            states = await self._load_games(uow, {batch[i].ref for i in fresh})
             segments: dict[GameRef, list[_Segment]] = {}
             replies: dict[tuple[int, str], str | None] = {}
             for index in fresh:

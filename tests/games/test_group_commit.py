@@ -253,3 +253,39 @@ async def test_games_in_one_batch_are_each_written(database_at: Path | str) -> N
             state = await service.load(ref)
             assert set(state.answers) == set(PLAYERS[:20])
             assert state.status is Status.RUNNING
+
+
+async def test_a_command_given_up_while_another_process_holds_its_game_is_never_applied(
+    database_at: Path | str,
+) -> None:
+    """Another process holds the game (SQLite: the write lock; PostgreSQL: the game's row lock)
+    longer than a click's caller waits: the caller gives up and its player is told to click
+    again, so the command must not be stored once the lock is released."""
+    clock = ManualClock()
+    async with Database.open(database_at) as db, Database.open(database_at) as other_process:
+        service = GameService(db, clock)
+        ref = await start(service)
+        state = await open_question(service, clock, ref)
+        held, release = asyncio.Event(), asyncio.Event()
+
+        async def hold_the_game() -> None:
+            async with other_process.write() as uow:
+                await uow.games.load(ref)
+                held.set()
+                await release.wait()
+
+        holder = asyncio.ensure_future(hold_the_game())
+        await held.wait()
+        late = PlayerAnswered("ann", "Ann", state.step, 1, clock.tick())
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(service.handle(ref, late, "evt-late"), timeout=0.3)
+        await asyncio.sleep(0.2)  # the batch is still waiting for the lock
+        release.set()
+        await holder
+        # Whatever the batch did once it got the lock is committed by now (a later command
+        # queues behind it).
+        kept = await service.handle(ref, PlayerAnswered("bob", "Bob", state.step, 0, clock.tick()), "evt-bob")
+        assert kept.accepted
+        assert set((await service.load(ref)).answers) == {"bob"}
+        events = await sqlite_rows.rows(db, "SELECT event_id FROM processed_events ORDER BY event_id")
+        assert [r[0] for r in events] == ["evt-bob"]
