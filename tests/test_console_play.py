@@ -29,8 +29,8 @@ def test_piped_answers_complete_the_sample_debate(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "FINAL SCOREBOARD" in out
-    # 11 of the debate's 15 replies are asked: each side answers 5 or 6 (the rest are shown).
-    score = re.search(r"Your score: (\d+) points — (\d+) of 11 rebuttals predicted correctly\.", out)
+    # 15 of the debate's 17 replies are asked: 8 Liberal, 7 Conservative (the rest are shown).
+    score = re.search(r"Your score: (\d+) points — (\d+) of 15 rebuttals predicted correctly\.", out)
     assert score is not None
     assert int(score.group(1)) == 100 * int(score.group(2))
     shifts = re.findall(r"^  (.+): \+0\.00 \(no net change; 1 player\)$", out, re.M)

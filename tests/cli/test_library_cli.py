@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,9 @@ from bot.content.library import load_library
 from tests.cli.helpers import rebuttal
 
 SHIPPED = load_library().packs
+# The brief's sample card as supplied breaks two balance rules (every thread opens with the
+# Conservative side, whose turns are 17% longer); the shipped pack adds turns that fix both.
+UNBALANCED_CARD = Path(__file__).parents[1] / "data" / "cards" / "us-russia-normalization.txt"
 
 
 def test_library_lists_every_debate_with_its_figures() -> None:
@@ -57,7 +61,7 @@ def test_the_audit_prints_the_balance_report(capsys: pytest.CaptureFixture[str])
 
 
 def test_the_audit_json_carries_the_balance_report(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["decoys", "us-russia-normalization", "--audit", "--seeds", "1", "--json"]) == 0
+    assert main(["decoys", str(UNBALANCED_CARD), "--audit", "--seeds", "1", "--json"]) == 0
     audits = json.loads(capsys.readouterr().out)
     assert [a["mode"] for a in audits] == ["game", "daily"]
     balance = audits[0]["balance"]
@@ -69,7 +73,7 @@ def test_the_audit_json_carries_the_balance_report(capsys: pytest.CaptureFixture
 
 
 def test_validate_warns_about_each_broken_balance_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "us-russia-normalization", "--seeds", "0"]) == 0
+    assert main(["validate", str(UNBALANCED_CARD), "--seeds", "0"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         "ok  us-russia-normalization: 4 threads, 20 turns",

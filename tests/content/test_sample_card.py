@@ -78,10 +78,27 @@ def test_editing_a_turn_changes_only_its_own_id(pack: Pack) -> None:
     assert sum(a != b for a, b in zip(before, after, strict=True)) == 1
 
 
-def test_shipped_pack_matches_the_card(pack: Pack) -> None:
+def test_shipped_pack_is_the_card_plus_the_projects_balancing_turns(pack: Pack) -> None:
+    """The shipped debate keeps every turn of the card as supplied (same ids, sides and text, in
+    order) and every other section; the project added one Liberal turn opening each of two threads,
+    so the opening side alternates (balance rule 'openers'), plus author decoys and sources, and
+    says so in the pack's authorship. This file stays the card as supplied (with decoys)."""
     from bot.content.pack_files import load_pack_file
 
     shipped = load_pack_file(Path(__file__).parents[2] / "content" / "us-russia-normalization.yaml")
-    assert shipped.model_dump(exclude={"authorship", "tags", "grade_level"}) == pack.model_dump(
-        exclude={"authorship", "tags", "grade_level"}
-    )
+    assert shipped.authorship is not None and "Rebuttal project" in shipped.authorship
+    sections = {"authorship", "tags", "grade_level", "sources", "opening", "threads"}
+    assert shipped.model_dump(exclude=sections) == pack.model_dump(exclude=sections)
+    assert shipped.sources[: len(pack.sources)] == pack.sources
+    added = {"preconditions-before-normalization-steps", "russias-rare-earth-offer-as-strategic-asset"}
+    assert [t.id for t in shipped.all_threads()] == [t.id for t in pack.all_threads()]
+    for card_thread, shipped_thread in zip(pack.all_threads(), shipped.all_threads(), strict=True):
+        turns = shipped_thread.turns
+        if shipped_thread.id in added:
+            assert turns[0].side is Side.LIBERAL
+            assert turns[0].id not in {t.id for t in card_thread.turns}
+            assert shipped_thread.title in shipped.authorship
+            turns = turns[1:]
+        assert [(t.id, t.side, t.text) for t in turns] == [(t.id, t.side, t.text) for t in card_thread.turns]
+    openers = [t.turns[0].side for t in shipped.all_threads()]
+    assert openers == [Side.CONSERVATIVE, Side.LIBERAL, Side.CONSERVATIVE, Side.LIBERAL, Side.CONSERVATIVE]

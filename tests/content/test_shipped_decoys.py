@@ -17,9 +17,7 @@ SHIPPED = sorted(load_library().packs)
 
 # Measured with the eliminator counted per side (20 seeds): one side's questions are more than
 # 10 points easier than the other's. Strict, so the mark goes once the decoys are fixed.
-SIDE_GAP_KNOWN_OPEN: dict[tuple[str, bool], str] = {
-    ("us-russia-normalization", False): "Conservative questions: eliminator 54.8% (Liberal strongest 39.4%)",
-}
+SIDE_GAP_KNOWN_OPEN: dict[tuple[str, bool], str] = {}
 
 # Cases where the strongest strategy is measured over the target (none at present); strict, so
 # an entry goes once the decoys are fixed.

@@ -34,7 +34,7 @@ async def test_questions_carry_option_texts_shares_and_the_answer_key(tmp_path: 
     report = await played(tmp_path, names=False)
     pack = sample_pack()
     predictions = report.predictions
-    assert len(predictions) == 11
+    assert len(predictions) == 15
     for question in predictions:
         # The answer key is the real reply: the text the replying side actually said.
         assert question.answer is not None and question.answer.is_answer
@@ -88,9 +88,9 @@ async def test_gradebook_shows_choices_as_text_and_keeps_predictions_apart(tmp_p
     assert ada[heading] == f"right: {first.answer.text}"
     wrong = first.options[((first.correct_option or 0) + 1) % len(first.options)].text
     assert pat[heading] == f"wrong: {wrong}"
-    assert (ada["Predictions answered"], ada["Predictions asked"], ada["Predictions right"]) == ("11", "11", "11")
+    assert (ada["Predictions answered"], ada["Predictions asked"], ada["Predictions right"]) == ("15", "15", "15")
     assert (ada["Predictions right %"], pat["Predictions right %"]) == ("100", "0")
-    opinions = len(report.questions) - 11
+    opinions = len(report.questions) - 15
     assert ada["Stances and votes given"] == str(opinions)
     assert pat["Stances and votes given"] == str(opinions - 1)  # Pat skipped one stance, no prediction
     assert ada["Questions answered"] == str(len(report.questions))
@@ -115,7 +115,7 @@ async def test_a_student_named_like_a_formula_stays_text_in_csv_and_xlsx(tmp_pat
     report = await played(tmp_path, names=True, students=students)
     rows = rows_of(gradebook_csv(report))
     assert [r["Student"] for r in rows] == ["'=2+3", "'@cmd|' /C calc'!A0", "'-1"]
-    assert rows[0]["Points"] == "1100"  # numbers stay numbers
+    assert rows[0]["Points"] == "1500"  # numbers stay numbers
 
     path = tmp_path / "report.xlsx"
     path.write_bytes(game_xlsx(report))
@@ -140,7 +140,7 @@ async def test_workbook_has_a_sheet_per_view_with_the_report_in_it(tmp_path: Pat
 
     students = list(book["Students"].iter_rows(values_only=True))
     assert [r[0] for r in students[1:]] == ["Student 01", "Student 02", "Student 03"]
-    assert students[1][students[0].index("Points")] == 1100  # a number, not text
+    assert students[1][students[0].index("Points")] == 1500  # a number, not text
 
     questions = list(book["Questions"].iter_rows(values_only=True))
     header = questions[0]

@@ -59,8 +59,8 @@ async def test_a_student_has_one_pseudonym_in_every_report_of_the_workspace(data
     assert [s.games_played for s in term.students] == [2, 2, 1]
     ada = term.students[0]
     assert ada.per_game[0] is not None and ada.per_game[1] is not None
-    assert ada.points == ada.per_game[0].points + ada.per_game[1].points == 2200
-    assert ada.predictions_answered == 22 and ada.share_right == 1.0
+    assert ada.points == ada.per_game[0].points + ada.per_game[1].points == 3000
+    assert ada.predictions_answered == 30 and ada.share_right == 1.0
     assert term.students[1].share_right == 0.0  # Pat is always wrong
     assert [g.game_id for g in term.games] == [one.game_id, two.game_id]
 

@@ -43,9 +43,9 @@ async def test_measures_of_a_known_game(database_at: Path | str) -> None:
 
     assert [p.label for p in report.players] == ["Student 01", "Student 02", "Student 03"]  # teacher left out
     ada, pat, zoe = report.players
-    # 11 predictions: of the debate's 15 replies, 4 Liberal ones are shown unasked so that each
-    # side answers 5 or 6 (bot.engine.script.balanced_thread_steps).
-    assert (ada.correct, ada.points, pat.correct, pat.points, zoe.points) == (11, 1100, 0, 0, 1100)
+    # 15 predictions: of the debate's 17 replies, 2 Liberal ones are shown unasked so that each
+    # side answers 7 or 8 (bot.engine.script.balanced_thread_steps).
+    assert (ada.correct, ada.points, pat.correct, pat.points, zoe.points) == (15, 1500, 0, 0, 1500)
     questions = len(report.questions)
     assert (ada.answered, ada.asked, pat.answered) == (questions, questions, questions - 1)
     assert pat.participation == pytest.approx((questions - 1) / questions)
@@ -86,7 +86,7 @@ async def test_gradebook_csv_reads_back_as_a_spreadsheet(database_at: Path | str
     assert [row[0] for row in body] == ["Ada", 'O"Brien, Pat', "Zoë"]
     assert all(len(row) == len(header) for row in body)
     points = header.index("Points")
-    assert [row[points] for row in body] == ["1100", "0", "1100"]
+    assert [row[points] for row in body] == ["1500", "0", "1500"]
     shift = header.index("Shift — Opening exchange")
     assert [row[shift] for row in body] == ["-4", "", "0"]  # numbers, so a spreadsheet can sum them
     assert body[1][header.index("Q01 stance — Opening exchange")] == "Unsure"
@@ -180,9 +180,9 @@ def test_cli_report_and_class_report(
     )
     assert [row[0] for row in rows[1:]] == ["Student 01", "Student 02", "Student 03"]
     assert [row[rows[0].index("Total points")] for row in rows[1:]] == [
-        "2200",
+        "3000",
         "0",
-        "2200",
+        "3000",
     ]  # total points over both games
     assert main(["report", "99", *database_option(database)]) == 1
     assert "no game 99" in capsys.readouterr().err
