@@ -46,30 +46,19 @@ async def together(service: GameService, work: list[tuple[Command, str | None]],
     return await asyncio.gather(*(service.handle(ref, command, event) for command, event in work))
 
 
+# What a game recorded, table by table, but its version counter (a batch bumps it once).
+RECORDED = (
+    "SELECT step, user_id, option, points, answered_at FROM answers WHERE game_id = ? ORDER BY step, user_id",
+    "SELECT user_id, display_name, score, streak, correct, answered, joined FROM game_players "
+    "WHERE game_id = ? ORDER BY user_id",
+    "SELECT step, opened_at, closed_at FROM questions WHERE game_id = ? ORDER BY step",
+    "SELECT status, step, phase, phase_started_at, deadline, asked FROM games WHERE id = ?",
+)
+
+
 async def stored(store: Store, ref: GameRef) -> tuple[list[tuple[object, ...]], ...]:
-    """Everything a game recorded, but its version counter (a batch bumps it once)."""
-    answers = await sqlite_rows.rows(
-        store,
-        "SELECT step, user_id, option, points, answered_at FROM answers WHERE game_id = ? ORDER BY step, user_id",
-        (ref.game_id,),
-    )
-    players = await sqlite_rows.rows(
-        store,
-        "SELECT user_id, display_name, score, streak, correct, answered, joined FROM game_players "
-        "WHERE game_id = ? ORDER BY user_id",
-        (ref.game_id,),
-    )
-    questions = await sqlite_rows.rows(
-        store,
-        "SELECT step, opened_at, closed_at FROM questions WHERE game_id = ? ORDER BY step",
-        (ref.game_id,),
-    )
-    game = await sqlite_rows.rows(
-        store,
-        "SELECT status, step, phase, phase_started_at, deadline, asked FROM games WHERE id = ?",
-        (ref.game_id,),
-    )
-    return tuple([tuple(r) for r in table] for table in (answers, players, questions, game))
+    """Answers, players, questions and the game row, as ``RECORDED`` reads them."""
+    return tuple([tuple(r) for r in await sqlite_rows.rows(store, sql, (ref.game_id,))] for sql in RECORDED)
 
 
 def a_mixed_burst(clock: ManualClock, step: int, options: int) -> list[Command]:
