@@ -58,7 +58,8 @@ RECORDED = (
 
 async def stored(store: Store, ref: GameRef) -> tuple[list[tuple[object, ...]], ...]:
     """Answers, players, questions and the game row, as ``RECORDED`` reads them."""
-    return tuple([tuple(r) for r in await sqlite_rows.rows(store, sql, (ref.game_id,))] for sql in RECORDED)
+    tables = [await sqlite_rows.rows(store, sql, (ref.game_id,)) for sql in RECORDED]
+    return tuple([tuple(row) for row in table] for table in tables)
 
 
 def a_mixed_burst(clock: ManualClock, step: int, options: int) -> list[Command]:
