@@ -19,7 +19,16 @@ def compose() -> dict[str, Any]:
 
 def test_compose_file_is_valid_compose() -> None:
     parsed = PyCompose.from_yaml((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    assert sorted(parsed.service_names()) == ["discord", "postgres", "slack"]
+    assert sorted(parsed.service_names()) == [
+        "discord",
+        "discord-shard-0",
+        "discord-shard-1",
+        "postgres",
+        "slack",
+        "slack-worker-1",
+        "slack-worker-2",
+        "slack-worker-3",
+    ]
 
 
 def test_the_validator_rejects_a_broken_file() -> None:
@@ -52,6 +61,21 @@ def test_postgresql_is_an_optional_profile_with_its_own_volume_and_healthcheck()
     assert "rebuttal-postgres:/var/lib/postgresql/data" in postgres["volumes"]
     assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
     assert "env_file" not in postgres  # the bot's tokens stay out of the database's container
+
+
+def test_the_scale_out_profiles_share_one_database() -> None:
+    """Shard processes cover every shard exactly once; Slack workers all serve HTTP. All share
+    one database: PostgreSQL from REBUTTAL_DATABASE_URL, or else the one SQLite volume (never a
+    file of their own, which would split the games between processes)."""
+    services = compose()["services"]
+    shards = [s for s in services.values() if s.get("profiles") == ["discord-shards"]]
+    counts = {s["command"][s["command"].index("--shard-count") + 1] for s in shards}
+    ids = sorted(int(s["command"][s["command"].index("--shard-ids") + 1]) for s in shards)
+    assert counts == {str(len(shards))} and ids == list(range(len(shards)))
+    workers = [s for s in services.values() if s.get("profiles") == ["slack-workers"]]
+    assert len(workers) >= 2 and all(w["command"][:3] == ["run", "slack", "--http"] for w in workers)
+    for service in shards + workers:
+        assert service["volumes"] == ["rebuttal-data:/data"] and service["env_file"] == ".env"
 
 
 def test_dockerfile_is_pinned_and_runs_as_a_user() -> None:
