@@ -2,6 +2,14 @@
 slack-bolt app that only acks, measured in the same run.
 
 Run: .venv/bin/python benchmarks/slack_http_load.py [--rates 25,50,100,200] [--seconds 4]
+     [--workers N] [--engine sqlite|postgresql]
+
+Without ``--workers`` the Rebuttal app, the bare app, the Slack stand-in and the load
+generator share this one process (and its event loop). ``--workers N`` runs Rebuttal as N real
+``rebuttal run slack --http`` processes (each on its own port; the load generator spreads the
+clicks over them round robin, as a load balancer would) and the baseline as N bare bolt
+processes (``bare_bolt.py``), so the bot's CPU is its own, as in production. Several workers
+need ``--engine postgresql`` (pgserver in a temporary directory); one worker may use either.
 
 Both apps are real slack-bolt AsyncApps served by aiohttp on loopback, verifying Slack's
 signatures; the Web API they call is the local stand-in (tests/standins). The load generator
@@ -19,23 +27,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import platform
 import re
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -45,10 +57,12 @@ from adapters.slack.buttons import ANSWER_ACTION
 from adapters.slack.entry import EVENTS_PATH, serve_http
 from bot.content.library import load_library
 from bot.store.database import Database
+from bot.store.interface import Store
 from tests.sqlite_rows import rows
 from tests.standins.slack_drivers import HttpDriver, SlackPayloads, sign
 from tests.standins.slack_server import MessageRecord, SlackStandIn, SlackUser
 
+ROOT = Path(__file__).resolve().parents[1]
 CHANNEL = "C0GENERAL"
 CONNECTION_FAILED = 0  # counted as this status: no HTTP response at all
 
@@ -84,12 +98,13 @@ class Load:
         return self.statuses[200]
 
 
-async def load(url: str, requests: Sequence[tuple[bytes, dict[str, str]]], rate: float) -> Load:
-    """Send ``requests`` at ``rate`` per second (open loop), recording every response."""
+async def load(urls: Sequence[str], requests: Sequence[tuple[bytes, dict[str, str]]], rate: float) -> Load:
+    """Send ``requests`` at ``rate`` per second (open loop), round robin over ``urls`` (as a
+    load balancer would), recording every response."""
     result = Load(achieved=0.0)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
 
-        async def one(body: bytes, headers: dict[str, str]) -> None:
+        async def one(url: str, body: bytes, headers: dict[str, str]) -> None:
             started = time.perf_counter()
             try:
                 async with session.post(url, data=body, headers=headers) as response:
@@ -109,17 +124,17 @@ async def load(url: str, requests: Sequence[tuple[bytes, dict[str, str]]], rate:
             delay = began + index / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(body, headers)))
+            tasks.append(asyncio.create_task(one(urls[index % len(urls)], body, headers)))
         await asyncio.gather(*tasks)
         result.achieved = len(requests) / (time.perf_counter() - began)
     return result
 
 
-async def answers_stored(database: Database) -> int:
+async def answers_stored(database: Store) -> int:
     return int((await rows(database, "SELECT COUNT(*) FROM answers"))[0][0])
 
 
-async def recording_lag(database: Database, expected: int, last_ack: float) -> tuple[int, float]:
+async def recording_lag(database: Store, expected: int, last_ack: float) -> tuple[int, float]:
     """Answers stored right now, and seconds from ``last_ack`` until ``expected`` are stored
     (waiting at most two minutes; ``inf`` if they never are)."""
     stored_now = await answers_stored(database)
@@ -144,7 +159,7 @@ class Row:
     lag: float
 
 
-async def main(rates: list[int], seconds: float) -> None:
+async def main(rates: list[int], seconds: float, workers: int, engine: str) -> None:
     players = [f"UP{i:05d}" for i in range(sum(rates) * int(seconds) + 1)]
     users = [SlackUser("UADMIN", "admin", "Ada Admin", "ada", is_admin=True, is_owner=True)]
     users += [SlackUser(p, p.lower(), p, p) for p in players]
@@ -152,59 +167,122 @@ async def main(rates: list[int], seconds: float) -> None:
     async with SlackStandIn(users=users) as standin:
         client = AsyncWebClient(token=standin.bot_token, base_url=standin.api_url)
         payloads = SlackPayloads(standin, CHANNEL)
-        secret = standin.signing_secret
-        with tempfile.TemporaryDirectory() as folder:
-            async with Database.open(Path(folder) / "bench.db") as database:
-                bot = build_app(database, client, signing_secret=secret, shipped=load_library())
-                port = free_port()
-                async with serve_http(bot.app, "127.0.0.1", port, secret):
-                    url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
-                    async with HttpDriver(standin, url) as http:
-                        started = await http.slash("/debate", "start us-russia-normalization", user="UADMIN")
-                        assert started.acked, started.body
-                    action = await wait_for_answer_button(standin)
-                    queue = iter(players)
-                    acked_so_far = 0
-                    for rate in rates:
-                        batch = [
-                            signed(standin, payloads.block_actions(action[0], user=next(queue), message=action[1]))
-                            for _ in range(int(rate * seconds))
-                        ]
-                        result = await load(url, batch, rate)
-                        acked_so_far += result.acked
-                        # Every acknowledged click must end up stored; time how long that takes.
-                        stored_now, lag = await recording_lag(database, acked_so_far, result.last_ack)
-                        ours.append((result, max(0, acked_so_far - stored_now), lag))
-                        acked_so_far = await answers_stored(database)  # refused clicks may land too
-                    await asyncio.sleep(2.5)  # let the answer counter's last redraw land
-                await bot.close()
+        with tempfile.TemporaryDirectory() as folder, postgres_for(engine) as location:
+            where: Path | str = location or Path(folder) / "bench.db"
+            async with bots(workers, where, standin, client) as urls, Database.open(where) as database:
+                async with HttpDriver(standin, urls[0]) as http:
+                    started = await http.slash("/debate", "start us-russia-normalization", user="UADMIN")
+                    assert started.acked, started.body
+                action = await wait_for_answer_button(standin)
+                queue = iter(players)
+                acked_so_far = 0
+                for rate in rates:
+                    batch = [
+                        signed(standin, payloads.block_actions(action[0], user=next(queue), message=action[1]))
+                        for _ in range(int(rate * seconds))
+                    ]
+                    result = await load(urls, batch, rate)
+                    acked_so_far += result.acked
+                    stored_now, lag = await recording_lag(database, acked_so_far, result.last_ack)
+                    ours.append((result, max(0, acked_so_far - stored_now), lag))
+                    acked_so_far = await answers_stored(database)  # refused clicks may land too
+                await asyncio.sleep(2.5)  # let the answer counter's last redraw land
+        bare: list[Load] = []
+        async with bare_apps(workers, client, standin) as urls:
+            for rate in rates:
+                batch = [
+                    signed(standin, payloads.block_actions("anything", user=players[0], channel=CHANNEL))
+                    for _ in range(int(rate * seconds))
+                ]
+                bare.append(await load(urls, batch, rate))
+    table = [
+        Row(rate, result, theirs, unstored, lag)
+        for rate, (result, unstored, lag), theirs in zip(rates, ours, bare, strict=True)
+    ]
+    report(table, seconds, workers, engine)
+
+
+@contextlib.contextmanager
+def postgres_for(engine: str) -> Iterator[str | None]:
+    """PostgreSQL from pgserver in a temporary directory, or None for the SQLite file."""
+    if engine == "sqlite":
+        yield None
+        return
+    from store_engines import postgres
+
+    with postgres(None) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def bots(
+    workers: int, where: Path | str, standin: SlackStandIn, client: AsyncWebClient
+) -> AsyncIterator[list[str]]:
+    """Rebuttal's event URLs: in this process (``workers`` 0), or ``workers`` real
+    ``rebuttal run slack --http`` processes, each on its own port (as behind a load balancer)."""
+    if workers == 0:
+        async with Database.open(where) as database:
+            bot = build_app(database, client, signing_secret=standin.signing_secret, shipped=load_library())
+            port = free_port()
+            async with serve_http(bot.app, "127.0.0.1", port, standin.signing_secret):
+                yield [f"http://127.0.0.1:{port}{EVENTS_PATH}"]
+            await bot.close()
+        return
+    from tests.crash.slack_workers import http_workers
+
+    ports = [free_port() for _ in range(workers)]
+    async with http_workers(standin, where, ports):
+        yield [f"http://127.0.0.1:{port}{EVENTS_PATH}" for port in ports]
+
+
+@contextlib.asynccontextmanager
+async def bare_apps(workers: int, client: AsyncWebClient, standin: SlackStandIn) -> AsyncIterator[list[str]]:
+    """The baseline: bare bolt apps that only ack, placed as Rebuttal's were (in this process,
+    or one process per worker)."""
+    secret = standin.signing_secret
+    if workers == 0:
         bare_app = AsyncApp(client=client, signing_secret=secret)
 
         @bare_app.action(re.compile(".*"))
         async def only_ack(ack: AsyncAck) -> None:
             await ack()
 
-        bare: list[Load] = []
         port = free_port()
         async with serve_http(bare_app, "127.0.0.1", port, secret):
-            url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
-            for rate in rates:
-                batch = [
-                    signed(standin, payloads.block_actions("anything", user=players[0], channel=CHANNEL))
-                    for _ in range(int(rate * seconds))
-                ]
-                bare.append(await load(url, batch, rate))
-    table = [
-        Row(rate, result, theirs, unstored, lag)
-        for rate, (result, unstored, lag), theirs in zip(rates, ours, bare, strict=True)
+            yield [f"http://127.0.0.1:{port}{EVENTS_PATH}"]
+        return
+    from tests.slack.test_entry import listening
+
+    ports = [free_port() for _ in range(workers)]
+    script = Path(__file__).with_name("bare_bolt.py")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    running = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(port), secret, standin.bot_token, standin.api_url],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        for port in ports
     ]
-    report(table, seconds)
+    try:
+        for port in ports:
+            await listening(port)
+        yield [f"http://127.0.0.1:{port}{EVENTS_PATH}" for port in ports]
+    finally:
+        for process in running:
+            process.kill()
+            process.wait(timeout=10)
 
 
-def report(table: list[Row], seconds: float) -> None:
+def report(table: list[Row], seconds: float, workers: int, engine: str) -> None:
+    where = (
+        f"Rebuttal ({engine}) and bare bolt in this process"
+        if workers == 0
+        else f"{workers} Rebuttal process(es) on {engine} and {workers} bare bolt process(es)"
+    )
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}; "
-        f"{seconds:g} s per rate, open-loop signed block_actions on loopback"
+        f"{seconds:g} s per rate, open-loop signed block_actions on loopback; {where}"
     )
     print(
         f"{'rate/s':>6} | {'achieved':>8} {'p50 ms':>7} {'p99 ms':>7} {'acked':>9} {'unstored':>8} {'lag s':>6} "
@@ -248,5 +326,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--rates", default="25,50,100,200")
     parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--workers", type=int, default=0, help="bot processes (0: in this process)")
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    asyncio.run(main([int(r) for r in args.rates.split(",")], args.seconds))
+    if args.workers > 1 and args.engine == "sqlite":
+        parser.error("several workers share one database: use --engine postgresql")
+    asyncio.run(main([int(r) for r in args.rates.split(",")], args.seconds, args.workers, args.engine))
