@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,18 @@ async def open_question(service: GameService, clock: ManualClock, ref: GameRef) 
         await service.handle(ref, Advanced("teacher", False, clock.tick(1)))
         state = await service.load(ref)
     return state
+
+
+@asynccontextmanager
+async def question_open(
+    where: Path | str,
+) -> AsyncIterator[tuple[Store, GameService, ManualClock, GameRef, GameState]]:
+    """A database with one game whose first scored question is open."""
+    clock = ManualClock()
+    async with Database.open(where) as db:
+        service = GameService(db, clock)
+        ref = await start(service)
+        yield db, service, clock, ref, await open_question(service, clock, ref)
 
 
 async def together(service: GameService, work: list[tuple[Command, str | None]], ref: GameRef) -> list[Outcome]:
@@ -125,11 +139,7 @@ async def test_a_batch_never_carries_more_than_its_bound(database_at: Path | str
 
 
 async def test_a_redelivered_event_is_applied_once_in_or_across_batches(database_at: Path | str) -> None:
-    clock = ManualClock()
-    async with Database.open(database_at) as db:
-        service = GameService(db, clock)
-        ref = await start(service)
-        state = await open_question(service, clock, ref)
+    async with question_open(database_at) as (_db, service, clock, ref, state):
         first = PlayerAnswered("ann", "Ann", state.step, 1, clock.tick())
         changed = PlayerAnswered("ann", "Ann", state.step, 2, clock.tick())
         # The same delivery twice in one batch, then a third time in a later batch.
@@ -143,11 +153,7 @@ async def test_a_redelivered_event_is_applied_once_in_or_across_batches(database
 
 
 async def test_a_refused_command_leaves_the_rest_of_its_batch_standing(database_at: Path | str) -> None:
-    clock = ManualClock()
-    async with Database.open(database_at) as db:
-        service = GameService(db, clock)
-        ref = await start(service)
-        state = await open_question(service, clock, ref)
+    async with question_open(database_at) as (_db, service, clock, ref, state):
         missing = GameRef(ref.workspace_id, ref.game_id + 99)
         work = [
             service.handle(ref, PlayerAnswered("ann", "Ann", state.step, 0, clock.tick()), "e1"),
@@ -185,11 +191,7 @@ async def refuse_writes_for(store: Store, player: str) -> None:
 
 
 async def test_a_write_the_database_refuses_fails_only_its_own_command(database_at: Path | str) -> None:
-    clock = ManualClock()
-    async with Database.open(database_at) as db:
-        service = GameService(db, clock)
-        ref = await start(service)
-        state = await open_question(service, clock, ref)
+    async with question_open(database_at) as (db, service, clock, ref, state):
         await refuse_writes_for(db, "mallory")
         names = ["ann", "bob", "mallory", "dan"]
         outcomes = await asyncio.gather(
@@ -209,11 +211,7 @@ async def test_a_write_the_database_refuses_fails_only_its_own_command(database_
 
 
 async def test_a_command_whose_caller_gave_up_before_its_batch_is_never_applied(database_at: Path | str) -> None:
-    clock = ManualClock()
-    async with Database.open(database_at) as db:
-        service = GameService(db, clock)
-        ref = await start(service)
-        state = await open_question(service, clock, ref)
+    async with question_open(database_at) as (_db, service, clock, ref, state):
         kept = asyncio.ensure_future(service.handle(ref, PlayerAnswered("ann", "Ann", state.step, 0, clock.tick())))
         dropped = asyncio.ensure_future(service.handle(ref, PlayerAnswered("bob", "Bob", state.step, 0, clock.tick())))
         await asyncio.sleep(0)  # both queued; the batch has not started
