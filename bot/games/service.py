@@ -91,9 +91,10 @@ class GameService:
 
     async def claim_event(self, workspace_id: int, event_id: str) -> bool:
         """True the first time ``event_id`` is claimed in this workspace; a redelivery gets False."""
+        key = (workspace_id, event_id)
         async with self.database.write() as uow:
-            claim = await uow.events.claim(workspace_id, event_id, self.clock())
-        return claim.is_new
+            claims = await uow.events.claim_many([key], self.clock())
+        return claims[key].is_new
 
     async def load(self, ref: GameRef) -> GameState:
         async with self.database.read() as uow:

@@ -89,7 +89,6 @@ class PlacesRepository(Protocol):
 
 
 class EventsRepository(Protocol):
-    async def claim(self, workspace_id: int, event_id: str, at: datetime) -> EventClaim: ...
     async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
         """Claim each (workspace id, event id) at once; an event claimed before (by any process)
         gets the reply recorded for it. The ids must be distinct."""

@@ -60,23 +60,6 @@ class PostgresPlaces(Repository):
 
 
 class PostgresEvents(Repository):
-    async def claim(self, workspace_id: int, event_id: str, at: datetime) -> EventClaim:
-        """Claim a platform event id; a second claim (from any process) returns the first one's reply.
-        A claim racing an uncommitted one waits for it on the primary key, then sees its reply."""
-        claimed = await self.db.fetchval(
-            """INSERT INTO processed_events (workspace_id, event_id, handled_at) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING RETURNING true""",
-            workspace_id,
-            event_id,
-            aware(at),
-        )
-        if claimed:
-            return EventClaim(is_new=True)
-        row = await self.one(
-            "SELECT reply FROM processed_events WHERE workspace_id = $1 AND event_id = $2", workspace_id, event_id
-        )
-        return EventClaim(is_new=False, earlier_reply=row["reply"] if row else None)
-
     async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
         """One INSERT for the whole batch (a claim racing another process's uncommitted one
         waits for it on the primary key); only events claimed before need a second read."""

@@ -58,19 +58,6 @@ class SqlitePlaces(Repository):
 
 
 class SqliteEvents(Repository):
-    async def claim(self, workspace_id: int, event_id: str, at: datetime) -> EventClaim:
-        """Claim a platform event id; a second claim returns the reply the first one got."""
-        cursor = await self.db.execute(
-            "INSERT INTO processed_events (workspace_id, event_id, handled_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (workspace_id, event_id, instant(at)),
-        )
-        if cursor.rowcount == 1:
-            return EventClaim(is_new=True)
-        row = await self.one(
-            "SELECT reply FROM processed_events WHERE workspace_id = ? AND event_id = ?", (workspace_id, event_id)
-        )
-        return EventClaim(is_new=False, earlier_reply=row["reply"] if row else None)
-
     async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
         """One INSERT for the whole batch; only the events claimed before need a second read."""
         claims: dict[tuple[int, str], EventClaim] = {}
