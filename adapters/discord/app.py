@@ -9,7 +9,7 @@ from typing import Any
 from discord import app_commands
 
 from adapters.discord.access import PLATFORM
-from adapters.discord.buttons import DYNAMIC_ITEMS
+from adapters.discord.buttons import ROUTES
 from adapters.discord.context import RebuttalBot, ShardedRebuttalBot
 from adapters.discord.game_commands import game_commands
 from adapters.discord.leaderboard_commands import leaderboard_groups
@@ -46,7 +46,7 @@ def build_bot(
     ``client_options`` go to discord.py (``shard_ids`` and ``shard_count`` run some shards)."""
     # Sharded (``shard_ids``, ``shard_count`` given): only those shards' servers reach this process.
     kind = ShardedRebuttalBot if client_options.get("shard_ids") is not None else RebuttalBot
-    bot = kind(DYNAMIC_ITEMS, **client_options)
+    bot = kind(ROUTES, **client_options)
     core = build_core(
         database,
         library or load_library(),

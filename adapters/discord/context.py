@@ -1,7 +1,8 @@
 """The bot object and the services its callbacks reach through ``interaction.client``.
 
-Buttons are routed by discord.py to ``DynamicItem`` classes it builds itself, so callbacks
-find the game service through the client rather than through module-level state.
+Button clicks are routed by their ids (``routing.route_click``) from ``on_interaction``, and
+commands by discord.py's command tree; either way a callback finds the services through the
+client rather than through module-level state.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.replies import NO_MENTIONS
+from adapters.discord.routing import Route, route_click
 from bot.composition import Core, GamePresenter
 from bot.health import heartbeat, record_heartbeat
 
@@ -36,10 +38,10 @@ def intents() -> discord.Intents:
 
 
 class RebuttalBot(discord.Client):
-    def __init__(self, dynamic_items: Sequence[type[discord.ui.DynamicItem[Any]]], **options: Any) -> None:
+    def __init__(self, routes: Sequence[Route], **options: Any) -> None:
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)
         self.tree = app_commands.CommandTree(self)
-        self._dynamic_items = tuple(dynamic_items)
+        self._routes = tuple(routes)
         self._services: Services | None = None
         self._in_flight: set[asyncio.Task[object]] = set()
         self.unfinished_at_close = 0
@@ -56,12 +58,14 @@ class RebuttalBot(discord.Client):
         return self._services
 
     async def setup_hook(self) -> None:
-        # Dynamic items route clicks by custom_id pattern, so buttons on messages posted
-        # before a restart still reach their game.
-        self.add_dynamic_items(*self._dynamic_items)
         await self.tree.sync()
         database = self.services.games.database
         await self._lifetime.enter_async_context(heartbeat(database, "discord", lambda: self._connected))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Button clicks, by id pattern, so buttons on messages posted before a restart still
+        # reach their game; discord.py's tree takes the commands.
+        await route_click(interaction, self._routes)
 
     async def on_ready(self) -> None:
         # Re-arm stored deadlines; nothing is reposted (the messages are still there). Counted

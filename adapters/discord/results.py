@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -26,13 +25,13 @@ from adapters.discord.context import Services, serving
 from adapters.discord.interactions import NO_GAME
 from adapters.discord.render import COLOUR, DESCRIPTION_LIMIT, TITLE_LIMIT, fit_blocks
 from adapters.discord.replies import NO_MENTIONS, cut, safe, tell
+from adapters.discord.routing import Button, Route, drawn_view
 from bot.games.results import SHARED as CORE_SHARED
 from bot.games.results import ShareFailed, class_chart, class_summary_lines, share_once, teacher_files
 from bot.reports.writer import chart_file_name, game_report
 from bot.signin import link_message
 from bot.store.records import GameNotFound, GameRef
 
-Button = discord.ui.Button[discord.ui.View]
 SHARE_LABEL = "Share the anonymous summary with the class"
 SUMMARY_NOTE = (
     "Anonymous class summary: how opinion moved in each thread (+ towards yes, − towards no), "
@@ -55,27 +54,19 @@ def _attachments(files: Mapping[str, str | bytes]) -> list[discord.File]:
 SHARE_ID = re.compile(r"rebuttal:share:(?P<game>[0-9]{1,18})")
 
 
-class ShareButton(discord.ui.DynamicItem[Button], template=SHARE_ID):
-    def __init__(self, game: int) -> None:
-        super().__init__(
-            discord.ui.Button(label=SHARE_LABEL, style=discord.ButtonStyle.primary, custom_id=f"rebuttal:share:{game}")
-        )
-        self.game = game
+def share_button(game: int) -> Button:
+    return discord.ui.Button(label=SHARE_LABEL, style=discord.ButtonStyle.primary, custom_id=f"rebuttal:share:{game}")
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ShareButton:
-        return cls(int(match["game"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await share(interaction, self.game)
+async def _share_clicked(interaction: discord.Interaction, match: re.Match[str]) -> None:
+    await share(interaction, int(match["game"]))
+
+
+SHARE_ROUTE = Route(SHARE_ID, _share_clicked)
 
 
 def share_view(game: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ShareButton(game))
-    return view
+    return drawn_view([share_button(game)])
 
 
 @app_commands.describe(

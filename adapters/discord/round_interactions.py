@@ -14,7 +14,6 @@ core ("You've already answered that one.") and the message then shows where they
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import discord
 
@@ -22,10 +21,10 @@ from adapters.discord.access import NotInServer, caller_of
 from adapters.discord.context import Services, serving
 from adapters.discord.replies import NO_MENTIONS, safe, tell
 from adapters.discord.round_render import option_labels, private_embed
+from adapters.discord.routing import Button, Route, drawn_view
 from bot.rounds.presentation import CONTINUE_LABEL, PLAY_LABEL, Action, PrivateCard, private_card
 from bot.rounds.service import PrivateView, RoundError
 
-Button = discord.ui.Button[discord.ui.View]
 OPTIONS_PER_ROW = 5
 IN_SERVERS = "Daily rounds are played in servers."
 
@@ -34,68 +33,43 @@ ROUND_ANSWER_ID = re.compile(
     r"rebuttal:round:answer:(?P<round>[0-9]{1,18}):(?P<step>[0-9]{1,6}):(?P<option>[0-9]{1,3})"
 )
 CONTINUE_ID = re.compile(r"rebuttal:round:continue:(?P<round>[0-9]{1,18}):(?P<step>[0-9]{1,6})")
-ROUND_IDS = (PLAY_ID, ROUND_ANSWER_ID, CONTINUE_ID)
 
 
-class PlayButton(discord.ui.DynamicItem[Button], template=PLAY_ID):
-    def __init__(self, round_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=PLAY_LABEL, style=discord.ButtonStyle.primary, custom_id=f"rebuttal:round:play:{round_id}"
-            )
-        )
-        self.round_id = round_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> PlayButton:
-        return cls(int(match["round"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _clicked(interaction, self.round_id, None, None)
+def play_button(round_id: int) -> Button:
+    style = discord.ButtonStyle.primary
+    return discord.ui.Button(label=PLAY_LABEL, style=style, custom_id=f"rebuttal:round:play:{round_id}")
 
 
-class RoundAnswerButton(discord.ui.DynamicItem[Button], template=ROUND_ANSWER_ID):
-    def __init__(self, round_id: int, step: int, option: int, *, label: str = "?", row: int | None = None) -> None:
-        custom_id = f"rebuttal:round:answer:{round_id}:{step}:{option}"
-        super().__init__(discord.ui.Button(label=label, custom_id=custom_id, row=row))
-        self.round_id, self.step, self.option = round_id, step, option
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> RoundAnswerButton:
-        return cls(int(match["round"]), int(match["step"]), int(match["option"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _clicked(interaction, self.round_id, self.step, self.option)
+def round_answer_button(round_id: int, step: int, option: int, *, label: str = "?", row: int | None = None) -> Button:
+    return discord.ui.Button(label=label, custom_id=f"rebuttal:round:answer:{round_id}:{step}:{option}", row=row)
 
 
-class ContinueButton(discord.ui.DynamicItem[Button], template=CONTINUE_ID):
-    def __init__(self, round_id: int, step: int) -> None:
-        custom_id = f"rebuttal:round:continue:{round_id}:{step}"
-        style = discord.ButtonStyle.primary
-        super().__init__(discord.ui.Button(label=CONTINUE_LABEL, style=style, custom_id=custom_id))
-        self.round_id, self.step = round_id, step
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ContinueButton:
-        return cls(int(match["round"]), int(match["step"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _clicked(interaction, self.round_id, self.step, None)
+def continue_button(round_id: int, step: int) -> Button:
+    style = discord.ButtonStyle.primary
+    return discord.ui.Button(label=CONTINUE_LABEL, style=style, custom_id=f"rebuttal:round:continue:{round_id}:{step}")
 
 
-ROUND_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PlayButton, RoundAnswerButton, ContinueButton)
+async def _play_clicked(interaction: discord.Interaction, match: re.Match[str]) -> None:
+    await _clicked(interaction, int(match["round"]), None, None)
+
+
+async def _answer_clicked(interaction: discord.Interaction, match: re.Match[str]) -> None:
+    await _clicked(interaction, int(match["round"]), int(match["step"]), int(match["option"]))
+
+
+async def _continue_clicked(interaction: discord.Interaction, match: re.Match[str]) -> None:
+    await _clicked(interaction, int(match["round"]), int(match["step"]), None)
+
+
+ROUND_ROUTES = (
+    Route(PLAY_ID, _play_clicked),
+    Route(ROUND_ANSWER_ID, _answer_clicked),
+    Route(CONTINUE_ID, _continue_clicked),
+)
 
 
 def play_view(round_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PlayButton(round_id))
-    return view
+    return drawn_view([play_button(round_id)])
 
 
 def private_buttons(view: PrivateView, card: PrivateCard) -> discord.ui.View | None:
@@ -103,13 +77,15 @@ def private_buttons(view: PrivateView, card: PrivateCard) -> discord.ui.View | N
     round_id = view.round.id
     if card.action is Action.NONE:
         return None
-    buttons = discord.ui.View(timeout=None)
     if card.action is Action.CONTINUE:
-        buttons.add_item(ContinueButton(round_id, card.step))
-        return buttons
-    for index, label in enumerate(option_labels(view, card)):
-        buttons.add_item(RoundAnswerButton(round_id, card.step, index, label=label, row=index // OPTIONS_PER_ROW))
-    return buttons
+        return drawn_view([continue_button(round_id, card.step)])
+    labels = option_labels(view, card)
+    return drawn_view(
+        [
+            round_answer_button(round_id, card.step, index, label=label, row=index // OPTIONS_PER_ROW)
+            for index, label in enumerate(labels)
+        ]
+    )
 
 
 async def _clicked(interaction: discord.Interaction, round_id: int, step: int | None, option: int | None) -> None:
