@@ -164,8 +164,9 @@ async def main(rates: list[int], seconds: float, workers: int, engine: str) -> N
     users = [SlackUser("UADMIN", "admin", "Ada Admin", "ada", is_admin=True, is_owner=True)]
     users += [SlackUser(p, p.lower(), p, p) for p in players]
     ours: list[tuple[Load, int, float]] = []
-    async with SlackStandIn(users=users) as standin:
-        client = AsyncWebClient(token=standin.bot_token, base_url=standin.api_url)
+    # The bot's Web API client keeps one session open, as ``rebuttal run slack`` does.
+    async with SlackStandIn(users=users) as standin, aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=standin.bot_token, base_url=standin.api_url, session=session)
         payloads = SlackPayloads(standin, CHANNEL)
         with tempfile.TemporaryDirectory() as folder, postgres_for(engine) as location:
             where: Path | str = location or Path(folder) / "bench.db"

@@ -1,8 +1,9 @@
 """Building the Slack bot in one place, for ``entry.run`` and for tests over both transports.
 
 ``build_app`` returns the bolt ``AsyncApp`` with every listener registered, plus the
-services behind it. The same app serves HTTP (``app.web_app()``, requests verified with the
-signing secret by bolt's middleware) and Socket Mode (``AsyncSocketModeHandler``).
+services behind it. The same app serves HTTP (``entry.serve_http``: each request checked,
+parsed once and dispatched; bolt's middleware checks the signature again) and Socket Mode
+(``AsyncSocketModeHandler``).
 """
 
 from __future__ import annotations

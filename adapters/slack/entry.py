@@ -22,7 +22,8 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -130,10 +131,15 @@ async def serve_until_signalled(
         await serve(settings, database_path, http=http, port=port, reuse_port=reuse_port, stop=stop, site=site)
 
 
-def web_client(settings: SlackSettings) -> AsyncWebClient:
+def web_client(settings: SlackSettings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """The bot's Web API client; it waits out Slack's rate limits (HTTP 429, ``Retry-After``)
-    instead of failing, since a class clicking at once can hit them."""
-    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+    instead of failing, since a class clicking at once can hit them.
+
+    Give it the ``session`` the bot keeps open while it runs: without one, slack_sdk opens and
+    closes an aiohttp session, and so a new connection (TCP, and TLS to slack.com), for every
+    call, and every click makes one (its private "Locked in"). Connecting was about half of
+    what a "Locked in" cost the bot in ``benchmarks/slack_http_load.py``."""
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, session=session)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
@@ -157,7 +163,9 @@ async def serve(
         log.info("stopped before Slack could be reached")
         return
     async with Database.open(database_path) as database, AsyncExitStack() as beside:
-        client = web_client(settings)
+        # Closed after the bot (``beside`` ends after the block below): follow-ups still post.
+        session = await beside.enter_async_context(aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)))
+        client = web_client(settings, session)
         bot = build_app(
             database, client, signing_secret=settings.signing_secret or "", web_url=site.url if site else None
         )
@@ -201,8 +209,8 @@ async def serve_http(
     SO_REUSEPORT, so several worker processes (on one database) can listen on one port and the
     kernel spreads new connections over them; any worker can take any click, since each click
     is serialised per game by the store's row lock, not by the process."""
-    web_app = app.web_app(path=EVENTS_PATH)
-    web_app.middlewares.append(verified_requests_only(signing_secret))
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, verified_events(app, signing_secret))
     # On the way out, requests under way get this long to be answered (a click is answered
     # once recorded, within ACK_DEADLINE); idle keep-alive connections are closed at once.
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=ACKS_GRACE_SECONDS)
@@ -221,20 +229,20 @@ SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 STALE_AFTER = 5 * 60  # seconds; Slack's own rule against replayed requests
 
 
-def verified_requests_only(signing_secret: str) -> Middleware:
-    """Check every request before slack-bolt sees it: signed, fresh, and a body bolt can parse.
+def verified_events(app: AsyncApp, signing_secret: str) -> Handler:
+    """The Events API endpoint: check each request, parse it once, and hand it to bolt.
 
-    slack-bolt parses the body (and builds its context from it) before its own signature
-    check, and raises on input it does not expect: a non-numeric timestamp, ``payload=[1,2,3]``,
-    a JSON body that is a string. aiohttp turns those into a 500 with an ERROR traceback.
-    Here an unsigned or stale request gets 401 and a signed one bolt cannot read gets 400,
-    each with one WARNING line, so malformed input never reaches a listener."""
+    Checked before bolt sees it: signed, fresh, and a body bolt can parse. slack-bolt parses
+    the body (and builds its context from it) before its own signature check, and raises on
+    input it does not expect: a non-numeric timestamp, ``payload=[1,2,3]``, a JSON body that
+    is a string; aiohttp would turn those into a 500 with an ERROR traceback. Here an unsigned
+    or stale request gets 401 and a signed one bolt cannot read gets 400, each with one WARNING
+    line, so malformed input never reaches a listener. The request parsed for that check is
+    the one bolt dispatches (bolt's own aiohttp adapter would parse the body a second time:
+    about a tenth of the bot's time per click)."""
     key = signing_secret.encode()
 
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.method != "POST" or request.path != EVENTS_PATH:
-            return await handler(request)
+    async def events(request: web.Request) -> web.StreamResponse:
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -248,13 +256,13 @@ def verified_requests_only(signing_secret: str) -> Middleware:
         if not _signed(key, timestamp, body, signature):
             log.warning("refused a request: bad signature or stale timestamp")
             return web.Response(status=401, text="invalid signature")
-        problem = _unreadable(body, request.headers)
-        if problem is not None:
-            log.warning("refused a signed request: %s", problem)
+        parsed = _parsed(body, request.headers, request.query_string)
+        if isinstance(parsed, str):
+            log.warning("refused a signed request: %s", parsed)
             return web.Response(status=400, text="malformed request body")
-        return await handler(request)
+        return await to_aiohttp_response(await app.async_dispatch(parsed))
 
-    return middleware
+    return events
 
 
 def _signed(key: bytes, timestamp: str, body: bytes, signature: str) -> bool:
@@ -266,20 +274,20 @@ def _signed(key: bytes, timestamp: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(f"v0={expected}", signature)
 
 
-def _unreadable(body: bytes, headers: Mapping[str, str]) -> str | None:
-    """Why slack-bolt could not read ``body``, or ``None`` if it can: parsed here exactly as
-    bolt will parse it, so whatever it would raise is caught before it runs."""
+def _parsed(body: bytes, headers: Mapping[str, str], query: str) -> AsyncBoltRequest | str:
+    """``body`` as the request bolt dispatches, or why bolt could not read it: parsed here,
+    as bolt's aiohttp adapter would, so whatever it would raise is caught before it runs."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return "body is not UTF-8"
     try:
-        request = AsyncBoltRequest(body=text, headers=dict(headers), mode="http")
+        request = AsyncBoltRequest(body=text, query=query, headers=dict(headers), mode="http")
     except Exception as error:  # bolt raises anything from ValueError to AttributeError here
         return f"body cannot be parsed ({type(error).__name__})"
     if not isinstance(request.body, dict):
         return "body is not an object"
-    return None
+    return request
 
 
 # Slack's answers meaning a token itself is wrong: waiting will not help, so the bot exits.

@@ -111,6 +111,8 @@ class ApiCall:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
+    # The caller's (host, port) over HTTP: calls on one connection share it (keep-alive).
+    client: tuple[str, int] | None = None
 
     @property
     def ok(self) -> bool:

@@ -167,6 +167,8 @@ class SlackStandIn(SlackWorkspace):
         if token is None and isinstance(body_token, str):
             token = body_token
         call = self.dispatch(method, args, token)
+        peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+        call.client = (str(peer[0]), int(peer[1])) if peer else None
         return web.json_response(call.response, status=call.status, headers=call.headers or None)
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
