@@ -40,6 +40,9 @@ class Quiet:
     async def present(self, ref, state, effects):
         pass
 
+    async def answered(self, ref, step):
+        pass
+
 async def main(path, measure):
     if not measure:
         print(f"rss_kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")

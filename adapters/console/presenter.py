@@ -46,6 +46,9 @@ class ConsolePresenter:
     async def close(self) -> None:
         """Nothing pending: the terminal is drawn as effects arrive."""
 
+    async def answered(self, ref: GameRef, step: int) -> None:
+        """Nothing to count: a terminal game has one player."""
+
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
         pack: Pack = await self.service.pack_of(ref)
         for effect in effects:

@@ -15,7 +15,7 @@ import discord
 from adapters.discord.buttons import paused_view, step_view
 from adapters.discord.render import option_labels, results_embed, scoreboard_embed, step_embed
 from adapters.discord.replies import NO_MENTIONS
-from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
+from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Phase
 from bot.games.answer_counter import AnsweredCounter, answered_text
@@ -40,8 +40,6 @@ class DiscordPresenter:
         for effect in effects:
             if isinstance(effect, ShowStep):
                 await self._show(ref, state, thread, effect.step)
-            elif isinstance(effect, UpdateAnswerCount):
-                await self.counter.answered(ref, effect.step)
             elif isinstance(effect, RevealStep):
                 await self._reveal(ref, state, thread, effect)
             elif isinstance(effect, GamePaused):
@@ -54,6 +52,9 @@ class DiscordPresenter:
                 await thread.send("▶ The debate goes on.", allowed_mentions=NO_MENTIONS)
             elif isinstance(effect, GameOver):
                 await self._game_over(ref, state, thread)
+
+    async def answered(self, ref: GameRef, step: int) -> None:
+        await self.counter.answered(ref, step)
 
     async def close(self) -> None:
         await self.counter.close()

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.model import Pack
 from bot.engine.commands import DrawnFor
-from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep, UpdateAnswerCount
+from bot.engine.effects import Effect, GameOver, GamePaused, GameResumed, RevealStep, ShowStep
 from bot.engine.script import StepKind
 from bot.engine.state import GameState, Status
 from bot.games.answer_counter import AnsweredCounter
@@ -66,13 +66,10 @@ class SlackPresenter:
             log.warning("game %s has no Slack thread; nothing to draw on", ref.game_id)
             return
         pack = await self.service.pack_of(ref)
-        counted: list[int] = []
         async with self.counts.lock(ref):
             for effect in effects:
                 if isinstance(effect, ShowStep):
                     await self._show(ref, thread, pack, state, effect.step)
-                elif isinstance(effect, UpdateAnswerCount):
-                    counted.append(effect.step)  # redrawn below, outside the lock it takes itself
                 elif isinstance(effect, RevealStep):
                     await self._reveal(ref, thread, pack, state, effect)
                 elif isinstance(effect, GamePaused | GameResumed):
@@ -82,10 +79,11 @@ class SlackPresenter:
             if any(isinstance(effect, MOVES_THE_CONTROLS) for effect in effects):
                 # The host controls name the step and phase they were drawn for.
                 await self._redraw_parent(ref, thread, pack, state)
-        for step in counted:
-            await self.counts.answered(ref, step)
         if state.status is Status.ENDED:
             self.counts.forget(ref)
+
+    async def answered(self, ref: GameRef, step: int) -> None:
+        await self.counts.answered(ref, step)  # outside ``counts.lock``, which the redraw takes
 
     async def close(self) -> None:
         await self.counts.close()

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.engine.commands import Command, DeadlinePassed
-from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline
+from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline, UpdateAnswerCount
 from bot.engine.state import GameState, Phase
 from bot.games.group_commit import Outcome
 from bot.games.service import GameService
@@ -36,7 +36,11 @@ SWEEP_SECONDS = 15.0  # how often the running games' deadlines are re-read (anot
 
 class Presenter(Protocol):
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
-        """Show ``effects`` to the players of game ``ref``."""
+        """Show ``effects`` to the players of game ``ref`` (never ``UpdateAnswerCount``)."""
+
+    async def answered(self, ref: GameRef, step: int) -> None:
+        """A new answer to open question ``step``: redraw its "N answered" when the platform
+        allows (``AnsweredCounter``), or nothing where there is no count to show."""
 
 
 class GameRunner:
@@ -60,9 +64,14 @@ class GameRunner:
                 self._arm(ref, effect.at, effect.step, Phase(effect.phase))
             elif isinstance(effect, CancelDeadline):
                 self._disarm(ref)
-        shown = [e for e in outcome.effects if not isinstance(e, ScheduleDeadline | CancelDeadline)]
+        shown = [e for e in outcome.effects if not isinstance(e, ScheduleDeadline | CancelDeadline | UpdateAnswerCount)]
         if shown and outcome.state is not None:
             await self.presenter.present(ref, outcome.state, shown)
+        # Most clicks are answers, whose only effect is a new count: the counter reads what a
+        # redraw needs when (and if) it redraws, so an answer reads nothing more here.
+        for effect in outcome.effects:
+            if isinstance(effect, UpdateAnswerCount):
+                await self.presenter.answered(ref, effect.step)
 
     async def resume_all(self) -> int:
         """Arm a timer for every running game's stored deadline that has none armed for it;

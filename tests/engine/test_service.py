@@ -130,9 +130,13 @@ async def test_games_are_scoped_by_workspace(database_at: Path | str) -> None:
 class RecordingPresenter:
     def __init__(self) -> None:
         self.effects: list[object] = []
+        self.answered_steps: list[int] = []
 
     async def present(self, ref: GameRef, state: object, effects: Sequence[object]) -> None:
         self.effects.extend(effects)
+
+    async def answered(self, ref: GameRef, step: int) -> None:
+        self.answered_steps.append(step)
 
 
 async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(database_at: Path | str) -> None:
@@ -156,6 +160,22 @@ async def test_restart_rearms_deadlines_and_an_overdue_one_fires_at_once(databas
         state = await service.load(ref)
         assert state.step == 0 and state.phase is Phase.REVEALED
         assert runner.pending_timers() == 1  # the reveal's own timer is armed
+        await runner.close()
+
+
+async def test_an_answer_reaches_the_presenter_as_a_count_only(database_at: Path | str) -> None:
+    """An answer's only effect is a new count: the runner hands it to ``answered`` (the
+    platform's rate-limited counter) and draws nothing else for it."""
+    clock = ManualClock()
+    async with Database.open(database_at) as db:
+        service = GameService(db, clock)
+        presenter = RecordingPresenter()
+        runner = GameRunner(service, presenter)
+        ref = await start(service)
+        await runner.submit(ref, PlayerAnswered("s1", "S1", 0, 0, clock.tick()))
+        await runner.submit(ref, PlayerAnswered("s2", "S2", 0, 1, clock.tick()))
+        assert presenter.answered_steps == [0, 0]
+        assert not any(isinstance(effect, UpdateAnswerCount) for effect in presenter.effects)
         await runner.close()
 
 

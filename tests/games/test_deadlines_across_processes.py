@@ -30,9 +30,13 @@ TIMED = GameSettings(mode=Mode.TIMED, question_seconds=30)
 class RecordingPresenter:
     def __init__(self) -> None:
         self.effects: list[object] = []
+        self.answered_steps: list[int] = []
 
     async def present(self, ref: GameRef, state: object, effects: Sequence[object]) -> None:
         self.effects.extend(effects)
+
+    async def answered(self, ref: GameRef, step: int) -> None:
+        self.answered_steps.append(step)
 
 
 @asynccontextmanager
