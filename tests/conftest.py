@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,21 @@ import pytest
 
 from tests.engines import ENGINES, PostgresForTests, postgres_for_tests
 from tests.log_capture import all_logs  # noqa: F401  (pytest finds fixtures by name)
+
+
+@pytest.fixture(autouse=True)
+def root_logging_restored() -> Iterator[None]:
+    """Each test leaves the root logger as it found it. Entry points run in-process call
+    ``logging.basicConfig``, which binds a handler to the ``sys.stderr`` of that moment: pytest's
+    capture of that one test. Left in place, every later log line went to a closed file
+    ("--- Logging error --- ValueError: I/O operation on closed file" at the end of a run)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
