@@ -9,14 +9,16 @@ from pathlib import Path
 
 from adapters.console.daily import DailyOptions, play_daily
 from bot.content.library import load_library
+from bot.store.location import DATABASE_URL_VARIABLE, DATABASE_VARIABLE
 from tests.engine.helpers import ManualClock
+from tests.engines import database_option
 
 ANSWER_ALL = "3\n" + "1\n\n" * 10 + "1\n3\n"  # stance, predictions with their Continue, vote, stance
 
 
-async def test_two_days_in_the_terminal(tmp_path: Path) -> None:
+async def test_two_days_in_the_terminal(database_at: Path | str) -> None:
     shipped = load_library()
-    options = DailyOptions(pack=shipped.get("us-russia-normalization"), shipped=shipped, database=tmp_path / "d.db")
+    options = DailyOptions(pack=shipped.get("us-russia-normalization"), shipped=shipped, database=database_at)
     clock = ManualClock(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
     printed: list[str] = []
     assert await play_daily(options, io.StringIO(ANSWER_ALL), printed.append, clock) == 0
@@ -40,13 +42,13 @@ async def test_two_days_in_the_terminal(tmp_path: Path) -> None:
     assert "Your streak: 2 rounds in a row." in day_two
 
 
-def test_stopping_halfway_saves_the_place(tmp_path: Path) -> None:
-    env = {**os.environ, "REBUTTAL_DB": str(tmp_path / "d.db")}
+def test_stopping_halfway_saves_the_place(database_at: Path | str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in (DATABASE_VARIABLE, DATABASE_URL_VARIABLE)}
     rebuttal = str(Path(sys.executable).parent / "rebuttal")  # the installed entry point
 
     def run(stdin: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [rebuttal, "play", "--daily"],
+            [rebuttal, "play", "--daily", *database_option(database_at)],
             input=stdin,
             capture_output=True,
             text=True,
