@@ -25,7 +25,7 @@ class SlowUpdates(AsyncWebClient):
         self.gate.set()
         self.held = asyncio.Event()
 
-    async def chat_update(self, **arguments: Any) -> AsyncSlackResponse:  # type: ignore[override]
+    async def chat_update(self, **arguments: Any) -> AsyncSlackResponse:
         if not self.gate.is_set():
             self.held.set()
             await self.gate.wait()
