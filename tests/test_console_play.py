@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.content.library import load_library
 from bot.engine.script import StepKind, build_script
-from bot.store.location import DATABASE_URL_VARIABLE, DATABASE_VARIABLE
+from bot.store.location import DATABASE_URL_VARIABLE, DATABASE_VARIABLE, redacted
 from tests.engines import database_option
 
 
@@ -51,7 +51,7 @@ def test_piped_answers_complete_the_sample_debate(database_at: Path | str) -> No
         "Russia's rare earth offer as strategic asset",
         "Ceasefire pause versus durable peace risk",
     ]
-    assert out.rstrip().endswith(f"Saved as game 1 in {database_at}")
+    assert out.rstrip().endswith(f"Saved as game 1 in {redacted(database_at)}")
     assert isinstance(database_at, str) or database_at.exists()
 
 
