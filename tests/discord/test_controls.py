@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import discord
 import pytest
 
 from adapters.discord.game_commands import NO_THREAD_PERMISSION
+from bot.engine.state import Phase
 from tests.discord.harness import answer_ids, host_id, is_closed, running_bot, start_debate, step_messages, the_game
 from tests.standins.discord_server import DiscordStandIn
+from tests.waiting import until
 
 
 async def test_typed_controls_in_thread_and_channel(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
@@ -143,3 +146,27 @@ async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, d
         ("mode", False),
     ]
     assert debate.get("contexts") == [0] or debate.get("dm_permission") is False  # servers only
+
+
+async def test_next_while_the_question_is_still_being_recorded_closes_it(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
+    """The host's "/debate next" can be handled while the bot is still recording the id of the
+    question it just posted (Discord's reply to the post is slow): the reveal waits for that
+    and closes the question, rather than finding no message and drawing nothing."""
+    standin = discord_standin
+    async with running_bot(standin, database_at) as bot:
+        standin.rest.hold_post_replies = slow_replies = asyncio.Event()
+        _, thread = await start_debate(standin)
+        [question] = step_messages(standin, thread)  # in the channel; the bot has not heard back yet
+        ref = await the_game(bot)
+        closed = await standin.slash("debate", subcommand="next", user="carol", channel=thread)
+
+        async def revealed() -> bool:
+            return (await bot.services.games.load(ref)).phase is Phase.REVEALED
+
+        await until(revealed, "the question closed in the database")
+        standin.rest.hold_post_replies = None
+        slow_replies.set()
+        await standin.wait_for(lambda: is_closed(question))
+    assert closed.content == "Question closed."
