@@ -9,14 +9,16 @@ from pathlib import Path
 
 from adapters.console.daily import DailyOptions, play_daily
 from bot.content.library import load_library
+from bot.store.location import DATABASE_URL_VARIABLE, DATABASE_VARIABLE
 from tests.engine.helpers import ManualClock
+from tests.engines import database_option
 
 ANSWER_ALL = "3\n" + "1\n\n" * 10 + "1\n3\n"  # stance, predictions with their Continue, vote, stance
 
 
-async def test_two_days_in_the_terminal(tmp_path: Path) -> None:
+async def test_two_days_in_the_terminal(database_at: Path | str) -> None:
     shipped = load_library()
-    options = DailyOptions(pack=shipped.get("us-russia-normalization"), shipped=shipped, database=tmp_path / "d.db")
+    options = DailyOptions(pack=shipped.get("us-russia-normalization"), shipped=shipped, database=database_at)
     clock = ManualClock(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
     printed: list[str] = []
     assert await play_daily(options, io.StringIO(ANSWER_ALL), printed.append, clock) == 0
@@ -40,13 +42,19 @@ async def test_two_days_in_the_terminal(tmp_path: Path) -> None:
     assert "Your streak: 2 rounds in a row." in day_two
 
 
-def test_stopping_halfway_saves_the_place(tmp_path: Path) -> None:
-    env = {**os.environ, "REBUTTAL_DB": str(tmp_path / "d.db")}
+def test_stopping_halfway_saves_the_place(tmp_path: Path, database_at: Path | str) -> None:
+    # No database is named on the command line, nor found in the user's home (the default file
+    # would go there): only by its variable, as a deployment sets it.
+    variable = DATABASE_URL_VARIABLE if isinstance(database_at, str) else DATABASE_VARIABLE
+    clean = {k: v for k, v in os.environ.items() if k not in (DATABASE_VARIABLE, DATABASE_URL_VARIABLE)}
+    clean["XDG_DATA_HOME"] = str(tmp_path / "home")
     rebuttal = str(Path(sys.executable).parent / "rebuttal")  # the installed entry point
 
-    def run(stdin: str) -> subprocess.CompletedProcess[str]:
+    by_variable = {**clean, variable: str(database_at)}
+
+    def run(stdin: str, *options: str, env: dict[str, str] = by_variable) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [rebuttal, "play", "--daily"],
+            [rebuttal, "play", "--daily", *options],
             input=stdin,
             capture_output=True,
             text=True,
@@ -62,3 +70,5 @@ def test_stopping_halfway_saves_the_place(tmp_path: Path) -> None:
     assert second.returncode == 1
     assert "Daily round 1:" not in second.stdout  # not posted twice
     assert "(Step 2 of 6)" in second.stdout and "(Step 1 of 6)" not in second.stdout
+    named = run("", *database_option(database_at), env=clean)  # the place was saved in that database
+    assert "(Step 2 of 6)" in named.stdout and "Daily round 1:" not in named.stdout, named.stdout

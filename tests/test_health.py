@@ -1,4 +1,7 @@
-"""``rebuttal health``: database migrated, and a fresh heartbeat for the platform."""
+"""``rebuttal health``: database migrated, and a fresh heartbeat for the platform.
+
+SQLite only: these check that a probe creates no file and read the file's ``user_version``
+(PostgreSQL's health checks are in tests/store/test_postgres.py)."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path

@@ -40,7 +40,7 @@ EVERY_DAY = frozenset(range(7))
 class DailyOptions:
     pack: Pack
     shipped: Library
-    database: Path
+    database: Path | str  # a SQLite file or a PostgreSQL URL
 
 
 def render_private(card: PrivateCard) -> str:

@@ -29,6 +29,7 @@ from bot.games.runner import GameRunner
 from bot.games.service import GameService
 from bot.identity import Player, Venue
 from bot.store.database import Database
+from bot.store.location import redacted
 from bot.store.records import GameRef
 
 CONSOLE_PLAYER = Player("console", "local", "you")
@@ -41,7 +42,7 @@ CONSOLE_VENUE = Venue("console", "local", "terminal")
 @dataclass(frozen=True)
 class PlayOptions:
     pack: Pack
-    database: Path
+    database: Path | str  # a SQLite file or a PostgreSQL URL
     seed: int
     settings: GameSettings
 
@@ -92,14 +93,14 @@ async def play(options: PlayOptions, stdin: TextIO = sys.stdin, write: Callable[
 
 
 async def _stopped(
-    service: GameService, runner: GameRunner, ref: GameRef, database: Path, write: Callable[[str], None]
+    service: GameService, runner: GameRunner, ref: GameRef, database: Path | str, write: Callable[[str], None]
 ) -> None:
     """Ctrl-C: end the game where it stands, so it is saved as a finished game with the
     answers given so far (``rebuttal report`` can read it), and say where."""
     state = await service.load(ref)
     if state.status is not Status.ENDED:
         await runner.submit(ref, Ended(CONSOLE_HOST.key, False, service.clock()))
-    write(f"\nSaved as game {ref.game_id} in {database}")
+    write(f"\nSaved as game {ref.game_id} in {redacted(database)}")
 
 
 async def _play(
@@ -147,7 +148,7 @@ async def _turns(
         if answered.accepted:
             await runner.submit(ref, Advanced(CONSOLE_HOST.key, False, service.clock()))
     await _print_shifts(service, ref, write)
-    write(f"\nSaved as game {ref.game_id} in {options.database}")
+    write(f"\nSaved as game {ref.game_id} in {redacted(options.database)}")
     return 0
 
 

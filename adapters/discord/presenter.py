@@ -37,21 +37,27 @@ class DiscordPresenter:
         if thread is None:
             log.warning("game %s has no thread yet; %d effect(s) not shown", ref.game_id, len(effects))
             return
-        for effect in effects:
-            if isinstance(effect, ShowStep):
-                await self._show(ref, state, thread, effect.step)
-            elif isinstance(effect, RevealStep):
-                await self._reveal(ref, state, thread, effect)
-            elif isinstance(effect, GamePaused):
-                await thread.send(
-                    "⏸ The debate is paused.",
-                    view=paused_view(ref.game_id, state.step, state.phase),
-                    allowed_mentions=NO_MENTIONS,
-                )
-            elif isinstance(effect, GameResumed):
-                await thread.send("▶ The debate goes on.", allowed_mentions=NO_MENTIONS)
-            elif isinstance(effect, GameOver):
-                await self._game_over(ref, state, thread)
+        # One game's effects are drawn one command at a time, as on Slack: a reveal must find
+        # the message id its question's post recorded, and a quick "/debate next" used to
+        # reveal while that post was still being recorded ("no message recorded for step 0").
+        async with self.counter.lock(ref):
+            for effect in effects:
+                if isinstance(effect, ShowStep):
+                    await self._show(ref, state, thread, effect.step)
+                elif isinstance(effect, RevealStep):
+                    await self._reveal(ref, state, thread, effect)
+                elif isinstance(effect, GamePaused):
+                    await thread.send(
+                        "⏸ The debate is paused.",
+                        view=paused_view(ref.game_id, state.step, state.phase),
+                        allowed_mentions=NO_MENTIONS,
+                    )
+                elif isinstance(effect, GameResumed):
+                    await thread.send("▶ The debate goes on.", allowed_mentions=NO_MENTIONS)
+                elif isinstance(effect, GameOver):
+                    await self._game_over(ref, state, thread)
+        if any(isinstance(effect, GameOver) for effect in effects):
+            self.counter.forget(ref)
 
     async def answered(self, ref: GameRef, step: int) -> None:
         await self.counter.answered(ref, step)
@@ -92,20 +98,18 @@ class DiscordPresenter:
             results_embed(step, effect.tally, effect.correct_option),
         ]
         view = step_view(ref.game_id, step, option_labels(step), Phase.REVEALED, correct_option=effect.correct_option)
-        async with self.counter.lock(ref):
-            await thread.get_partial_message(int(message_ref)).edit(
-                content=answered_text(sum(effect.tally)) + " · closed",
-                embeds=embeds,
-                view=view,
-                allowed_mentions=NO_MENTIONS,
-            )
+        await thread.get_partial_message(int(message_ref)).edit(  # under the game's lock, held by present
+            content=answered_text(sum(effect.tally)) + " · closed",
+            embeds=embeds,
+            view=view,
+            allowed_mentions=NO_MENTIONS,
+        )
 
     async def _game_over(self, ref: GameRef, state: GameState, thread: discord.PartialMessageable) -> None:
         pack = await self.service.pack_of(ref)
         pairs = await self.service.stance_pairs(ref)
         embed = scoreboard_embed(final_scoreboard(pack, state, pairs))
         await thread.send("🏁 The debate is over.", embed=embed, allowed_mentions=NO_MENTIONS)
-        self.counter.forget(ref)
 
     async def _edit_count(self, ref: GameRef, step: int, answered: int) -> None:
         thread = await self._thread(ref)

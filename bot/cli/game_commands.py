@@ -6,15 +6,14 @@ import argparse
 import asyncio
 import secrets
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli import decoy_commands
 from bot.cli.content_commands import pack_or_report
+from bot.cli.database_args import add_database_options, chosen_database
 from bot.content.library import DEFAULT_PACK_ID, load_library
 from bot.content.model import Pack
 from bot.engine.state import LIVE_MODES, GameSettings, Mode
-from bot.store.location import DATABASE_VARIABLE, default_database
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -25,7 +24,7 @@ def register(commands: Subcommands) -> None:
     play.add_argument(
         "pack", nargs="?", help=f"a debate id from the library, or a pack/card file (default: {DEFAULT_PACK_ID})"
     )
-    play.add_argument("--db", type=Path, help=f"database file (default: ${DATABASE_VARIABLE} or the user data dir)")
+    add_database_options(play)
     play.add_argument("--seed", type=int, help="fixes the order of options (default: random)")
     play.add_argument("--mode", choices=[m.value for m in LIVE_MODES], default=Mode.CLASSROOM.value)
     play.add_argument("--timer", type=int, help="seconds per question (timed mode default: 30)")
@@ -48,12 +47,13 @@ def run_play(args: argparse.Namespace) -> int:
     from adapters.console.play import PlayOptions, play
 
     pack = _pack_or_report(args.pack)
-    if pack is None:
+    database = chosen_database(args, "play")
+    if pack is None or database is None:
         return 2
     if args.daily:
         from adapters.console.daily import DailyOptions, play_daily
 
-        daily = DailyOptions(pack=pack, shipped=load_library(), database=args.db or default_database())
+        daily = DailyOptions(pack=pack, shipped=load_library(), database=database)
         return asyncio.run(play_daily(daily, sys.stdin))
     try:
         settings = GameSettings(
@@ -66,5 +66,5 @@ def run_play(args: argparse.Namespace) -> int:
         print(f"rebuttal play: {error}", file=sys.stderr)
         return 2
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-    options = PlayOptions(pack=pack, database=args.db or default_database(), seed=seed, settings=settings)
+    options = PlayOptions(pack=pack, database=database, seed=seed, settings=settings)
     return asyncio.run(play(options))

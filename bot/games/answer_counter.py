@@ -7,7 +7,14 @@ per click. So each question is redrawn at most once per ``interval``: the first 
 redraws at once, later ones within the interval fold into one trailing redraw. The count is
 read from the database when the redraw happens, and only while that question is still open,
 so a folded or late redraw can only ever show the truth and never puts a count (or answer
-buttons) back on a question that has been revealed.
+buttons) back on a question that has been revealed by this process.
+
+Several processes on one database each redraw the questions they take answers for, with no
+lock between them, so their edits can land in the other order than their reads (one process
+reads 5 and is slow to send; another reads 6 and draws it; the 5 lands last). So after each
+edit the count is read again, and if it moved, one more redraw is scheduled. The read after
+the edit that lands last sees every answer committed before that edit ended (a later answer
+brings its own redraw), so the message ends on the stored count.
 
 Only timing lives here (when each question was last drawn, and the one pending redraw);
 the count and the game stay in the database. ``lock(ref)`` is held around every edit of a
@@ -22,7 +29,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.engine.state import Phase, Status
+from bot.engine.state import GameState, Phase, Status
 from bot.games.service import GameService
 from bot.store.records import GameRef
 
@@ -112,8 +119,20 @@ class AnsweredCounter:
         async with self.lock(ref):
             self._last_drawn[key] = self.clock()
             state = await self.service.load(ref)
-            if state.step == step and state.phase is Phase.OPEN and state.status is Status.RUNNING:
-                await self.redraw(ref, step, len(state.answers))
+            if not _open_at(state, step):
+                return
+            drawn = len(state.answers)
+            await self.redraw(ref, step, drawn)
+            after = await self.service.load(ref)
+        # Another process may have drawn a newer count while this edit was on its way, and
+        # this older one landed last. Read again: if the count moved, make sure one more
+        # redraw follows (folded like any other), so the last edit shows the stored count.
+        if _open_at(after, step) and len(after.answers) != drawn:
+            await self.answered(ref, step)
+
+
+def _open_at(state: GameState, step: int) -> bool:
+    return state.step == step and state.phase is Phase.OPEN and state.status is Status.RUNNING
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

@@ -70,16 +70,17 @@ def small_pack(lines: list[str] = CARD_LINES, pack_id: str = PACK_ID) -> Pack:
 @asynccontextmanager
 async def running_bot(
     standin: DiscordStandIn,
-    db_path: Path,
+    database: Path | str,
     *,
     pack: Pack | None = None,
     clock: Callable[[], datetime] = utc_now,
     counter_interval: float = 0.05,
 ) -> AsyncIterator[RebuttalBot]:
-    """A bot on ``db_path`` (a real SQLite file), connected to the stand-in until the block ends."""
+    """A bot on ``database`` (a SQLite file or a PostgreSQL URL, as ``database_at`` gives),
+    connected to the stand-in until the block ends."""
     chosen = pack or small_pack()
-    async with Database.open(db_path) as database:
-        bot = build_bot(database, library=Library({chosen.id: chosen}), clock=clock, counter_interval=counter_interval)
+    async with Database.open(database) as opened:
+        bot = build_bot(opened, library=Library({chosen.id: chosen}), clock=clock, counter_interval=counter_interval)
         async with standin.run(bot):
             yield bot
 

@@ -8,9 +8,9 @@ from tests.discord.harness import answer_ids, host_id, is_closed, running_bot, s
 from tests.standins.discord_server import DiscordStandIn
 
 
-async def test_double_click_counts_one_answer(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_double_click_counts_one_answer(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         first = await standin.click(question, answer_ids(question)[2], user="alice")
@@ -27,9 +27,9 @@ async def test_double_click_counts_one_answer(discord_standin: DiscordStandIn, t
     assert "Strongly no: 1 (100%)" in question.embeds[-1]["description"]
 
 
-async def test_click_on_a_closed_question(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_click_on_a_closed_question(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db"):
+    async with running_bot(standin, database_at):
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         option = answer_ids(question)[0]
@@ -49,13 +49,13 @@ async def test_click_on_a_closed_question(discord_standin: DiscordStandIn, tmp_p
     assert older.ephemeral and older.content == "This question is closed."
 
 
-async def test_answer_counter_is_rate_bounded(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_answer_counter_is_rate_bounded(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     for name in ("dave", "erin", "frank"):
         standin.add_user(name)
     # The window is wide enough that five clicks fit in it even on a loaded machine (at 0.5 s
     # this test failed about one run in five under a full parallel suite).
-    async with running_bot(standin, tmp_path / "game.db", counter_interval=3.0):
+    async with running_bot(standin, database_at, counter_interval=3.0):
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         for number, player in enumerate(("alice", "bob", "dave", "erin", "frank")):
@@ -68,9 +68,9 @@ async def test_answer_counter_is_rate_bounded(discord_standin: DiscordStandIn, t
     assert counts[0] in {"1 answered", "2 answered", "3 answered", "4 answered"}
 
 
-async def test_stale_host_button_does_not_skip_a_step(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_stale_host_button_does_not_skip_a_step(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         stale_next = host_id(question, "next")  # drawn while the question was open
@@ -90,9 +90,11 @@ async def test_stale_host_button_does_not_skip_a_step(discord_standin: DiscordSt
         assert (await bot.services.games.load(await the_game(bot))).step == 0
 
 
-async def test_folded_count_lands_on_the_next_question(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_folded_count_lands_on_the_next_question(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db", counter_interval=0.5):
+    async with running_bot(standin, database_at, counter_interval=0.5):
         _, thread = await start_debate(standin)
         [stance] = step_messages(standin, thread)
         await standin.click(stance, answer_ids(stance)[0], user="alice")  # edited at once
@@ -108,9 +110,9 @@ async def test_folded_count_lands_on_the_next_question(discord_standin: DiscordS
     assert stance.content == "2 answered · closed"
 
 
-async def test_two_quick_next_clicks_move_one_step(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_two_quick_next_clicks_move_one_step(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         next_id = host_id(question, "next")

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import discord
 import pytest
 
 from adapters.discord.game_commands import NO_THREAD_PERMISSION
+from bot.engine.state import Phase
 from tests.discord.harness import answer_ids, host_id, is_closed, running_bot, start_debate, step_messages, the_game
 from tests.standins.discord_server import DiscordStandIn
+from tests.waiting import until
 
 
-async def test_typed_controls_in_thread_and_channel(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_typed_controls_in_thread_and_channel(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         ref = await the_game(bot)
@@ -40,9 +43,9 @@ async def test_typed_controls_in_thread_and_channel(discord_standin: DiscordStan
     assert elsewhere.content == "No debate is running here. Use this in a debate's thread or channel."
 
 
-async def test_only_one_debate_per_channel(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_only_one_debate_per_channel(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db"):
+    async with running_bot(standin, database_at):
         _, thread = await start_debate(standin)
         second = await standin.slash("debate", {"debate": "bike-lanes"}, subcommand="start", user="carol")
         unknown = await standin.slash(
@@ -60,14 +63,14 @@ async def test_only_one_debate_per_channel(discord_standin: DiscordStandIn, tmp_
 
 
 async def test_start_without_thread_permission_says_what_is_missing(
-    discord_standin: DiscordStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    discord_standin: DiscordStandIn, database_at: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The stand-in does not check permissions, so Discord's 403 is reproduced at the HTTP layer.
     async def forbidden(self: discord.TextChannel, **kwargs: object) -> discord.Thread:
         raise discord.Forbidden(_Response(), {"code": 50013, "message": "Missing Permissions"})
 
     monkeypatch.setattr(discord.TextChannel, "create_thread", forbidden)
-    async with running_bot(discord_standin, tmp_path / "game.db") as bot:
+    async with running_bot(discord_standin, database_at) as bot:
         rec = await discord_standin.slash("debate", {"debate": "bike-lanes"}, subcommand="start", user="carol")
         await discord_standin.wait_for(lambda: rec.message is not None and not rec.message.loading)
         assert await bot.services.games.running_games() == []
@@ -79,9 +82,9 @@ class _Response:
     reason = "Forbidden"
 
 
-async def test_start_settings_reach_the_game(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_start_settings_reach_the_game(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         too_short = await standin.slash(
             "debate", {"debate": "bike-lanes", "timer": 4}, subcommand="start", user="carol"
         )
@@ -94,8 +97,8 @@ async def test_start_settings_reach_the_game(discord_standin: DiscordStandIn, tm
     assert state.deadline is not None
 
 
-async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
-    async with running_bot(discord_standin, tmp_path / "game.db"):
+async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
+    async with running_bot(discord_standin, database_at):
         pass
     debate = discord_standin.command("debate")
     assert debate is not None
@@ -143,3 +146,27 @@ async def test_debate_commands_are_registered(discord_standin: DiscordStandIn, t
         ("mode", False),
     ]
     assert debate.get("contexts") == [0] or debate.get("dm_permission") is False  # servers only
+
+
+async def test_next_while_the_question_is_still_being_recorded_closes_it(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
+    """The host's "/debate next" can be handled while the bot is still recording the id of the
+    question it just posted (Discord's reply to the post is slow): the reveal waits for that
+    and closes the question, rather than finding no message and drawing nothing."""
+    standin = discord_standin
+    async with running_bot(standin, database_at) as bot:
+        standin.rest.hold_post_replies = slow_replies = asyncio.Event()
+        _, thread = await start_debate(standin)
+        [question] = step_messages(standin, thread)  # in the channel; the bot has not heard back yet
+        ref = await the_game(bot)
+        closed = await standin.slash("debate", subcommand="next", user="carol", channel=thread)
+
+        async def revealed() -> bool:
+            return (await bot.services.games.load(ref)).phase is Phase.REVEALED
+
+        await until(revealed, "the question closed in the database")
+        standin.rest.hold_post_replies = None
+        slow_replies.set()
+        await standin.wait_for(lambda: is_closed(question))
+    assert closed.content == "Question closed."

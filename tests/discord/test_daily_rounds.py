@@ -30,9 +30,11 @@ NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 FINISHED = "You've finished today's round"
 
 
-async def test_a_round_posts_at_its_instant_and_not_before(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_a_round_posts_at_its_instant_and_not_before(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         set_up = await schedule_set(standin)
         await quietly(bot, clock, FIRST_RUN - timedelta(seconds=1))
         early = list(announcements(standin))
@@ -57,10 +59,12 @@ async def test_a_round_posts_at_its_instant_and_not_before(discord_standin: Disc
     assert posted.content == "" and posted.allowed_mentions == NO_MENTIONS
 
 
-async def test_players_play_privately_and_the_summary_adds_up(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_players_play_privately_and_the_summary_adds_up(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin, clock = discord_standin, new_clock()
     standin.add_user("dave")
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
         # Everyone starts unsure (2) and ends leaning or strongly yes (1, 0): the room moved towards yes.
@@ -106,9 +110,9 @@ async def test_players_play_privately_and_the_summary_adds_up(discord_standin: D
     assert_no_pings(discord=standin)
 
 
-async def test_streaks_and_leaderboards_over_two_days(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_streaks_and_leaderboards_over_two_days(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         first = await next_announcement(standin, bot, clock, FIRST_RUN)
         await walk(standin, bot, first, "alice", right=True)
@@ -136,11 +140,11 @@ async def test_streaks_and_leaderboards_over_two_days(discord_standin: DiscordSt
     )
 
 
-async def test_an_opted_out_player_is_never_named(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_an_opted_out_player_is_never_named(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin, clock = discord_standin, new_clock()
     mallory = standin.add_user("mallory")
     mallory.global_name = "@everyone **Mallory**"
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         out = await standin.slash("debate", subcommand="leaderboard opt-out", user="alice")
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
@@ -169,10 +173,10 @@ async def test_an_opted_out_player_is_never_named(discord_standin: DiscordStandI
 
 
 async def test_a_deleted_announcement_does_not_hold_back_the_summary(
-    discord_standin: DiscordStandIn, tmp_path: Path
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
         await walk(standin, bot, posted, "alice")
@@ -182,13 +186,13 @@ async def test_a_deleted_announcement_does_not_hold_back_the_summary(
     assert summary.embeds[0]["description"].startswith("Played by 1 (1 finished).")
 
 
-async def test_private_buttons_work_after_a_restart(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_private_buttons_work_after_a_restart(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
         opened = await walk(standin, bot, posted, "alice", stop_after=1)
-    async with running_bot(standin, tmp_path / "game.db", clock=clock):
+    async with running_bot(standin, database_at, clock=clock):
         # The same private message, clicked on the restarted bot: it picks up at the prediction.
         clicked = await standin.click(opened.message, opened.message.custom_ids()[0], user="alice")
         again = await standin.click(posted, play_id(posted), user="alice")

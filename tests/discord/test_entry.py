@@ -32,6 +32,7 @@ async def test_bad_token_is_one_line(
         monkeypatch.setenv(entry.API_BASE_VARIABLE, standin.api_base)
         monkeypatch.setenv(entry.GATEWAY_VARIABLE, standin.gateway_url)
         # run() owns its event loop, as the CLI calls it; the stand-in keeps serving on this one.
+        # The --db flag as the CLI passes it (SQLite): the token is refused before any database work.
         code = await asyncio.to_thread(entry.run, argparse.Namespace(db=tmp_path / "bot.db"))
         # It asked the stand-in, not Discord: is it there at all, then who is this token.
         assert [r.path for r in standin.requests] == ["/gateway", "/users/@me"]
@@ -69,17 +70,16 @@ def test_invite_url_needs_a_client_id(monkeypatch: pytest.MonkeyPatch, capsys: p
     assert capsys.readouterr().err.count("\n") == 1
 
 
-async def test_a_connected_bot_is_healthy(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_a_connected_bot_is_healthy(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     from datetime import UTC, datetime
 
     from bot.health import check_health
     from tests.discord.harness import running_bot
 
-    path = tmp_path / "game.db"
-    async with running_bot(discord_standin, path):
+    async with running_bot(discord_standin, database_at):
         # The first heartbeat is written by a task once connected: on a loaded machine that
         # can come after running_bot returns, so wait for it rather than read at once.
         async def healthy() -> bool:
-            return (await check_health(path, "discord", datetime.now(UTC))).healthy
+            return (await check_health(database_at, "discord", datetime.now(UTC))).healthy
 
         await until(healthy, "the connected bot reports healthy")

@@ -46,11 +46,13 @@ async def recorded(bot: RebuttalBot, ref: GameRef, step: int, message_id: str) -
 
 
 @pytest.mark.parametrize("pack", [small_pack(), load_library().get("us-russia-normalization")], ids=lambda p: p.id)
-async def test_complete_debate_in_a_thread(discord_standin: DiscordStandIn, tmp_path: Path, pack: Pack) -> None:
+async def test_complete_debate_in_a_thread(
+    discord_standin: DiscordStandIn, database_at: Path | str, pack: Pack
+) -> None:
     standin = discord_standin
     for name in ("dave", "erin"):
         standin.add_user(name)
-    async with running_bot(standin, tmp_path / "game.db", pack=pack) as bot:
+    async with running_bot(standin, database_at, pack=pack) as bot:
         started, thread = await start_debate(standin, "carol", debate=pack.id)
         assert started.ephemeral and started.message is not None
         assert started.message.content == f"Started “{pack.question}” in <#{thread.id}>. You are the host."

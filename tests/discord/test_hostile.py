@@ -46,10 +46,10 @@ def forge(message: object, custom_id: str) -> None:
 
 @pytest.mark.parametrize("custom_id", FORGED_IDS)
 async def test_forged_button_ids_are_refused_privately(
-    discord_standin: DiscordStandIn, tmp_path: Path, custom_id: str
+    discord_standin: DiscordStandIn, database_at: Path | str, custom_id: str
 ) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db"):
+    async with running_bot(standin, database_at):
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         forge(question, custom_id)
@@ -59,10 +59,10 @@ async def test_forged_button_ids_are_refused_privately(
 
 
 async def test_the_token_never_reaches_the_logs(
-    discord_standin: DiscordStandIn, tmp_path: Path, all_logs: list[logging.LogRecord]
+    discord_standin: DiscordStandIn, database_at: Path | str, all_logs: list[logging.LogRecord]
 ) -> None:
     standin = discord_standin
-    async with Database.open(tmp_path / "game.db") as database:
+    async with Database.open(database_at) as database:
         bot = build_bot(database, library=Library({PACK_ID: small_pack()}))
         async with standin.run(bot, token=TOKEN_FOR_THIS_TEST):
             _, thread = await start_debate(standin)

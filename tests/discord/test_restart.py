@@ -10,8 +10,8 @@ from tests.discord.harness import answer_ids, host_id, is_closed, running_bot, s
 from tests.standins.discord_server import DiscordStandIn
 
 
-async def test_click_on_old_message_after_restart(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
-    standin, db = discord_standin, tmp_path / "game.db"
+async def test_click_on_old_message_after_restart(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
+    standin, db = discord_standin, database_at
     async with running_bot(standin, db) as first:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
@@ -41,8 +41,8 @@ async def test_click_on_old_message_after_restart(discord_standin: DiscordStandI
         assert (await second.services.games.load(ref)).step == 1
 
 
-async def test_deadlines_are_rearmed_on_restart(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
-    standin, db = discord_standin, tmp_path / "game.db"
+async def test_deadlines_are_rearmed_on_restart(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
+    standin, db = discord_standin, database_at
     async with running_bot(standin, db):
         _, thread = await start_debate(standin, timer=5)
         [question] = step_messages(standin, thread)

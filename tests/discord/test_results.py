@@ -78,12 +78,12 @@ def public_text(message: RecordedMessage) -> str:
 
 
 async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summary(
-    discord_standin: DiscordStandIn, tmp_path: Path
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     standin = discord_standin
     for name in ("dave", "erin"):
         standin.add_user(name)
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         ref = await the_game(bot)
         await play_through(standin, thread)
@@ -165,12 +165,12 @@ async def test_teacher_gets_files_privately_and_shares_only_the_anonymous_summar
 
 
 async def test_names_option_uses_display_names_in_private_files_only(
-    discord_standin: DiscordStandIn, tmp_path: Path
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     standin = discord_standin
     for name in ("dave", "erin"):
         standin.add_user(name)
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         ref = await the_game(bot)
         await play_through(standin, thread)
@@ -192,9 +192,11 @@ async def test_names_option_uses_display_names_in_private_files_only(
     assert not [word for word in (*NAMES, "Student", *STANCE_SCALE) if word in text], text
 
 
-async def test_a_student_is_refused_and_nothing_is_posted(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_a_student_is_refused_and_nothing_is_posted(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         await standin.click(question, answer_ids(question)[0], user="alice")
@@ -222,10 +224,10 @@ async def test_a_student_is_refused_and_nothing_is_posted(discord_standin: Disco
 
 
 async def test_default_game_is_the_newest_here_running_or_ended(
-    discord_standin: DiscordStandIn, tmp_path: Path
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         empty = await standin.slash("debate", subcommand="results", user="carol", channel="debate-hall")
         _, first_thread = await start_debate(standin)
         first = await the_game(bot)
@@ -264,12 +266,12 @@ async def test_default_game_is_the_newest_here_running_or_ended(
     assert in_channel.message is not None and "(running, 0 students)" in in_channel.message.content
 
 
-async def test_a_game_of_another_server_is_refused(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_a_game_of_another_server_is_refused(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     other = standin.add_guild("Other School", text_channels=["lobby"], users=["carol", "alice"])
     other.owner_id = standin.user("carol").id  # carol teaches in both servers
     lobby = next(c for c in other.channels if c.name == "lobby")
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         await standin.click(question, answer_ids(question)[0], user="alice")
@@ -296,9 +298,9 @@ async def test_a_game_of_another_server_is_refused(discord_standin: DiscordStand
     assert not [m for m in standin.messages if not m.ephemeral and m.channel_id == lobby.id]
 
 
-async def test_no_share_while_a_question_is_open(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_no_share_while_a_question_is_open(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [stance] = step_messages(standin, thread)
         await standin.click(stance, answer_ids(stance)[0], user="alice")

@@ -33,9 +33,9 @@ NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 NOT_RECOGNISED = "This button is not recognised any more; use the newest message in the thread."
 
 
-async def test_only_teachers_manage_schedules(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_only_teachers_manage_schedules(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db", clock=new_clock()):
+    async with running_bot(standin, database_at, clock=new_clock()):
         refused = [
             await schedule_set(standin, user="bob"),
             *[
@@ -62,10 +62,10 @@ async def test_only_teachers_manage_schedules(discord_standin: DiscordStandIn, t
     ],
 )
 async def test_bad_schedule_settings_are_refused_privately(
-    discord_standin: DiscordStandIn, tmp_path: Path, options: dict[str, str], reply: str
+    discord_standin: DiscordStandIn, database_at: Path | str, options: dict[str, str], reply: str
 ) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db", clock=new_clock()) as bot:
+    async with running_bot(standin, database_at, clock=new_clock()) as bot:
         refused = await schedule_set(standin, options)
         schedules = await bot.services.rounds.schedules_in_workspace(
             await bot.services.games.workspace_id("discord", str(standin.guild.id))
@@ -74,11 +74,11 @@ async def test_bad_schedule_settings_are_refused_privately(
     assert schedules == []
 
 
-async def test_show_pause_resume_remove(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_show_pause_resume_remove(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin, clock = discord_standin, new_clock()
     hall = standin.channel("debate-hall")
     moderator = standin.role("Moderator")
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         nothing = await standin.slash("debate", subcommand="schedule pause", user="carol")
         await schedule_set(
             standin, {"days": "mon-fri", "channel": hall, "role": moderator, "debates": "bike-lanes", "closes": "16:00"}
@@ -127,10 +127,10 @@ FORGED = [
 
 @pytest.mark.parametrize(("custom_id", "reply"), FORGED)
 async def test_forged_round_buttons_are_refused_privately(
-    discord_standin: DiscordStandIn, tmp_path: Path, custom_id: str, reply: str
+    discord_standin: DiscordStandIn, database_at: Path | str, custom_id: str, reply: str
 ) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
         forge(posted, custom_id)
@@ -139,10 +139,10 @@ async def test_forged_round_buttons_are_refused_privately(
 
 
 async def test_a_round_button_forged_onto_the_public_post_answers_privately(
-    discord_standin: DiscordStandIn, tmp_path: Path
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
         public_text = text_of(posted)
@@ -154,9 +154,9 @@ async def test_a_round_button_forged_onto_the_public_post_answers_privately(
     assert text_of(posted) == public_text and len(posted.payloads) == 1
 
 
-async def test_old_steps_and_closed_rounds(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_old_steps_and_closed_rounds(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin, clock = discord_standin, new_clock()
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         await schedule_set(standin)
         posted = await next_announcement(standin, bot, clock, FIRST_RUN)
         as_posted, play = posted.to_api(), play_id(posted)
@@ -192,11 +192,13 @@ async def test_old_steps_and_closed_rounds(discord_standin: DiscordStandIn, tmp_
     assert late_play.ephemeral and late_play.content == "This round has closed."
 
 
-async def test_the_role_is_pinged_only_when_configured(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_the_role_is_pinged_only_when_configured(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin, clock = discord_standin, new_clock()
     hall = standin.channel("debate-hall")
     moderator = standin.role("Moderator")
-    async with running_bot(standin, tmp_path / "game.db", clock=clock) as bot:
+    async with running_bot(standin, database_at, clock=clock) as bot:
         everyone = await schedule_set(standin, {"role": standin.role("@everyone")})
         await schedule_set(standin, {"role": moderator})
         await schedule_set(standin, {"channel": hall})

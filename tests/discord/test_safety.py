@@ -20,7 +20,9 @@ from tests.standins.discord_server import DiscordStandIn
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 
 
-async def test_everyone_in_a_name_and_a_card_pings_nobody(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_everyone_in_a_name_and_a_card_pings_nobody(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin = discord_standin
     mallory = standin.add_user("mallory")
     mallory.global_name = "@everyone **Mallory**"
@@ -28,7 +30,7 @@ async def test_everyone_in_a_name_and_a_card_pings_nobody(discord_standin: Disco
     lines[0] = "Should towns build bike lanes? @everyone @here <@&123456789012345678> **now**"
     lines[3] = "Bike lanes empty shops @everyone: customers who drive cannot park, and __sales__ fall."
     pack = small_pack(lines, "pings")
-    async with running_bot(standin, tmp_path / "game.db", pack=pack):
+    async with running_bot(standin, database_at, pack=pack):
         started, thread = await start_debate(standin, debate="pings")
         [stance] = step_messages(standin, thread)
         await standin.click(stance, answer_ids(stance)[0], user="mallory")
@@ -63,14 +65,14 @@ async def test_everyone_in_a_name_and_a_card_pings_nobody(discord_standin: Disco
             assert data.get("allowed_mentions") == NO_MENTIONS
 
 
-async def test_long_texts_fit_in_an_embed(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_long_texts_fit_in_an_embed(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     lines = list(CARD_LINES)
     lines[3] = "Bike lanes empty *shops*. " + "More words about parking. " * 150  # ~3,900 characters
     lines[5] = "Studies of retail streets find cyclists spend more. " + "And more again. " * 230
     lines[8] = "Protected lanes cut injuries for everyone. " + "Fewer crashes. " * 250
     lines[6:6] = [f"Not said: Shops did fine, says study {n}. " + "And more besides. " * 200 for n in (1, 2, 3)]
-    async with running_bot(standin, tmp_path / "game.db", pack=small_pack(lines, "long")):
+    async with running_bot(standin, database_at, pack=small_pack(lines, "long")):
         _, thread = await start_debate(standin, debate="long")
         for _ in range(2):  # past the stance question and the opening turn
             message = step_messages(standin, thread)[-1]

@@ -19,10 +19,10 @@ from tests.discord.harness import (
 from tests.standins.discord_server import DiscordStandIn
 
 
-async def test_import_with_errors_lists_them(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_import_with_errors_lists_them(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     broken = CARD_LINES[:13] + CARD_LINES[22:25]  # three sections missing
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         rec = await standin.slash(
             "debate", {"file": standin.upload("lanes.txt", card_text(broken))}, subcommand="import", user="carol"
         )
@@ -40,10 +40,10 @@ async def test_import_with_errors_lists_them(discord_standin: DiscordStandIn, tm
     assert list(library.packs) == [PACK_ID]  # nothing was added
 
 
-async def test_long_error_lists_are_trimmed(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_long_error_lists_are_trimmed(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     unknown_fields = "\n".join(f"unknown_field_{i}: x" for i in range(200)).encode()
-    async with running_bot(standin, tmp_path / "game.db"):
+    async with running_bot(standin, database_at):
         rec = await standin.slash(
             "debate", {"file": standin.upload("bad.yaml", unknown_fields)}, subcommand="import", user="carol"
         )
@@ -66,12 +66,14 @@ async def test_long_error_lists_are_trimmed(discord_standin: DiscordStandIn, tmp
     )
 
 
-async def test_import_adds_a_debate_for_this_server_only(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_import_adds_a_debate_for_this_server_only(
+    discord_standin: DiscordStandIn, database_at: Path | str
+) -> None:
     standin = discord_standin
     other = standin.add_guild("Other School", text_channels=["lobby"], users=["carol"])
     mine = list(CARD_LINES)
     mine[0] = "Should towns ban cars from the centre?"
-    async with running_bot(standin, tmp_path / "game.db"):
+    async with running_bot(standin, database_at):
         refused = await standin.slash(
             "debate", {"file": standin.upload("cars.txt", card_text(mine))}, subcommand="import", user="alice"
         )
@@ -95,9 +97,9 @@ async def test_import_adds_a_debate_for_this_server_only(discord_standin: Discor
     assert other.name == "Other School"
 
 
-async def test_forget_me_after_confirmation(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_forget_me_after_confirmation(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
-    async with running_bot(standin, tmp_path / "game.db") as bot:
+    async with running_bot(standin, database_at) as bot:
         _, thread = await start_debate(standin)
         [question] = step_messages(standin, thread)
         await standin.click(question, answer_ids(question)[1], user="alice")
@@ -119,10 +121,10 @@ async def test_forget_me_after_confirmation(discord_standin: DiscordStandIn, tmp
     assert alice not in state.answers and alice not in state.players
 
 
-async def test_teacher_role_and_leaderboard(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_teacher_role_and_leaderboard(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     moderator = standin.role("Moderator")
-    async with running_bot(standin, tmp_path / "game.db"):
+    async with running_bot(standin, database_at):
         refused = await standin.slash("debate", {"debate": PACK_ID}, subcommand="start", user="bob")
         not_allowed = await standin.slash("debate", {"teacher_role": moderator}, subcommand="settings", user="bob")
         set_role = await standin.slash("debate", {"teacher_role": moderator}, subcommand="settings", user="carol")

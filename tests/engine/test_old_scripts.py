@@ -39,7 +39,7 @@ async def test_a_game_started_before_the_change_resumes_on_its_stored_script_and
     old_text = OLD_SCRIPT.read_text()
     old = parse_script(old_text)
     clock = ManualClock()
-    path = tmp_path / "g.db"
+    path = tmp_path / "g.db"  # SQLite only: the old script is written into the file with aiosqlite
     async with Database.open(path) as db:
         service = GameService(db, clock)
         ref, _ = await service.start_game(VENUE, HOST, "Ms Teacher", load_any(OLD_PACK), GameSettings(), 5)

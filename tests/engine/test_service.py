@@ -65,7 +65,7 @@ async def test_restart_midway_gives_the_same_result_as_an_uninterrupted_game(
     tmp_path: Path, database_at: Path | str
 ) -> None:
     clock = ManualClock()
-    async with Database.open(tmp_path / "straight.db") as db:
+    async with Database.open(tmp_path / "straight.db") as db:  # the reference game; database_at is under test
         straight = GameService(db, clock)
         ref = await start(straight)
         await play_steps(straight, clock, ref, 1000)

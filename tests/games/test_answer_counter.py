@@ -109,3 +109,53 @@ async def _until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
     while not condition():
         assert loop.time() < deadline, "condition not met in time"
         await asyncio.sleep(0.005)
+
+
+async def test_two_processes_redrawing_one_question_end_on_the_stored_count(database_at: Path | str) -> None:
+    """Two bot processes on one database take answers to the same question, and each redraws
+    the question's "N answered" line. Their edits can reach the platform in the other order
+    than their reads: the first process reads 1 and its edit is slow on the way; the second
+    reads 2 and draws it; the first's 1 lands last. Once every answer is in and no redraw is
+    pending, the message must show the count the database holds, not the stale one."""
+    clock = ManualClock()
+    shown: list[int] = []  # the question message's count, edit by edit, as the platform applies them
+    first_has_read, slow_link = asyncio.Event(), asyncio.Event()
+
+    async def first_draws(game: GameRef, step: int, answered: int) -> None:
+        first_has_read.set()
+        await slow_link.wait()  # the first process's edit is held up on the network
+        shown.append(answered)
+
+    async def second_draws(game: GameRef, step: int, answered: int) -> None:
+        shown.append(answered)
+
+    async with Database.open(database_at) as first_db, Database.open(database_at) as second_db:
+        first, second = GameService(first_db, clock), GameService(second_db, clock)
+        ref, _ = await first.start_game(VENUE, HOST, "T", sample_pack(), GameSettings(), 5)
+        first_ticks, second_ticks = Ticks(), Ticks()
+        counters = [
+            AnsweredCounter(first, first_draws, interval=2.0, clock=first_ticks, sleep=first_ticks.sleep),
+            AnsweredCounter(second, second_draws, interval=2.0, clock=second_ticks, sleep=second_ticks.sleep),
+        ]
+        try:
+            step = await answer(first, clock, ref, "s0")
+            first_redraw = asyncio.create_task(counters[0].answered(ref, step))
+            await asyncio.wait_for(first_has_read.wait(), 10)  # it has read "1 answered"
+            await answer(second, clock, ref, "s1")
+            await counters[1].answered(ref, step)
+            assert shown == [2]  # the second process drew the newer count first
+            slow_link.set()
+            await first_redraw
+            assert shown[:2] == [2, 1]  # then the stale edit landed on top of it
+            first_ticks.wake.set()  # the counters' intervals pass: anything they scheduled is drawn
+            second_ticks.wake.set()
+            await _until(lambda: all(c.pending() == 0 for c in counters), timeout=10)
+            for counter in counters:
+                async with counter.lock(ref):
+                    pass  # a redraw that left its pending slot has finished drawing
+            stored = len((await second.load(ref)).answers)
+            assert stored == 2
+            assert shown[-1] == stored, shown
+        finally:
+            for counter in counters:
+                await counter.close()

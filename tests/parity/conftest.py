@@ -17,14 +17,14 @@ CHAT_PLATFORMS = ("discord", "slack")
 
 
 @pytest_asyncio.fixture(params=CHAT_PLATFORMS)
-async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Platform]:
+async def platform(request: pytest.FixtureRequest, database_at: Path | str) -> AsyncIterator[Platform]:
     """The real bot of one chat platform, running against that platform's stand-in."""
     chosen: DiscordPlatform | SlackPlatform
     if request.param == "discord":
-        async with discord_platform(tmp_path / "game.db") as chosen:
+        async with discord_platform(database_at) as chosen:
             yield chosen
     else:
-        async with slack_platform(tmp_path / "game.db") as chosen:
+        async with slack_platform(database_at) as chosen:
             yield chosen
 
 
@@ -32,12 +32,12 @@ SLOW_COUNTER = 1.0  # seconds between two "N answered" redraws: wide enough that
 
 
 @pytest_asyncio.fixture(params=CHAT_PLATFORMS)
-async def slow_counter_platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Platform]:
+async def slow_counter_platform(request: pytest.FixtureRequest, database_at: Path | str) -> AsyncIterator[Platform]:
     """As ``platform``, with answers within a second folded into one later redraw."""
     chosen: DiscordPlatform | SlackPlatform
     if request.param == "discord":
-        async with discord_platform(tmp_path / "game.db", counter_interval=SLOW_COUNTER) as chosen:
+        async with discord_platform(database_at, counter_interval=SLOW_COUNTER) as chosen:
             yield chosen
     else:
-        async with slack_platform(tmp_path / "game.db", counter_interval=SLOW_COUNTER) as chosen:
+        async with slack_platform(database_at, counter_interval=SLOW_COUNTER) as chosen:
             yield chosen

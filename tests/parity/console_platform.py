@@ -21,8 +21,8 @@ SEED = 1234
 class ConsolePlatform:
     name = "console"
 
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
+    def __init__(self, database: Path | str) -> None:
+        self.database = database
         self.output: list[str] = []
 
     async def play_solo(self, choose: Choose) -> str:
@@ -31,7 +31,7 @@ class ConsolePlatform:
         script = build_script(pack, SEED)  # the very script ``play`` builds from the same seed
         answers = [str(choose(step) + 1) for step in script.steps if step.kind.is_question]
         stdin = io.StringIO("\n".join(answers) + "\n")
-        code = await play(PlayOptions(pack, self.db_path, SEED, GameSettings()), stdin=stdin, write=self.output.append)
+        code = await play(PlayOptions(pack, self.database, SEED, GameSettings()), stdin=stdin, write=self.output.append)
         assert code == 0, "\n".join(self.output)
         return "You"
 

@@ -258,7 +258,7 @@ def unmark(text: str) -> str:
 
 
 @asynccontextmanager
-async def discord_platform(db_path: Path, counter_interval: float = 0.2) -> AsyncIterator[DiscordPlatform]:
+async def discord_platform(database: Path | str, counter_interval: float = 0.2) -> AsyncIterator[DiscordPlatform]:
     """A stand-in Discord server with the bot in it; fails on any error logged meanwhile."""
     import logging
 
@@ -270,7 +270,7 @@ async def discord_platform(db_path: Path, counter_interval: float = 0.2) -> Asyn
         async with DiscordStandIn() as standin:
             for name in ("dave", "erin"):
                 standin.add_user(name)
-            async with running_bot(standin, db_path, pack=small_pack(), counter_interval=counter_interval) as bot:
+            async with running_bot(standin, database, pack=small_pack(), counter_interval=counter_interval) as bot:
                 yield DiscordPlatform(standin, bot)
                 await quiet(lambda: len(standin.requests), lambda: False)
             standin.assert_no_unknown_routes()

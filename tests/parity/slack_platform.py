@@ -225,10 +225,10 @@ class SlackPlatform:
 
 
 @asynccontextmanager
-async def slack_platform(db_path: Path, counter_interval: float = 0.2) -> AsyncIterator[SlackPlatform]:
+async def slack_platform(database: Path | str, counter_interval: float = 0.2) -> AsyncIterator[SlackPlatform]:
     users = [SlackUser(**vars(u)) for u in DEFAULT_USERS]
     users += [SlackUser("U3", "carol", "Carol Chen", "carol"), SlackUser("U4", "dan", "Dan Dale", "dan")]
     async with SlackStandIn(users=users) as standin:
-        async with running_bot(standin, db_path, "http", count_interval=counter_interval) as (bot, slack):
+        async with running_bot(standin, database, "http", count_interval=counter_interval) as (bot, slack):
             yield SlackPlatform(standin, bot, slack)
         standin.assert_clean()

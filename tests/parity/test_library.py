@@ -108,7 +108,7 @@ class SlackShelf:
 
 @pytest_asyncio.fixture(params=("console", "discord", "slack"))
 async def shelf(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, tmp_path: Path, database_at: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Shelf]:
     packs = PACKS
     if request.param == "console":
@@ -119,7 +119,7 @@ async def shelf(
         monkeypatch.setenv("REBUTTAL_CONTENT_DIR", str(content))
         yield ConsoleShelf(content)
     elif request.param == "discord":
-        async with discord_platform(tmp_path / "game.db") as discord:
+        async with discord_platform(database_at) as discord:
             workspace = await discord.bot.services.games.workspace_id("discord", str(discord.standin.guild.id))
             for pack in packs:  # as /debate import would add them (the small pack is there already)
                 await discord.bot.services.workspaces.add_pack(workspace, pack, "test")
@@ -127,7 +127,7 @@ async def shelf(
     else:
         from tests.parity.slack_platform import slack_platform
 
-        async with slack_platform(tmp_path / "game.db") as slack:
+        async with slack_platform(database_at) as slack:
             workspace = await slack.bot.games.workspace(slack.standin.team_id)
             for pack in packs:
                 await slack.bot.games.workspaces.add_pack(workspace, pack, "test")

@@ -52,16 +52,16 @@ class ChatSolo:
 
 
 @pytest_asyncio.fixture(params=("console", "discord", "slack"))
-async def solo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Solo]:
+async def solo(request: pytest.FixtureRequest, database_at: Path | str) -> AsyncIterator[Solo]:
     from tests.parity.slack_platform import slack_platform
 
     if request.param == "console":
-        yield ConsolePlatform(tmp_path / "game.db")
+        yield ConsolePlatform(database_at)
     elif request.param == "discord":
-        async with discord_platform(tmp_path / "game.db") as discord:
+        async with discord_platform(database_at) as discord:
             yield ChatSolo(discord)
     else:
-        async with slack_platform(tmp_path / "game.db") as slack:
+        async with slack_platform(database_at) as slack:
             yield ChatSolo(slack)
 
 

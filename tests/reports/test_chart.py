@@ -18,15 +18,15 @@ from tests.engine.helpers import ManualClock
 from tests.reports.classroom import play_classroom
 
 
-async def played(tmp_path: Path) -> GameReport:
+async def played(database: Path | str) -> GameReport:
     clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-    async with Database.open(tmp_path / "class.db") as db:
+    async with Database.open(database) as db:
         ref = await play_classroom(GameService(db, clock), clock)
         return await game_report(db, ref, names=False)
 
 
-async def test_chart_title_axis_whole_game_and_scale_note(tmp_path: Path) -> None:
-    report = await played(tmp_path)
+async def test_chart_title_axis_whole_game_and_scale_note(database_at: Path | str) -> None:
+    report = await played(database_at)
     figure = chart_figure(report)
     axis = figure.axes[0]
     title = axis.get_title()
@@ -48,8 +48,8 @@ async def test_chart_title_axis_whole_game_and_scale_note(tmp_path: Path) -> Non
     assert WHOLE_GAME.startswith("Whole game") and "−4" in SCALE_NOTE
 
 
-async def test_chart_as_png_and_svg(tmp_path: Path) -> None:
-    report = await played(tmp_path)
+async def test_chart_as_png_and_svg(database_at: Path | str) -> None:
+    report = await played(database_at)
     png = chart_png(report)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])

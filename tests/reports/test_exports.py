@@ -24,14 +24,14 @@ def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
-async def played(tmp_path: Path, *, names: bool, students: dict[str, str] | None = None) -> GameReport:
-    async with Database.open(tmp_path / "class.db") as db:
+async def played(database: Path | str, *, names: bool, students: dict[str, str] | None = None) -> GameReport:
+    async with Database.open(database) as db:
         ref = await play_classroom(GameService(db, ManualClock()), ManualClock(), students=students)
         return await game_report(db, ref, names=names)
 
 
-async def test_questions_carry_option_texts_shares_and_the_answer_key(tmp_path: Path) -> None:
-    report = await played(tmp_path, names=False)
+async def test_questions_carry_option_texts_shares_and_the_answer_key(database_at: Path | str) -> None:
+    report = await played(database_at, names=False)
     pack = sample_pack()
     predictions = report.predictions
     assert len(predictions) == 15
@@ -68,8 +68,8 @@ async def test_questions_carry_option_texts_shares_and_the_answer_key(tmp_path: 
     assert [o["real_reply"] for o in asked["options"]] == [o.is_answer for o in first.options]
 
 
-async def test_hardest_questions_are_the_lowest_share_right(tmp_path: Path) -> None:
-    report = await played(tmp_path, names=False)
+async def test_hardest_questions_are_the_lowest_share_right(database_at: Path | str) -> None:
+    report = await played(database_at, names=False)
     assert report.hardest and len(report.hardest) <= 5
     shares = [q.share_correct or 0.0 for q in report.hardest]
     assert shares == sorted(shares)
@@ -77,8 +77,8 @@ async def test_hardest_questions_are_the_lowest_share_right(tmp_path: Path) -> N
     assert report.share_correct == pytest.approx(2 / 3)
 
 
-async def test_gradebook_shows_choices_as_text_and_keeps_predictions_apart(tmp_path: Path) -> None:
-    report = await played(tmp_path, names=False)
+async def test_gradebook_shows_choices_as_text_and_keeps_predictions_apart(database_at: Path | str) -> None:
+    report = await played(database_at, names=False)
     rows = rows_of(gradebook_csv(report))
     assert "Student id" not in rows[0]  # pseudonymous: no platform id anywhere
     ada, pat, _ = rows
@@ -97,8 +97,8 @@ async def test_gradebook_shows_choices_as_text_and_keeps_predictions_apart(tmp_p
     assert all("student_id" not in p for p in json.loads(summary_json(report))["players"])
 
 
-async def test_student_ids_appear_only_with_names(tmp_path: Path) -> None:
-    report = await played(tmp_path, names=True)
+async def test_student_ids_appear_only_with_names(database_at: Path | str) -> None:
+    report = await played(database_at, names=True)
     rows = rows_of(gradebook_csv(report))
     assert [(r["Student"], r["Student id"]) for r in rows] == [("Ada", "u1"), ('O"Brien, Pat', "u2"), ("Zoë", "u3")]
     assert [p["student_id"] for p in json.loads(summary_json(report))["players"]] == ["u1", "u2", "u3"]
@@ -110,9 +110,11 @@ def test_spreadsheet_text_neutralises_every_formula_start(name: str) -> None:
     assert spreadsheet_text("Ada =2+3") == "Ada =2+3"
 
 
-async def test_a_student_named_like_a_formula_stays_text_in_csv_and_xlsx(tmp_path: Path) -> None:
+async def test_a_student_named_like_a_formula_stays_text_in_csv_and_xlsx(
+    tmp_path: Path, database_at: Path | str
+) -> None:
     students = {"u1": "=2+3", "u2": "@cmd|' /C calc'!A0", "u3": "-1"}
-    report = await played(tmp_path, names=True, students=students)
+    report = await played(database_at, names=True, students=students)
     rows = rows_of(gradebook_csv(report))
     assert [r["Student"] for r in rows] == ["'=2+3", "'@cmd|' /C calc'!A0", "'-1"]
     assert rows[0]["Points"] == "1500"  # numbers stay numbers
@@ -127,8 +129,8 @@ async def test_a_student_named_like_a_formula_stays_text_in_csv_and_xlsx(tmp_pat
     assert not [c for row in book["Stances"].iter_rows() for c in row if c.data_type == "f"]
 
 
-async def test_workbook_has_a_sheet_per_view_with_the_report_in_it(tmp_path: Path) -> None:
-    report = await played(tmp_path, names=False)
+async def test_workbook_has_a_sheet_per_view_with_the_report_in_it(tmp_path: Path, database_at: Path | str) -> None:
+    report = await played(database_at, names=False)
     path = tmp_path / "report.xlsx"
     path.write_bytes(game_xlsx(report))
     book = load_workbook(path, read_only=True)
@@ -157,8 +159,8 @@ async def test_workbook_has_a_sheet_per_view_with_the_report_in_it(tmp_path: Pat
     assert [r[6] for r in arguments[1:]] == [t.votes for t in report.strongest]
 
 
-async def test_strongest_arguments_come_from_the_games_votes(tmp_path: Path) -> None:
-    report = await played(tmp_path, names=False)
+async def test_strongest_arguments_come_from_the_games_votes(database_at: Path | str) -> None:
+    report = await played(database_at, names=False)
     votes = [q for q in report.questions if q.kind is StepKind.STRONGER]
     assert report.strongest and len(report.strongest) == 2 * len(votes)  # both turns of every vote
     assert sum(t.votes for t in report.strongest) == 2 * sum(q.answered for q in votes)

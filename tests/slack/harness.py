@@ -1,4 +1,5 @@
-"""Running the real Slack bot against the stand-in, on a real SQLite file, and reading the result."""
+"""Running the real Slack bot against the stand-in, on a real database (a SQLite file or a
+PostgreSQL URL, as ``database_at`` gives), and reading the result."""
 
 from __future__ import annotations
 
@@ -44,13 +45,13 @@ def library_of(*packs: Pack) -> Library:
 
 @asynccontextmanager
 async def open_bot(
-    standin: SlackStandIn, database_path: Path, client: AsyncWebClient | None = None, **options: Any
+    standin: SlackStandIn, database: Path | str, client: AsyncWebClient | None = None, **options: Any
 ) -> AsyncIterator[SlackBot]:
     options.setdefault("shipped", library_of(small_pack()))
     options.setdefault("count_interval", 0.2)
-    async with Database.open(database_path) as database:
+    async with Database.open(database) as opened:
         client = client or AsyncWebClient(token=standin.bot_token, base_url=standin.api_url)
-        bot = build_app(database, client, signing_secret=standin.signing_secret, **options)
+        bot = build_app(opened, client, signing_secret=standin.signing_secret, **options)
         await bot.resume()
         try:
             yield bot
@@ -60,9 +61,9 @@ async def open_bot(
 
 @asynccontextmanager
 async def running_bot(
-    standin: SlackStandIn, database_path: Path, transport: Transport, **options: Any
+    standin: SlackStandIn, database: Path | str, transport: Transport, **options: Any
 ) -> AsyncIterator[tuple[SlackBot, SlackDriver]]:
-    async with open_bot(standin, database_path, **options) as bot, drive_bolt_app(bot.app, standin, transport) as slack:
+    async with open_bot(standin, database, **options) as bot, drive_bolt_app(bot.app, standin, transport) as slack:
         yield bot, slack
         await settle(bot, standin)
 

@@ -5,6 +5,9 @@ crash can lose without anyone knowing. Here the database is held busy by another
 (as another process would), so a commit has to wait: the ack waits with it; a commit that
 cannot happen in time is refused and the player is told; a commit that fails is refused and
 the player is told to click again.
+
+SQLite only: the busy database is SQLite's write lock (``BEGIN IMMEDIATE`` on the file) and
+the stored answers are read from the file.
 """
 
 from __future__ import annotations

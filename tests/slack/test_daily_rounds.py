@@ -61,12 +61,12 @@ def score_in(finished: str) -> int:
 
 
 async def test_a_round_is_posted_played_summarised_and_ranked(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s, clock, pack = slack_standin, ManualClock(MONDAY), small_pack()
     s.add_user("U3", HOSTILE, real_name="Carol")
     s.add_user("U4", "dave")
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=clock) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, clock=clock) as (bot, slack):
         reply = await ask(slack, s, TEACHER, "schedule 10:00 UTC")
         assert "10:00 UTC, every day; each round closes when the next one posts." in reply
         assert "Next round: Mon 5 Jan at 10:00 (UTC)." in reply
@@ -162,8 +162,8 @@ async def test_a_round_is_posted_played_summarised_and_ranked(
     assert_no_pings(slack=s)
 
 
-async def test_a_round_carries_on_after_a_restart(slack_standin: SlackStandIn, tmp_path: Path) -> None:
-    s, clock, path = slack_standin, ManualClock(MONDAY), tmp_path / "db.sqlite3"
+async def test_a_round_carries_on_after_a_restart(slack_standin: SlackStandIn, database_at: Path | str) -> None:
+    s, clock, path = slack_standin, ManualClock(MONDAY), database_at
     async with running_bot(s, path, "socket", clock=clock) as (bot, slack):
         await ask(slack, s, TEACHER, "schedule 10:00 UTC")
         await move_to(bot, s, clock, TEN)

@@ -59,7 +59,7 @@ def test_the_api_url_setting_gets_its_trailing_slash() -> None:
 
 
 async def test_serve_connects_over_socket_mode_through_the_configured_api_url(
-    slack_standin: SlackStandIn, tmp_path: Path
+    slack_standin: SlackStandIn, database_at: Path | str
 ) -> None:
     s = slack_standin
     settings = entry.read_settings(
@@ -68,7 +68,7 @@ async def test_serve_connects_over_socket_mode_through_the_configured_api_url(
     )
     assert isinstance(settings, entry.SlackSettings)
     stop = asyncio.Event()
-    serving = asyncio.create_task(entry.serve(settings, tmp_path / "db.sqlite3", http=False, stop=stop))
+    serving = asyncio.create_task(entry.serve(settings, database_at, http=False, stop=stop))
     try:
         await s.socket.wait_connected()
         async with SocketDriver(s) as slack:
@@ -78,12 +78,12 @@ async def test_serve_connects_over_socket_mode_through_the_configured_api_url(
         assert "Usage:" in s.responses_for("U1")[0].text
         # Both tokens checked first (a rejected one would stop the bot), through the stand-in.
         assert [c.method for c in s.calls][:3] == ["auth.test", "apps.connections.open", "apps.connections.open"]
-        health = await check_health(tmp_path / "db.sqlite3", "slack", datetime.now(UTC))
+        health = await check_health(database_at, "slack", datetime.now(UTC))
         assert health.healthy, health.detail  # the heartbeat `rebuttal health` reads
     finally:
         stop.set()
         await asyncio.wait_for(serving, 5)
-    assert (tmp_path / "db.sqlite3").exists()
+    assert isinstance(database_at, str) or database_at.exists()  # serve created the SQLite file
     s.assert_clean()
 
 
@@ -110,7 +110,9 @@ async def listening(port: int) -> None:
     await until(accepts, f"something listens on port {port}")
 
 
-async def test_serve_over_http_verifies_with_the_signing_secret(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_serve_over_http_verifies_with_the_signing_secret(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
     s = slack_standin
     settings = entry.read_settings(
         {"SLACK_BOT_TOKEN": s.bot_token, "SLACK_SIGNING_SECRET": s.signing_secret, "REBUTTAL_SLACK_API_URL": s.api_url},
@@ -118,9 +120,7 @@ async def test_serve_over_http_verifies_with_the_signing_secret(slack_standin: S
     )
     assert isinstance(settings, entry.SlackSettings)
     port, stop = free_port(), asyncio.Event()
-    serving = asyncio.create_task(
-        entry.serve(settings, tmp_path / "db.sqlite3", http=True, port=port, host="127.0.0.1", stop=stop)
-    )
+    serving = asyncio.create_task(entry.serve(settings, database_at, http=True, port=port, host="127.0.0.1", stop=stop))
     try:
         await listening(port)
         async with HttpDriver(s, f"http://127.0.0.1:{port}{entry.EVENTS_PATH}") as http:

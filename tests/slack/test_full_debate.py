@@ -41,9 +41,11 @@ def choice(player: str, kind: StepKind, step: int, options: int, correct: int | 
     return 0 if player == "U1" else options - 1
 
 
-async def test_a_complete_debate(slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path) -> None:
+async def test_a_complete_debate(
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
+) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "rebuttal.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         service = bot.games.service
         refused = await slack.slash("/debate", f"start {PACK_ID}", user="U1", channel=CHANNEL)
         assert refused.acked and refused.elapsed < 3

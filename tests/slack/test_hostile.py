@@ -51,7 +51,7 @@ BROKEN_BODIES = {
 
 
 @asynccontextmanager
-async def production_http_server(s: SlackStandIn, path: Path) -> AsyncIterator[str]:
+async def production_http_server(s: SlackStandIn, database: Path | str) -> AsyncIterator[str]:
     """The bot exactly as ``rebuttal run slack --http`` serves it; yields its events URL."""
     settings = entry.read_settings(
         {"SLACK_BOT_TOKEN": s.bot_token, "SLACK_SIGNING_SECRET": s.signing_secret, "REBUTTAL_SLACK_API_URL": s.api_url},
@@ -59,7 +59,7 @@ async def production_http_server(s: SlackStandIn, path: Path) -> AsyncIterator[s
     )
     assert isinstance(settings, entry.SlackSettings)
     port, stop = free_port(), asyncio.Event()
-    serving = asyncio.create_task(entry.serve(settings, path, http=True, port=port, host="127.0.0.1", stop=stop))
+    serving = asyncio.create_task(entry.serve(settings, database, http=True, port=port, host="127.0.0.1", stop=stop))
     try:
         await listening(port)
         yield f"http://127.0.0.1:{port}{entry.EVENTS_PATH}"
@@ -70,10 +70,10 @@ async def production_http_server(s: SlackStandIn, path: Path) -> AsyncIterator[s
 
 @pytest.mark.parametrize("name", sorted(BROKEN_BODIES))
 async def test_broken_bodies_get_a_4xx_or_are_ignored(
-    slack_standin: SlackStandIn, tmp_path: Path, all_logs: list[logging.LogRecord], name: str
+    slack_standin: SlackStandIn, database_at: Path | str, all_logs: list[logging.LogRecord], name: str
 ) -> None:
     async with (
-        production_http_server(slack_standin, tmp_path / "db.sqlite3") as url,
+        production_http_server(slack_standin, database_at) as url,
         HttpDriver(slack_standin, url) as http,
     ):
         result = await http.post(BROKEN_BODIES[name], FORM, SendOptions(timeout=10))
@@ -82,10 +82,10 @@ async def test_broken_bodies_get_a_4xx_or_are_ignored(
 
 
 async def test_unknown_and_forged_actions_get_a_polite_answer(
-    slack_standin: SlackStandIn, tmp_path: Path, all_logs: list[logging.LogRecord]
+    slack_standin: SlackStandIn, database_at: Path | str, all_logs: list[logging.LogRecord]
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "http") as (_, slack):
+    async with running_bot(s, database_at, "http") as (_, slack):
         for action_id in ("zzz-unknown", "rebuttal:answer:999999:0:0", "rebuttal:answer:1:99999999999999999999:0"):
             result = await slack.click(action_id, user="U1", channel="C0GENERAL")
             assert result.status is not None and result.status < 500, (action_id, result.status)
@@ -95,10 +95,10 @@ async def test_unknown_and_forged_actions_get_a_polite_answer(
 
 
 async def test_tokens_and_secrets_never_reach_the_logs(
-    slack_standin: SlackStandIn, tmp_path: Path, all_logs: list[logging.LogRecord]
+    slack_standin: SlackStandIn, database_at: Path | str, all_logs: list[logging.LogRecord]
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "http") as (_, slack):
+    async with running_bot(s, database_at, "http") as (_, slack):
         await slack.slash("/debate", "start", user=TEACHER)
         await slack.slash("/debate", "help", user="U1")
     assert all_logs, "nothing was logged: the check would prove nothing"
@@ -158,13 +158,13 @@ REQUEST_LAYERS = ("aiohttp", "asyncio", "slack_bolt", "slack_sdk", "adapters.sla
 
 @pytest.mark.parametrize("name", sorted(MALFORMED_REQUESTS))
 async def test_malformed_requests_get_a_4xx_and_one_warning(
-    slack_standin: SlackStandIn, tmp_path: Path, all_logs: list[logging.LogRecord], name: str
+    slack_standin: SlackStandIn, database_at: Path | str, all_logs: list[logging.LogRecord], name: str
 ) -> None:
     body, headers, expected = MALFORMED_REQUESTS[name]
     if headers is None:
         json_like = body[:1] in (b'"', b"[", b"n")
         headers = signed_headers(slack_standin, body, "application/json" if json_like else FORM)
-    async with production_http_server(slack_standin, tmp_path / "db.sqlite3") as url:
+    async with production_http_server(slack_standin, database_at) as url:
         del all_logs[:]  # only what this request causes
         status = await post_raw(url, body, headers)
     assert status == expected
@@ -199,10 +199,10 @@ def oversized_and_newline_ids(game_id: int) -> list[str]:
 
 
 async def test_oversized_and_newline_ids_are_refused_privately(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path, all_logs: list[logging.LogRecord]
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str, all_logs: list[logging.LogRecord]
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         for action_id in oversized_and_newline_ids(ref.game_id):
             before = len(s.ephemerals_for("U1"))
@@ -221,18 +221,22 @@ def parent_context(message: MessageRecord) -> str:
     return " ".join(b["elements"][0]["text"] for b in message.blocks if b["type"] == "context")
 
 
-async def test_the_parent_message_names_the_host_without_a_mention(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_the_parent_message_names_the_host_without_a_mention(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+    async with running_bot(s, database_at, "socket") as (bot, slack):
         await start_game(bot, s, slack)
         parent = s.messages_in(CHANNEL)[0]
     assert parent_context(parent).startswith(f"Hosted by {s.user_name(TEACHER)} · ")
     assert slack_pings(s) == []
 
 
-async def test_a_redrawn_parent_message_still_names_the_host(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_redrawn_parent_message_still_names_the_host(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+    async with running_bot(s, database_at, "socket") as (bot, slack):
         ref = await start_game(bot, s, slack)
         await slack.click(host_action(s, ref, Control.PAUSE), user=TEACHER)
         await s.wait_for(lambda: "paused" in parent_context(s.messages_in(CHANNEL)[0]))

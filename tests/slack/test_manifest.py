@@ -45,11 +45,11 @@ def test_manifest_declares_the_command_interactivity_and_scopes() -> None:
 
 
 async def test_the_bot_calls_only_methods_its_scopes_allow(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     clock = ManualClock(MONDAY)
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=clock) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, clock=clock) as (bot, slack):
         await slack.slash("/debate", "schedule 10:00 UTC", user=TEACHER)  # a daily round, played and closed
         await s.wait_for(lambda: s.responses_for(TEACHER))
         await move_to(bot, s, clock, MONDAY.replace(hour=10))

@@ -14,10 +14,10 @@ BUSY = "A debate is already running in this channel; `/debate end` ends it."
 
 
 async def test_two_processes_starting_at_once_post_one_debate(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    path = tmp_path / "shared.sqlite3"
+    path = database_at
     async with (
         running_bot(s, path, slack_transport) as (first, one),
         running_bot(s, path, slack_transport) as (

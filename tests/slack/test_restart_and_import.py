@@ -31,10 +31,10 @@ from tests.standins.slack_server import SlackStandIn
 
 
 async def test_an_old_button_counts_after_a_restart(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    database = tmp_path / "db.sqlite3"
+    database = database_at
     async with running_bot(s, database, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 1), user="U1")
@@ -60,12 +60,12 @@ async def _count(bot: SlackBot, s: SlackStandIn, ref: GameRef, count: int) -> bo
 
 
 async def test_import_through_the_modal(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     good = card(VALID_CARD_LINES).replace("bike lanes", "bus lanes")
     bad = replaced(9)  # the label on line 8 loses its turn: two problems, each with its line
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         refused = await slack.slash("/debate", "import", user="U1")
         assert refused.acked
         await s.wait_for(lambda: s.responses_for("U1"))
@@ -102,9 +102,11 @@ async def test_import_through_the_modal(
     s.assert_clean()
 
 
-async def test_a_timed_game_resumes_its_timer_after_a_restart(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_timed_game_resumes_its_timer_after_a_restart(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
     s = slack_standin
-    database = tmp_path / "db.sqlite3"
+    database = database_at
     async with running_bot(s, database, "socket") as (bot, slack):
         await slack.slash("/debate", f"start {PACK_ID} timed 5", user=TEACHER)
         ref = await game_in(bot, s)
@@ -140,12 +142,12 @@ def test_the_form_holds_the_longest_shipped_card() -> None:
     assert longest <= IMPORT_PARTS
 
 
-async def test_a_long_card_pasted_across_several_boxes(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_long_card_pasted_across_several_boxes(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
     text = (Path(__file__).resolve().parents[1] / "data" / "cards" / "us-russia-normalization.txt").read_text()
     parts = boxes_for(text)
     assert 3 <= len(parts) <= IMPORT_PARTS
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+    async with running_bot(s, database_at, "socket") as (bot, slack):
         await slack.slash("/debate", "import", user=TEACHER)
         [view] = await s.wait_for(lambda: s.views_for(TEACHER, IMPORT_CALLBACK))
         boxes = {import_block(n): {IMPORT_INPUT: part} for n, part in enumerate(parts, start=1)}

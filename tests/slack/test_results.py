@@ -89,12 +89,12 @@ def section_texts(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 async def test_teacher_gets_files_privately_and_shares_only_the_aggregate(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
     shipped = library_of(small_pack(loud_pack_lines()))
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, shipped=shipped) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, shipped=shipped) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await play(bot, ref)
         await settle(bot, s)
@@ -182,10 +182,10 @@ async def test_teacher_gets_files_privately_and_shares_only_the_aggregate(
     s.assert_clean()
 
 
-async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+    async with running_bot(s, database_at, "socket") as (bot, slack):
         service = bot.games.service
 
         async def ask(text: str, channel: str = CHANNEL) -> str:
@@ -254,9 +254,9 @@ async def test_names_explicit_games_and_refusals(slack_standin: SlackStandIn, tm
     s.assert_clean()
 
 
-async def test_a_failed_upload_is_reported_to_the_teacher(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_failed_upload_is_reported_to_the_teacher(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "http") as (bot, slack):
+    async with running_bot(s, database_at, "http") as (bot, slack):
         await start_game(bot, s, slack)
         await s.wait_for(lambda: s.responses_for(TEACHER))  # the reply to /debate start is in (on a loaded
         await settle(bot, s)  # machine it can land after the game's first step), so it is not taken for the next

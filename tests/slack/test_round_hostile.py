@@ -35,10 +35,10 @@ TEN = MONDAY.replace(hour=10)
 
 
 async def test_forged_stale_and_late_round_clicks(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path, all_logs: list[logging.LogRecord]
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str, all_logs: list[logging.LogRecord]
 ) -> None:
     s, clock = slack_standin, ManualClock(MONDAY)
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=clock) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, clock=clock) as (bot, slack):
         await ask(slack, s, TEACHER, "schedule 10:00 UTC")
         await move_to(bot, s, clock, TEN)
         [announcement] = await s.wait_for(lambda: top_level(s))

@@ -19,10 +19,10 @@ TEN_UTC = MONDAY.replace(hour=10)  # 11:00 in Berlin, in January
 
 
 async def test_only_teachers_schedule_and_mistakes_are_named(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=ManualClock(MONDAY)) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, clock=ManualClock(MONDAY)) as (bot, slack):
         for text in ("schedule 10:00 UTC", "schedule show", "schedule pause", "schedule remove"):
             assert await ask(slack, s, "U1", text) == TEACHERS_ONLY
         assert await ask(slack, s, "U1", "season new") == "Only teachers can start a new season."
@@ -57,10 +57,10 @@ async def test_only_teachers_schedule_and_mistakes_are_named(
 
 
 async def test_show_pause_resume_remove(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s, clock = slack_standin, ManualClock(MONDAY)
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, clock=clock) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, clock=clock) as (bot, slack):
         reply = await ask(slack, s, TEACHER, "schedule 11:00 europe/berlin mon-fri closes=15:00 debates=bike-lanes")
         assert reply.splitlines()[:4] == [
             "*Daily round here:* 11:00 Europe/Berlin, Monday to Friday; each round closes at 15:00.",

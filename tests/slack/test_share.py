@@ -38,11 +38,11 @@ async def ask_and_share(slack: SlackDriver, s: SlackStandIn, bot: SlackBot) -> s
 
 
 async def test_the_bot_joins_then_shares_once(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await play(bot, ref)
         await settle(bot, s)
@@ -70,11 +70,11 @@ async def test_the_bot_joins_then_shares_once(
 
 
 async def test_a_channel_the_bot_cannot_join_is_explained_and_the_button_works_after(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await play(bot, ref)
         await settle(bot, s)
@@ -100,10 +100,12 @@ async def test_a_channel_the_bot_cannot_join_is_explained_and_the_button_works_a
         assert len(s.files_in(CHANNEL, thread.ts)) == 1
 
 
-async def test_a_second_press_after_a_restart_posts_nothing(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_second_press_after_a_restart_posts_nothing(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
     s = slack_standin
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
-    database = tmp_path / "db.sqlite3"
+    database = database_at
     async with running_bot(s, database, "socket") as (bot, slack):
         ref = await start_game(bot, s, slack)
         await play(bot, ref)

@@ -45,10 +45,10 @@ RETRY = SendOptions(retry_num=1, retry_reason="http_timeout")
 
 
 async def test_a_retried_delivery_makes_one_answer_and_one_post(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         start = await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
         ref = await game_in(bot, s)
         again = await slack.send("slash_commands", start.request, RETRY)  # Slack redelivers the start
@@ -79,9 +79,9 @@ async def test_a_retried_delivery_makes_one_answer_and_one_post(
     s.assert_clean()
 
 
-async def test_unsigned_and_stale_requests_are_rejected(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_unsigned_and_stale_requests_are_rejected(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
-    async with open_bot(s, tmp_path / "db.sqlite3") as bot, serve_bolt_http(bot.app) as url, HttpDriver(s, url) as http:
+    async with open_bot(s, database_at) as bot, serve_bolt_http(bot.app) as url, HttpDriver(s, url) as http:
         unsigned = await http.slash("/debate", "start", user=TEACHER, options=SendOptions(signature="missing"))
         forged = await http.slash("/debate", "start", user=TEACHER, options=SendOptions(signature="invalid"))
         stale = await http.slash("/debate", "start", user=TEACHER, options=SendOptions(stale=True))
@@ -108,12 +108,12 @@ class SlowThreadClient(AsyncWebClient):
 
 
 async def test_a_slow_step_is_still_acknowledged_in_time(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     client = SlowThreadClient(token=s.bot_token, base_url=s.api_url)
     async with (
-        open_bot(s, tmp_path / "db.sqlite3", client=client) as bot,
+        open_bot(s, database_at, client=client) as bot,
         drive_bolt_app(bot.app, s, slack_transport) as slack,
     ):
         started = await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
@@ -126,10 +126,10 @@ async def test_a_slow_step_is_still_acknowledged_in_time(
 
 
 async def test_double_click_and_click_after_close(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 2), user="U1")
         await slack.click(answer_action(ref, 0, 2), user="U1")  # a double click
@@ -159,10 +159,12 @@ async def _closed(bot: SlackBot, s: SlackStandIn, ref: GameRef) -> bool:
     return not has_buttons(await step_message(bot, s, ref, 0))
 
 
-async def test_answer_counts_are_redrawn_at_a_bounded_rate(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_answer_counts_are_redrawn_at_a_bounded_rate(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
     s = slack_standin
     interval = 1.5
-    async with running_bot(s, tmp_path / "db.sqlite3", "http", count_interval=interval) as (bot, slack):
+    async with running_bot(s, database_at, "http", count_interval=interval) as (bot, slack):
         ref = await start_game(bot, s, slack)
         started = time.monotonic()
         for player in ("U1", "U2", "U3", "U4", "U5"):
@@ -179,7 +181,7 @@ async def test_answer_counts_are_redrawn_at_a_bounded_rate(slack_standin: SlackS
 
 
 async def test_markup_in_content_and_names_is_escaped(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
     s.add_user("U9", "<!here>", real_name="<!channel>", display_name="<@U1>")
@@ -187,7 +189,7 @@ async def test_markup_in_content_and_names_is_escaped(
     lines[0] = "Should towns build more bike lanes? <!channel> <!here> <@U2>"
     lines[3] = "Bike lanes empty shops <!channel>: customers who drive cannot park."
     pack = small_pack(lines)
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport, shipped=library_of(pack)) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport, shipped=library_of(pack)) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 0), user="U9")
         await s.wait_for(lambda: s.ephemerals_for("U9"))
@@ -205,9 +207,9 @@ async def test_markup_in_content_and_names_is_escaped(
     s.assert_clean()
 
 
-async def test_forget_me(slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path) -> None:
+async def test_forget_me(slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await slack.click(answer_action(ref, 0, 0), user="U1")
         await s.wait_for(lambda: s.ephemerals_for("U1"))
@@ -230,10 +232,10 @@ async def test_forget_me(slack_standin: SlackStandIn, slack_transport: Transport
 
 
 async def test_usage_for_unknown_subcommands_and_bad_arguments(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (_bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (_bot, slack):
         for text in ("frobnicate", "start no-such-debate", f"start {PACK_ID} timed 2", "next now", "", "help"):
             before = len(s.responses_for(TEACHER))
             result = await slack.slash("/debate", text, user=TEACHER)
@@ -251,10 +253,10 @@ async def test_usage_for_unknown_subcommands_and_bad_arguments(
 
 
 async def test_a_failure_after_the_ack_is_logged_not_lost(
-    slack_standin: SlackStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    slack_standin: SlackStandIn, database_at: Path | str, caplog: pytest.LogCaptureFixture
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "http") as (bot, slack):
+    async with running_bot(s, database_at, "http") as (bot, slack):
         ref = await start_game(bot, s, slack)
         s.inject_error("chat.update", "internal_error")  # redrawing the count fails
         clicked = await slack.click(answer_action(ref, 0, 0), user="U1")
@@ -271,10 +273,10 @@ async def _logged(caplog: pytest.LogCaptureFixture) -> bool:
 
 
 async def test_a_button_from_another_workspace_opens_nothing(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         target = s.find_action(answer_action(ref, 0, 0))
         payload = slack.payloads.block_actions(answer_action(ref, 0, 0), user="U1", target=target)
@@ -287,10 +289,10 @@ async def test_a_button_from_another_workspace_opens_nothing(
 
 
 async def test_a_confirmation_slack_refuses_goes_through_the_response_url(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         s.inject_error("chat.postEphemeral", "user_not_in_channel")
         await slack.click(answer_action(ref, 0, 4), user="U2")
@@ -300,12 +302,12 @@ async def test_a_confirmation_slack_refuses_goes_through_the_response_url(
 
 
 async def test_a_stale_next_does_not_skip_a_step(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     """The host's Next drawn for an open question, pressed again after it closed (a double
     click, or a client that had not yet seen the redraw), changes nothing."""
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         first_next = await current_host_action(s, bot, ref, Control.NEXT)
         await slack.click(first_next, user=TEACHER)

@@ -23,10 +23,10 @@ from tests.standins.slack_server import SlackStandIn
 
 
 async def test_settings_name_extra_teachers(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         await slack.slash("/debate", "settings add-teacher <@U2|bob>", user="U1")  # U1 is no teacher
         await s.wait_for(lambda: s.responses_for("U1"))
         await slack.slash("/debate", "settings add-teacher <@U1|alice>", user=TEACHER)
@@ -51,10 +51,10 @@ async def test_settings_name_extra_teachers(
 
 
 async def test_pause_resume_skip_end_and_results(
-    slack_standin: SlackStandIn, slack_transport: Transport, tmp_path: Path
+    slack_standin: SlackStandIn, slack_transport: Transport, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", slack_transport) as (bot, slack):
+    async with running_bot(s, database_at, slack_transport) as (bot, slack):
         ref = await start_game(bot, s, slack)
         service = bot.games.service
 
@@ -91,10 +91,10 @@ async def test_pause_resume_skip_end_and_results(
     s.assert_clean()
 
 
-async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
     s.inject_error("chat.postMessage", "not_in_channel")
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+    async with running_bot(s, database_at, "socket") as (bot, slack):
         await slack.slash("/debate", f"start {PACK_ID}", user=TEACHER)
         [reply] = await s.wait_for(lambda: s.responses_for(TEACHER))
         assert reply.text.startswith("I can't post in this channel (not_in_channel)")
@@ -105,10 +105,10 @@ async def test_a_channel_the_bot_cannot_post_in(slack_standin: SlackStandIn, tmp
 
 
 async def test_a_daily_rounds_mode_cannot_be_chosen_for_a_live_game(
-    slack_standin: SlackStandIn, tmp_path: Path
+    slack_standin: SlackStandIn, database_at: Path | str
 ) -> None:
     s = slack_standin
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket") as (bot, slack):
+    async with running_bot(s, database_at, "socket") as (bot, slack):
         await slack.slash("/debate", f"start {PACK_ID} self-paced", user=TEACHER)
         await slack.slash("/debate", f"start {PACK_ID} timed", user=TEACHER)
         refused, started = await s.wait_for(

@@ -7,6 +7,7 @@ the header is that literal string. Unknown routes answer ``404 {"message": "404:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mimetypes
 import re
@@ -59,6 +60,9 @@ def unknown(what: str, code: int) -> ApiError:
 class RestAPI:
     def __init__(self, state: DiscordState, gateway: Gateway, *, echo_messages: bool = True) -> None:
         self.state = state
+        # While this is an unset event, the reply to a posted message waits for it (the message
+        # is already in the channel): a slow network between Discord and the bot.
+        self.hold_post_replies: asyncio.Event | None = None
         self.gateway = gateway
         self.echo_messages = echo_messages
         cmds = r"/applications/(?P<app>\d+)(?:/guilds/(?P<guild>\d+))?/commands"
@@ -264,6 +268,9 @@ class RestAPI:
     async def post_message(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
         msg = self.new_message(self.channel(m["cid"]), rec.json or {}, rec.files)
         await self.echo("MESSAGE_CREATE", msg)
+        if self.hold_post_replies is not None:
+            self.state.notify()  # the message is visible now, before its reply
+            await self.hold_post_replies.wait()
         return json_response(msg.to_api())
 
     async def list_messages(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:

@@ -43,7 +43,7 @@ async def old_database(path: Path) -> None:
 
 
 async def test_an_old_database_upgrades_in_place(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+    path = tmp_path / "old.db"  # SQLite only: an old SQLite file, built with its first four migrations
     await old_database(path)
     async with Database.open(path) as store:
         assert await store.schema_version() == len(MIGRATIONS) >= 5

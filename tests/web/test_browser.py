@@ -44,13 +44,13 @@ async def assert_accessible(page: Page) -> None:
 
 
 async def test_a_teacher_follows_the_link_from_chat_and_reads_the_results(
-    slack_standin: SlackStandIn, tmp_path: Path
+    slack_standin: SlackStandIn, database_at: Path | str
 ) -> None:
     s = slack_standin
     s.add_user("U3", "carol", real_name="Carol Chen", display_name="carol")
     port = free_port()
     site = f"http://127.0.0.1:{port}"
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket", web_url=site) as (bot, slack):
+    async with running_bot(s, database_at, "socket", web_url=site) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await play(bot, ref)
         await settle(bot, s)
@@ -119,11 +119,11 @@ async def test_a_teacher_follows_the_link_from_chat_and_reads_the_results(
                 await context.close()
 
 
-async def test_refused_links_and_the_keyboard_alone(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_refused_links_and_the_keyboard_alone(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
     port = free_port()
     site = f"http://127.0.0.1:{port}"
-    async with running_bot(s, tmp_path / "db.sqlite3", "socket", web_url=site) as (bot, slack):
+    async with running_bot(s, database_at, "socket", web_url=site) as (bot, slack):
         ref = await start_game(bot, s, slack)
         await play(bot, ref)
         await settle(bot, s)

@@ -17,11 +17,11 @@ SITE = "https://results.school.example"
 
 
 async def test_the_link_is_ephemeral_and_opens_the_teachers_workspace(
-    discord_standin: DiscordStandIn, tmp_path: Path
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     standin = discord_standin
     pack = small_pack()
-    async with Database.open(tmp_path / "game.db") as database:
+    async with Database.open(database_at) as database:
         bot = build_bot(database, library=Library({pack.id: pack}), counter_interval=0.05, web_url=SITE)
         async with standin.run(bot):
             _, thread = await start_debate(standin)
@@ -40,10 +40,10 @@ async def test_the_link_is_ephemeral_and_opens_the_teachers_workspace(
             assert listed.channel_name == "general"  # the stand-in's #general, where /debate start ran
 
 
-async def test_without_a_site_no_link_is_sent(discord_standin: DiscordStandIn, tmp_path: Path) -> None:
+async def test_without_a_site_no_link_is_sent(discord_standin: DiscordStandIn, database_at: Path | str) -> None:
     standin = discord_standin
     pack = small_pack()
-    async with Database.open(tmp_path / "game.db") as database:
+    async with Database.open(database_at) as database:
         bot = build_bot(database, library=Library({pack.id: pack}), counter_interval=0.05)
         async with standin.run(bot):
             _, thread = await start_debate(standin)

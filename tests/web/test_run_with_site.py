@@ -16,6 +16,7 @@ from adapters.slack.entry import EVENTS_PATH
 from tests.crash.test_sigkill_discord import TOKEN, until_ready
 from tests.discord.harness import start_debate
 from tests.discord.test_results import results
+from tests.engines import database_option
 from tests.slack.test_entry import free_port, listening
 from tests.standins.discord_server import DiscordStandIn
 from tests.standins.slack_drivers import HttpDriver
@@ -24,7 +25,7 @@ from tests.standins.slack_server import SlackStandIn, SlackUser
 ROOT = Path(__file__).parents[2]
 
 
-async def test_the_bot_serves_the_site_beside_it(tmp_path: Path) -> None:
+async def test_the_bot_serves_the_site_beside_it(database_at: Path | str) -> None:
     users = [SlackUser("UADMIN", "admin", "Ada Admin", "ada", is_admin=True, is_owner=True)]
     async with SlackStandIn(users=users) as standin:
         port, web_port = free_port(), free_port()
@@ -36,7 +37,7 @@ async def test_the_bot_serves_the_site_beside_it(tmp_path: Path) -> None:
             "REBUTTAL_SLACK_API_URL": standin.api_url,
         }
         command = [sys.executable, "-m", "bot.cli", "run", "slack", "--http", "--port", str(port)]
-        command += ["--web-port", str(web_port), "--db", str(tmp_path / "bot.db")]
+        command += ["--web-port", str(web_port), *database_option(database_at)]
         bot = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             await listening(port)
@@ -64,7 +65,7 @@ async def test_the_bot_serves_the_site_beside_it(tmp_path: Path) -> None:
             bot.wait(15)
 
 
-async def test_the_discord_bot_serves_the_site_beside_it(tmp_path: Path) -> None:
+async def test_the_discord_bot_serves_the_site_beside_it(tmp_path: Path, database_at: Path | str) -> None:
     log = tmp_path / "bot.log"
     web_port = free_port()
     async with DiscordStandIn(token=TOKEN, interaction_timeout=15.0) as standin:
@@ -75,7 +76,7 @@ async def test_the_discord_bot_serves_the_site_beside_it(tmp_path: Path) -> None
             API_BASE_VARIABLE: standin.api_base,
             GATEWAY_VARIABLE: standin.gateway_url,
         }
-        command = [sys.executable, "-m", "bot.cli", "run", "discord", "--db", str(tmp_path / "bot.db")]
+        command = [sys.executable, "-m", "bot.cli", "run", "discord", *database_option(database_at)]
         command += ["--web-port", str(web_port)]
         with log.open("wb") as out:
             bot = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -1,0 +1,70 @@
+"""Two bot processes on one database redraw one question's "N answered" line: the message
+ends on the stored count even when one process's older edit reaches Slack last."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from tests.slack.harness import answer_action, running_bot, settle, start_game, step_message
+from tests.standins.slack_server import SlackStandIn
+
+
+class SlowUpdates(AsyncWebClient):
+    """slack_sdk's client whose ``chat.update`` calls wait while ``gate`` is closed: one
+    process's slow link to Slack."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.held = asyncio.Event()
+
+    async def chat_update(self, **arguments: Any) -> AsyncSlackResponse:
+        if not self.gate.is_set():
+            self.held.set()
+            await self.gate.wait()
+        return await super().chat_update(**arguments)
+
+
+def count_shown(blocks: object) -> list[int]:
+    return [int(n) for n in re.findall(r"\*(\d+)\* answered", str(blocks))]
+
+
+def counts_drawn(s: SlackStandIn, ts: str) -> list[int]:
+    """The count each ``chat.update`` of the message at ``ts`` drew, in the order Slack applied them."""
+    return [n for call in s.calls_to("chat.update") if call.args.get("ts") == ts for n in count_shown(call.args)]
+
+
+async def test_a_stale_count_from_the_slower_process_does_not_stay(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
+    # One transport: the race is between the two processes' Web API calls, not in how clicks arrive.
+    s = slack_standin
+    slow = SlowUpdates(token=s.bot_token, base_url=s.api_url)
+    async with (
+        running_bot(s, database_at, "http", client=slow) as (first, one),
+        running_bot(s, database_at, "http") as (second, two),
+    ):
+        ref = await start_game(first, s, one)
+        await settle(first, s)
+        question = await step_message(first, s, ref, 0)
+        slow.gate.clear()
+        await one.click(answer_action(ref, 0, 0), user="U1")  # the first process reads 1 …
+        await asyncio.wait_for(slow.held.wait(), 30)  # … and its edit is held on the way
+        await two.click(answer_action(ref, 0, 0), user="U2")  # the second reads 2 and draws it
+        await s.wait_for(lambda: count_shown(question.blocks) == [2])
+        slow.gate.set()  # the older edit lands last
+        await settle(first, s)
+        await settle(second, s)
+        drawn = counts_drawn(s, question.ts)
+        assert drawn[:2] == [2, 1], drawn  # the stale 1 did land on top of the 2
+        stored = len((await second.games.service.load(ref)).answers)
+        assert stored == 2
+        assert count_shown(question.blocks) == [stored], drawn  # yet the message ends on the stored count
+    s.assert_clean()
