@@ -27,9 +27,9 @@ def first_answer(s: SlackStandIn) -> str | None:
     return None
 
 
-async def test_clicks_reuse_one_connection_to_the_web_api(slack_standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_clicks_reuse_one_connection_to_the_web_api(slack_standin: SlackStandIn, database_at: Path | str) -> None:
     s = slack_standin
-    async with production_http_server(s, tmp_path / "db.sqlite3") as url, HttpDriver(s, url) as slack:
+    async with production_http_server(s, database_at) as url, HttpDriver(s, url) as slack:
         started = await slack.slash("/debate", "start us-russia-normalization", user=TEACHER, channel=CHANNEL)
         assert started.acked, started.body
         answer = await s.wait_for(lambda: first_answer(s), timeout=30)
