@@ -30,7 +30,7 @@ class DiscordPresenter:
     def __init__(self, client: discord.Client, service: GameService, counter_interval: float = 2.0) -> None:
         self.client = client
         self.service = service
-        self.counter = AnsweredCounter(service, self._edit_count, counter_interval)
+        self.counter = AnsweredCounter(service, self._edit_count, counter_interval, redraw_reveal=self._reveal_again)
 
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
         thread = await self._thread(ref)
@@ -82,6 +82,12 @@ class DiscordPresenter:
         view = step_view(ref.game_id, step, labels, phase)
         message = await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
         await self.service.record_message(ref, index, str(message.id))
+
+    async def _reveal_again(self, ref: GameRef, effect: RevealStep) -> None:
+        """The counter's call when a count it drew may have landed on this reveal."""
+        thread = await self._thread(ref)
+        if thread is not None:
+            await self._reveal(ref, await self.service.load(ref), thread, effect)
 
     async def _reveal(
         self, ref: GameRef, state: GameState, thread: discord.PartialMessageable, effect: RevealStep

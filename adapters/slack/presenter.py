@@ -47,7 +47,7 @@ class SlackPresenter:
     def __init__(self, service: GameService, client: AsyncWebClient, count_interval: float = 2.0) -> None:
         self.service = service
         self.client = client
-        self.counts = AnsweredCounter(service, self._redraw_count, count_interval)
+        self.counts = AnsweredCounter(service, self._redraw_count, count_interval, redraw_reveal=self._reveal_again)
 
     async def open_thread(self, ref: GameRef, channel: str, question: str, state: GameState) -> ThreadRef:
         """Post the game's parent message and store it as the game's thread."""
@@ -100,6 +100,12 @@ class SlackPresenter:
             blocks=render.open_step_blocks(ref.game_id, index, card, answered=0),
         )
         await self.service.record_message(ref, index, str(posted["ts"]))
+
+    async def _reveal_again(self, ref: GameRef, effect: RevealStep) -> None:
+        """The counter's call when a count it drew may have landed on this reveal."""
+        thread = ThreadRef.parse(await self.service.thread_of(ref))
+        if thread is not None:
+            await self._reveal(ref, thread, await self.service.pack_of(ref), await self.service.load(ref), effect)
 
     async def _reveal(self, ref: GameRef, thread: ThreadRef, pack: Pack, state: GameState, effect: RevealStep) -> None:
         self.counts.closed(ref, effect.step)

@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from bot.engine.effects import RevealStep
 from bot.engine.state import GameState, Phase, Status
 from bot.games.service import GameService
 from bot.store.records import GameRef
@@ -36,6 +37,7 @@ from bot.store.records import GameRef
 log = logging.getLogger(__name__)
 
 Redraw = Callable[[GameRef, int, int], Awaitable[None]]  # (game, step, answers so far)
+RedrawReveal = Callable[[GameRef, RevealStep], Awaitable[None]]  # the question's reveal, drawn again
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 Key = tuple[GameRef, int]
@@ -53,9 +55,11 @@ class AnsweredCounter:
         interval: float = 2.0,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        redraw_reveal: RedrawReveal | None = None,
     ) -> None:
         self.service = service
         self.redraw = redraw
+        self.redraw_reveal = redraw_reveal
         self.interval = interval
         self.clock = clock
         self.sleep = sleep  # tests pass one they release by hand
@@ -124,6 +128,15 @@ class AnsweredCounter:
             drawn = len(state.answers)
             await self.redraw(ref, step, drawn)
             after = await self.service.load(ref)
+            if not _open_at(after, step) and self.redraw_reveal is not None:
+                # The question closed while this edit was on its way. If another process
+                # revealed it meanwhile, this count may have landed on top of the reveal (on
+                # Slack, the answer buttons back and the tally gone): draw the reveal again. It
+                # is the same reveal, so drawing it twice is harmless.
+                revealed = await self.service.reveal_of(ref, step)
+                if revealed is not None:
+                    await self.redraw_reveal(ref, revealed)
+                return
         # Another process may have drawn a newer count while this edit was on its way, and
         # this older one landed last. Read again: if the count moved, make sure one more
         # redraw follows (folded like any other), so the last edit shows the stored count.

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from bot.content.model import Pack
 from bot.engine import engine
 from bot.engine.commands import Command
+from bot.engine.effects import RevealStep
 from bot.engine.script import build_script
-from bot.engine.state import GameSettings, GameState
+from bot.engine.state import GameSettings, GameState, Phase
 from bot.games.group_commit import GroupCommit, Outcome
 from bot.identity import Player, Venue
 from bot.store.cache import PackSnapshots, StateCache
@@ -145,6 +146,19 @@ class GameService:
     async def running_games(self) -> list[RunningGame]:
         async with self.database.read() as uow:
             return await uow.games.running()
+
+    async def reveal_of(self, ref: GameRef, step: int) -> RevealStep | None:
+        """Question ``step``'s reveal as the engine made it when the question closed (its tally
+        read from the stored answers, which cannot change once it closed); None while it is
+        still open or was never reached. For drawing a reveal again."""
+        async with self.database.read() as uow:
+            state = await uow.games.load(ref, self._states)
+            if not (state.step > step or (state.step == step and state.phase is Phase.REVEALED)):
+                return None
+            counts = await uow.games.answer_counts(ref, step)
+        question = state.script.steps[step]
+        tally = tuple(counts.get(option, 0) for option in range(len(question.options)))
+        return RevealStep(step, tally, question.correct_option)
 
     async def stance_pairs(self, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
         """Per thread, each player's (before, after) stance option, for those who gave both."""

@@ -11,7 +11,17 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from tests.slack.harness import answer_action, running_bot, settle, start_game, step_message
+from bot.games.controls import Control
+from tests.slack.harness import (
+    TEACHER,
+    answer_action,
+    has_buttons,
+    host_action,
+    running_bot,
+    settle,
+    start_game,
+    step_message,
+)
 from tests.standins.slack_server import SlackStandIn
 
 
@@ -67,4 +77,35 @@ async def test_a_stale_count_from_the_slower_process_does_not_stay(
         stored = len((await second.games.service.load(ref)).answers)
         assert stored == 2
         assert count_shown(question.blocks) == [stored], drawn  # yet the message ends on the stored count
+    s.assert_clean()
+
+
+async def test_a_count_landing_on_another_process_reveal_does_not_stay(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
+    """The first process's count edit is held on the way while the second process's host
+    closes the question and draws its reveal; the held count then lands on the reveal (answer
+    buttons back, the tally gone), and the message must still end on the reveal."""
+    s = slack_standin
+    slow = SlowUpdates(token=s.bot_token, base_url=s.api_url)
+    async with (
+        running_bot(s, database_at, "http", client=slow) as (first, one),
+        running_bot(s, database_at, "http") as (second, two),
+    ):
+        ref = await start_game(first, s, one)
+        await settle(first, s)
+        question = await step_message(first, s, ref, 0)
+        slow.gate.clear()
+        await one.click(answer_action(ref, 0, 0), user="U1")  # the first process draws "1 answered" …
+        await asyncio.wait_for(slow.held.wait(), 30)  # … and its edit is held on the way
+        await two.click(host_action(s, ref, Control.NEXT), user=TEACHER)  # the second closes the question
+        await s.wait_for(lambda: not has_buttons(question))  # and its reveal is drawn
+        slow.gate.set()  # the count lands last, on top of the reveal
+        await settle(first, s)
+        await settle(second, s)
+        updates = [str(call.args) for call in s.calls_to("chat.update") if call.args.get("ts") == question.ts]
+        first_reveal = next(n for n, update in enumerate(updates) if "This question is closed." in update)
+        assert any(count_shown(update) for update in updates[first_reveal:]), "the held count landed after the reveal"
+    assert not has_buttons(question), "the count's answer buttons stayed on a closed question"
+    assert "Results" in str(question.blocks) and "This question is closed." in str(question.blocks)
     s.assert_clean()

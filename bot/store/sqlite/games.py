@@ -253,6 +253,15 @@ class SqliteGames(Repository):
             raise LookupError(f"no stored debate {digest}")
         return str(row["body"])
 
+    async def answer_counts(self, ref: GameRef, step: int) -> dict[int, int]:
+        """How many players chose each option of question ``step`` (options nobody chose absent)."""
+        rows = await self.all(
+            """SELECT a.option, COUNT(*) AS chosen FROM answers a JOIN games g ON g.id = a.game_id
+               WHERE a.game_id = ? AND g.workspace_id = ? AND a.step = ? GROUP BY a.option""",
+            (ref.game_id, ref.workspace_id, step),
+        )
+        return {int(row["option"]): int(row["chosen"]) for row in rows}
+
     async def stance_pairs(self, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
         """Per thread, each player's (before, after) stance option, for those who gave both."""
         pairs: dict[str, dict[str, tuple[int, int]]] = {}
