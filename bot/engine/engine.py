@@ -143,11 +143,17 @@ def _why_not(state: GameState, command: Command) -> str:
 
 
 def _with_player(state: GameState, player: str, name: str) -> GameState:
+    players = _players_with(state, player, name)
+    return state if players is state.players else state.evolve(players=players)
+
+
+def _players_with(state: GameState, player: str, name: str) -> Mapping[str, PlayerRecord]:
+    """The players with ``player`` joined under ``name`` (the same mapping if nothing changed)."""
     record = state.players.get(player)
     if record is not None and record.name == name:
-        return state
+        return state.players
     updated = PlayerRecord(player, name) if record is None else replace(record, name=name)
-    return state.evolve(players={**state.players, player: updated})
+    return {**state.players, player: updated}
 
 
 def _answer(state: GameState, command: PlayerAnswered) -> Transition:
@@ -165,7 +171,7 @@ def _answer(state: GameState, command: PlayerAnswered) -> Transition:
     if previous is not None and previous.option == command.option:
         return Transition(state, reply=reply)
     answers = {**state.answers, command.player: AnswerRecord(command.player, command.option, command.at)}
-    state = _with_player(state, command.player, command.name).evolve(answers=answers)
+    state = state.evolve(answers=answers, players=_players_with(state, command.player, command.name))
     effects: tuple[Effect, ...] = () if previous else (UpdateAnswerCount(state.step, len(answers)),)
     return Transition(state, effects, reply=reply)
 
