@@ -220,6 +220,26 @@ class PostgresGames(Repository):
         self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
     ) -> None:
         changed = [p for key, p in after.items() if before.get(key) != p]
+        known = [p for p in changed if p.player in before]
+        if known:
+            # A question's close rescores every player: one plain update, without the
+            # join-number subquery the insert evaluates for every row.
+            updated = await self.changed(
+                """UPDATE game_players g SET display_name = b.n, score = b.s, streak = b.k, correct = b.c,
+                                              answered = b.a
+                   FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[])
+                       AS b (u, n, s, k, c, a)
+                   WHERE g.game_id = $1 AND g.user_id = b.u""",
+                ref.game_id,
+                [p.player for p in known],
+                [p.name for p in known],
+                [p.score for p in known],
+                [p.streak for p in known],
+                [p.correct for p in known],
+                [p.answered for p in known],
+            )
+            if updated == len(known):
+                changed = [p for p in changed if p.player not in before]
         if not changed:
             return
         await self.db.executemany(

@@ -209,6 +209,17 @@ class SqliteGames(Repository):
         self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
     ) -> None:
         changed = [p for key, p in after.items() if before.get(key) != p]
+        known = [p for p in changed if p.player in before]
+        if known:
+            # A question's close rescores every player: plain updates, without the join-number
+            # subquery the insert evaluates for every row (measured: half the write's time).
+            updated = await self.db.executemany(
+                """UPDATE game_players SET display_name = ?, score = ?, streak = ?, correct = ?, answered = ?
+                   WHERE game_id = ? AND user_id = ?""",
+                [(p.name, p.score, p.streak, p.correct, p.answered, ref.game_id, p.player) for p in known],
+            )
+            if updated.rowcount == len(known):
+                changed = [p for p in changed if p.player not in before]
         await self.db.executemany(
             f"""INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered, joined)
                VALUES (?, ?, ?, ?, ?, ?, ?, {NEXT_JOIN})
