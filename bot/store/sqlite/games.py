@@ -194,12 +194,13 @@ class SqliteGames(Repository):
             raise GameNotFound(f"no game {ref.game_id} in this workspace")
         if after.step == before.step:
             changed = [a for key, a in after.answers.items() if before.answers.get(key) != a]
-            await self.db.executemany(
-                """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (game_id, step, user_id) DO UPDATE SET option = excluded.option,
-                       answered_at = excluded.answered_at""",
-                [(ref.game_id, after.step, a.player, a.option, instant(a.answered_at)) for a in changed],
-            )
+            if changed:  # every statement is a trip to the connection's thread, even an empty one
+                await self.db.executemany(
+                    """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (game_id, step, user_id) DO UPDATE SET option = excluded.option,
+                           answered_at = excluded.answered_at""",
+                    [(ref.game_id, after.step, a.player, a.option, instant(a.answered_at)) for a in changed],
+                )
         await self._save_players(ref, before.players, after.players)
         await self._save_points(ref, transition.scored)
         await self._stamp_questions(ref, before, after)
@@ -220,6 +221,8 @@ class SqliteGames(Repository):
             )
             if updated.rowcount == len(known):
                 changed = [p for p in changed if p.player not in before]
+        if not changed:
+            return
         await self.db.executemany(
             f"""INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered, joined)
                VALUES (?, ?, ?, ?, ?, ?, ?, {NEXT_JOIN})
@@ -231,6 +234,8 @@ class SqliteGames(Repository):
 
     async def _save_points(self, ref: GameRef, scored: Mapping[int, Mapping[str, int]]) -> None:
         for step, points in scored.items():
+            if not points:
+                continue
             await self.db.executemany(
                 "UPDATE answers SET points = ? WHERE game_id = ? AND step = ? AND user_id = ?",
                 [(value, ref.game_id, step, player) for player, value in points.items()],
