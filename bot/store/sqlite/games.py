@@ -13,6 +13,7 @@ from bot.content.model import Pack
 from bot.engine.engine import Transition
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
 from bot.store.cache import StateCache
+from bot.store.changes import changed_values
 from bot.store.codec import instant, maybe_instant, maybe_parse_instant, parse_instant
 from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
 from bot.store.scripts import stored_script
@@ -193,7 +194,7 @@ class SqliteGames(Repository):
         if version_row is None:
             raise GameNotFound(f"no game {ref.game_id} in this workspace")
         if after.step == before.step:
-            changed = [a for key, a in after.answers.items() if before.answers.get(key) != a]
+            changed = changed_values(before.answers, after.answers)
             if changed:  # every statement is a trip to the connection's thread, even an empty one
                 await self.db.executemany(
                     """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
@@ -209,7 +210,7 @@ class SqliteGames(Repository):
     async def _save_players(
         self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
     ) -> None:
-        changed = [p for key, p in after.items() if before.get(key) != p]
+        changed = changed_values(before, after)
         known = [p for p in changed if p.player in before]
         if known:
             # A question's close rescores every player: plain updates, without the join-number
