@@ -160,7 +160,7 @@ async def test_a_redelivery_in_a_batch_of_new_events_gets_its_first_reply_and_th
     async with question_open(database_at) as (db, service, clock, ref, state):
         first = PlayerAnswered("ann", "Ann", state.step, 1, clock.tick())
         earlier = await service.handle(ref, first, "evt-ann")
-        later = [
+        later: list[tuple[Command, str | None]] = [
             (PlayerAnswered("bob", "Bob", state.step, 0, clock.tick()), "evt-bob"),
             (PlayerAnswered("ann", "Ann", state.step, 2, clock.tick()), "evt-ann"),  # redelivered, changed
             (PlayerAnswered("cat", "Cat", state.step + 4, 0, clock.tick()), "evt-cat"),  # refused
