@@ -143,11 +143,17 @@ def _why_not(state: GameState, command: Command) -> str:
 
 
 def _with_player(state: GameState, player: str, name: str) -> GameState:
+    players = _players_with(state, player, name)
+    return state if players is state.players else state.evolve(players=players)
+
+
+def _players_with(state: GameState, player: str, name: str) -> Mapping[str, PlayerRecord]:
+    """The players with ``player`` joined under ``name`` (the same mapping if nothing changed)."""
     record = state.players.get(player)
     if record is not None and record.name == name:
-        return state
+        return state.players
     updated = PlayerRecord(player, name) if record is None else replace(record, name=name)
-    return state.evolve(players={**state.players, player: updated})
+    return {**state.players, player: updated}
 
 
 def _answer(state: GameState, command: PlayerAnswered) -> Transition:
@@ -165,7 +171,7 @@ def _answer(state: GameState, command: PlayerAnswered) -> Transition:
     if previous is not None and previous.option == command.option:
         return Transition(state, reply=reply)
     answers = {**state.answers, command.player: AnswerRecord(command.player, command.option, command.at)}
-    state = _with_player(state, command.player, command.name).evolve(answers=answers)
+    state = state.evolve(answers=answers, players=_players_with(state, command.player, command.name))
     effects: tuple[Effect, ...] = () if previous else (UpdateAnswerCount(state.step, len(answers)),)
     return Transition(state, effects, reply=reply)
 
@@ -235,11 +241,9 @@ def _close(state: GameState, at: datetime, effects: list[Effect], scored: dict[i
     tally = [0] * len(step.options)
     for answer in state.answers.values():
         tally[answer.option] += 1
-    players = dict(state.players)
-    for key in state.answers:
-        players[key] = replace(players[key], answered=players[key].answered + 1)
+    points: dict[str, int] = {}
+    players = _players_after(state, points)
     if step.kind.is_scored:
-        points = _settle_predictions(state, players)
         scored[step.index] = points
     deadline = None
     if state.settings.mode is Mode.TIMED:
@@ -256,28 +260,37 @@ def _close(state: GameState, at: datetime, effects: list[Effect], scored: dict[i
     return state
 
 
-def _settle_predictions(state: GameState, players: dict[str, PlayerRecord]) -> dict[str, int]:
+def _players_after(state: GameState, points: dict[str, int]) -> dict[str, PlayerRecord]:
+    """Every player's record once the open question closes: one more answered for those who
+    answered and, on a prediction, its points (into ``points``), streak and correct count.
+    One new record per changed player (a close touches the whole class), the rest kept."""
     step = state.current
+    scoring = step.kind.is_scored
     window = float(_question_seconds(state.settings, step) or SPEED_WINDOW_WITHOUT_TIMER)
-    points: dict[str, int] = {}
-    for key, record in list(players.items()):
+    players: dict[str, PlayerRecord] = {}
+    for key, record in state.players.items():
         answer = state.answers.get(key)
-        correct = answer is not None and answer.option == step.correct_option
         if answer is None:
-            players[key] = replace(record, streak=0)
+            players[key] = replace(record, streak=0) if scoring and record.streak else record
             continue
+        if not scoring:
+            players[key] = replace(record, answered=record.answered + 1)
+            continue
+        correct = answer.option == step.correct_option
         elapsed = (answer.answered_at - state.phase_started_at).total_seconds()
         earned = prediction_points(
             state.settings, correct=correct, elapsed=elapsed, window=window, streak=record.streak
         )
         points[key] = earned
-        players[key] = replace(
-            record,
+        players[key] = PlayerRecord(
+            record.player,
+            record.name,
             score=record.score + earned,
             streak=record.streak + 1 if correct else 0,
             correct=record.correct + int(correct),
+            answered=record.answered + 1,
         )
-    return points
+    return players
 
 
 def _enter(state: GameState, index: int, at: datetime) -> tuple[GameState, list[Effect]]:

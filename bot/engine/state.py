@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -90,4 +90,16 @@ class GameState:
         return self.script.steps[self.step]
 
     def evolve(self, **changes: object) -> GameState:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        """A copy with ``changes``. Every answer makes one, so this skips what
+        ``dataclasses.replace`` does per field (re-running ``__init__``'s frozen assignments):
+        GameState has no ``__post_init__`` nor ``init=False`` field to honour."""
+        unknown = changes.keys() - _GAME_STATE_FIELDS
+        if unknown:
+            raise TypeError(f"GameState has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(GameState)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
+
+
+_GAME_STATE_FIELDS = frozenset(f.name for f in fields(GameState))

@@ -5,16 +5,19 @@ transaction: a claim, a load, four or five writes and a COMMIT, each statement a
 database's thread or server, and on PostgreSQL a WAL flush per commit. So ``GroupCommit``
 queues commands, and one drain task applies everything queued in one write unit of work:
 
-1. every platform event id of the batch is claimed in one statement (a redelivery, whether
-   of an event handled earlier or one twice in this batch, gets its first reply);
-2. each game the batch touches is loaded once (in id order, so two processes locking rows
+1. each game the batch touches is loaded once (in id order, so two processes locking rows
    of the same games cannot deadlock);
-3. the commands run through the pure engine in arrival order, each on the state the one
+2. the commands run through the pure engine in arrival order, each on the state the one
    before it left; a refused command (``IllegalCommand``) changes nothing and gets its
-   reason, and the others go on;
-4. each game's changes are written as a few bulk statements (one per run of commands on
-   the same step: the game row, its changed answers, its changed players), and the event
-   replies in one more;
+   reason, and the others go on (an event id twice in the batch runs once, and its second
+   delivery gets the first one's reply);
+3. each game's changes are written as a few bulk statements (one per run of commands on
+   the same step: the game row, its changed answers, its changed players);
+4. every platform event id is claimed with its reply in one statement, one row write per
+   event. Redeliveries of events handled in an earlier batch are rare, so the batch first
+   assumes there are none: if this claim finds one (claimed before, by this process or
+   another), the transaction is rolled back and the batch run again claiming first (the
+   redelivery then gets its first reply and does nothing), which costs a statement more;
 5. the batch commits once, and only then are the outcomes handed back, so no reply goes out
    for a command that is not stored.
 
@@ -93,6 +96,10 @@ class _Segment:
         return engine.Transition(state=self.after, scored=self.scored)
 
 
+class _ClaimedBefore(Exception):
+    """The optimistic claim found an event handled before: the batch is run again, claiming first."""
+
+
 class GroupCommit:
     """Applies game commands in batches, one transaction per batch (see the module's text)."""
 
@@ -128,7 +135,10 @@ class GroupCommit:
 
     async def _apply(self, batch: list[_Queued]) -> None:
         try:
-            outcomes = await self._in_one_transaction(batch)
+            try:
+                outcomes = await self._in_one_transaction(batch, claim_first=False)
+            except _ClaimedBefore:
+                outcomes = await self._in_one_transaction(batch, claim_first=True)
         except asyncio.CancelledError:
             for queued in batch:
                 queued.done.cancel()
@@ -145,7 +155,7 @@ class GroupCommit:
 
     async def _alone(self, queued: _Queued) -> None:
         try:
-            outcomes = await self._in_one_transaction([queued])
+            outcomes = await self._in_one_transaction([queued], claim_first=True)
         except asyncio.CancelledError:
             queued.done.cancel()
             raise
@@ -155,8 +165,12 @@ class GroupCommit:
             for _, outcome in outcomes:
                 _settle(queued.done, outcome)
 
-    async def _in_one_transaction(self, waiting: Sequence[_Queued]) -> list[tuple[_Queued, Outcome | Exception]]:
-        """Apply and commit the commands whose callers still wait; returns their outcomes."""
+    async def _in_one_transaction(
+        self, waiting: Sequence[_Queued], *, claim_first: bool
+    ) -> list[tuple[_Queued, Outcome | Exception]]:
+        """Apply and commit the commands whose callers still wait; returns their outcomes.
+        Without ``claim_first`` the event ids are claimed with their replies after the commands
+        ran, and ``_ClaimedBefore`` (the transaction rolled back) says one was a redelivery."""
         async with self.database.write() as uow:
             states = await self._load_games(uow, {queued.ref for queued in waiting if not queued.done.done()})
             # Taking the write lock (SQLite) or the games' row locks (PostgreSQL) can wait for
@@ -165,7 +179,10 @@ class GroupCommit:
             batch = [queued for queued in waiting if not queued.done.done()]
             outcomes: list[Outcome | Exception | None] = [None] * len(batch)
             echoes: dict[int, int] = {}  # a second delivery in this batch -> the first one's index
-            fresh = await self._claim_events(uow, batch, outcomes, echoes)
+            if claim_first:
+                fresh = await self._claim_events(uow, batch, outcomes, echoes)
+            else:
+                fresh = _first_deliveries(batch, echoes)
             segments: dict[GameRef, list[_Segment]] = {}
             replies: dict[tuple[int, str], str | None] = {}
             for index in fresh:
@@ -181,7 +198,11 @@ class GroupCommit:
                 for segment in runs:
                     versions[ref] = await uow.games.save_transition(ref, segment.before, segment.as_transition())
             if replies:
-                await uow.events.record_replies([(ws, event, reply) for (ws, event), reply in replies.items()])
+                rows = [(ws, event, reply) for (ws, event), reply in replies.items()]
+                if claim_first:
+                    await uow.events.record_replies(rows)
+                elif await uow.events.claim_with_replies(rows, self.clock()):
+                    raise _ClaimedBefore
         for ref, version in versions.items():  # only once committed
             state = states[ref]
             if isinstance(state, GameState):
@@ -204,29 +225,19 @@ class GroupCommit:
     ) -> list[int]:
         """Claim the batch's event ids; fills in the outcome of every redelivery and returns
         the indexes of the commands to run."""
-        first_of: dict[tuple[int, str], int] = {}
-        to_claim: list[tuple[int, str]] = []
-        fresh: list[int] = []
-        for index, queued in enumerate(batch):
-            if queued.event_id is None:
-                fresh.append(index)
-                continue
-            key = (queued.ref.workspace_id, queued.event_id)
-            if key in first_of:
-                echoes[index] = first_of[key]
-                continue
-            first_of[key] = index
-            to_claim.append(key)
+        first = _first_deliveries(batch, echoes)
+        to_claim = [key for index in first if (key := _event_key(batch[index])) is not None]
         claims: dict[tuple[int, str], EventClaim] = (
             await uow.events.claim_many(to_claim, self.clock()) if to_claim else {}
         )
-        for key, index in first_of.items():
-            claim = claims[key]
-            if claim.is_new:
+        fresh: list[int] = []
+        for index in first:
+            key = _event_key(batch[index])
+            claim = claims[key] if key is not None else None
+            if claim is None or claim.is_new:
                 fresh.append(index)
             else:
                 outcomes[index] = Outcome(claim.earlier_reply, accepted=False, duplicate=True)
-        fresh.sort()
         return fresh
 
     async def _load_games(self, uow: UnitOfWork, refs: set[GameRef]) -> dict[GameRef, GameState | GameNotFound]:
@@ -263,6 +274,27 @@ class GroupCommit:
             runs.append(segment)
         states[queued.ref] = transition.state
         return Outcome(transition.reply, transition.effects, transition.state)
+
+
+def _event_key(queued: _Queued) -> tuple[int, str] | None:
+    return None if queued.event_id is None else (queued.ref.workspace_id, queued.event_id)
+
+
+def _first_deliveries(batch: Sequence[_Queued], echoes: dict[int, int]) -> list[int]:
+    """The indexes of the commands to run, in order: all but an event id's later deliveries in
+    this batch, which go into ``echoes`` (later index -> first index) to get the first's reply."""
+    first_of: dict[tuple[int, str], int] = {}
+    first: list[int] = []
+    for index, queued in enumerate(batch):
+        key = _event_key(queued)
+        if key is None:
+            first.append(index)
+        elif key in first_of:
+            echoes[index] = first_of[key]
+        else:
+            first_of[key] = index
+            first.append(index)
+    return first
 
 
 def _settle(done: asyncio.Future[Outcome], result: Outcome | Exception) -> None:

@@ -39,6 +39,7 @@ from bot.rounds.timing import GRACE, ScheduleError, Timing, decide_due_run, next
 from bot.store.cache import PackSnapshots
 from bot.store.interface import Store, UnitOfWork
 from bot.store.records import Round, RoundPost, Schedule, ScheduleSpec
+from bot.store.write_batch import WriteBatch
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ class RoundService:
         self.holder = holder or process_name()  # whose claims this service takes
         self.lease = lease
         self._packs = PackSnapshots(database)
+        self._clicks = WriteBatch(database)
         self._schedule_listeners: list[Callable[[], None]] = []
 
     def on_schedule_change(self, listener: Callable[[], None]) -> None:
@@ -353,36 +355,65 @@ class RoundService:
     async def _step(
         self, round_id: int, player: Player, name: str, command: PlayerAnswered | Continued | None
     ) -> PrivateView:
+        """One click, committed with the clicks that arrived beside it (``bot.store.write_batch``):
+        a burst of players each pays for its own reads and writes, not for a transaction."""
         now = self.clock()
-        async with self.database.write() as uow:
-            workspace = await uow.games.find_workspace(player.platform, player.workspace_id)
-            found = await uow.rounds.by_id(workspace, round_id) if workspace is not None else None
-            if found is None:
-                raise RoundError("That round isn't in this workspace.")
-            progress = await uow.rounds.load_progress(found, player.key)
-            if not found.is_open_at(now):
-                shown = progress or begin(found.script, player.key, name)
-                streak = await _streak(uow, found, player.key) if shown.finished_in(found.script) else None
-                pack = await self._pack(found)
-                return PrivateView(found, pack, shown, "This round has closed.", False, streak, closed=True)
-            note = None
-            if progress is None:
-                transition = SoloTransition(begin(found.script, player.key, name))
-                await uow.rounds.save_progress(found, transition, now)
-                progress = transition.progress
-            if command is not None:
-                try:
-                    transition = apply_solo(found.script, progress, command)
-                except IllegalCommand as refusal:
-                    return PrivateView(found, await self._pack(found), progress, refusal.reason, accepted=False)
-                await uow.rounds.save_progress(found, transition, now)
-                progress, note = transition.progress, transition.reply
-            streak = await _streak(uow, found, player.key) if progress.finished_in(found.script) else None
-        return PrivateView(found, await self._pack(found), progress, note, streak=streak)
+        click = await self._clicks.submit(lambda uow: _click(uow, round_id, player, name, command, now))
+        return PrivateView(
+            click.round,
+            await self._pack(click.round),
+            click.progress,
+            click.note,
+            click.accepted,
+            click.streak,
+            closed=click.closed,
+        )
 
     async def _pack(self, round_: Round) -> Pack:
         """The copy of the debate the round was opened with."""
         return await self._packs.get(round_.pack_hash)
+
+
+@dataclass(frozen=True)
+class _Click:
+    """What a click did, as stored: the view is drawn from it once it is committed."""
+
+    round: Round
+    progress: Progress
+    note: str | None = None
+    accepted: bool = True
+    streak: int | None = None
+    closed: bool = False
+
+
+async def _click(
+    uow: UnitOfWork, round_id: int, player: Player, name: str, command: PlayerAnswered | Continued | None, now: datetime
+) -> _Click:
+    """Apply one click in ``uow``. It reads and writes nothing but ``uow``, so a batch that
+    must be retried can run it again (``bot.store.write_batch``)."""
+    workspace = await uow.games.find_workspace(player.platform, player.workspace_id)
+    found = await uow.rounds.by_id(workspace, round_id) if workspace is not None else None
+    if found is None:
+        raise RoundError("That round isn't in this workspace.")
+    progress = await uow.rounds.load_progress(found, player.key)
+    if not found.is_open_at(now):
+        shown = progress or begin(found.script, player.key, name)
+        streak = await _streak(uow, found, player.key) if shown.finished_in(found.script) else None
+        return _Click(found, shown, "This round has closed.", False, streak, closed=True)
+    note = None
+    if progress is None:
+        transition = SoloTransition(begin(found.script, player.key, name))
+        await uow.rounds.save_progress(found, transition, now)
+        progress = transition.progress
+    if command is not None:
+        try:
+            transition = apply_solo(found.script, progress, command)
+        except IllegalCommand as refusal:
+            return _Click(found, progress, refusal.reason, accepted=False)
+        await uow.rounds.save_progress(found, transition, now)
+        progress, note = transition.progress, transition.reply
+    streak = await _streak(uow, found, player.key) if progress.finished_in(found.script) else None
+    return _Click(found, progress, note, streak=streak)
 
 
 def _seed(schedule_id: int, number: int) -> int:

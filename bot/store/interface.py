@@ -102,6 +102,14 @@ class EventsRepository(Protocol):
         """Record (workspace id, event id, reply) for events this unit of work claimed."""
         ...
 
+    async def claim_with_replies(
+        self, events: Sequence[tuple[int, str, str | None]], at: datetime
+    ) -> set[tuple[int, str]]:
+        """Claim each (workspace id, event id, reply) in one write per event, reply included;
+        returns the (workspace id, event id) claimed before (by any process, committed or
+        racing), whose rows this call left as they were. The ids must be distinct."""
+        ...
+
 
 class RoundsRepository(Protocol):
     async def insert(

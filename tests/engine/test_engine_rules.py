@@ -186,3 +186,30 @@ def test_pause_and_end_from_an_old_message_still_work() -> None:
     paused = engine.apply(state, Paused("host", False, T0, old)).state
     assert paused.status is Status.PAUSED
     assert engine.apply(paused, Ended("host", False, T0, old)).state.status is Status.ENDED
+
+
+def test_a_close_settles_every_player_once_and_keeps_the_untouched_records() -> None:
+    """Right, wrong and silent players on two predictions in a row, with the streak bonus."""
+    state = advance_to(new_game(streak_bonus=True), StepKind.PREDICT)
+    for round_ in range(2):
+        right = state.current.correct_option
+        assert right is not None
+        wrong = (right + 1) % len(state.current.options)
+        state = engine.apply(state, PlayerAnswered("ann", "Ann", state.step, right, T0)).state
+        state = engine.apply(state, PlayerAnswered("bob", "Bob", state.step, wrong if round_ else right, T0)).state
+        if round_ == 0:
+            state = engine.apply(state, PlayerAnswered("cat", "Cat", state.step, right, T0)).state
+        before = state
+        closed = engine.apply(state, Advanced("host", False, T0))
+        state = closed.state
+        if round_ == 0:
+            assert state.players["host"] is before.players["host"], "a silent player without a streak is kept"
+            state = advance_to(state, StepKind.PREDICT)
+    players = {p.player: (p.score, p.streak, p.correct, p.answered) for p in state.players.values()}
+    assert players == {
+        "host": (0, 0, 0, 0),
+        "ann": (100 + 110, 2, 2, 2),  # the second in a row earns the 10% streak bonus
+        "bob": (100, 0, 1, 2),  # the wrong one ends the streak
+        "cat": (100, 0, 1, 1),  # silent on the second: streak reset, answered stays
+    }
+    assert closed.scored == {before.step: {"ann": 110, "bob": 0}}

@@ -152,6 +152,30 @@ async def test_a_redelivered_event_is_applied_once_in_or_across_batches(database
         assert stored_answer.option == 2, "the redeliveries did not put the first answer back"
 
 
+async def test_a_redelivery_in_a_batch_of_new_events_gets_its_first_reply_and_the_rest_are_applied(
+    database_at: Path | str,
+) -> None:
+    """A batch claims its events with their replies after running its commands; one event
+    handled in an earlier batch sends it round again, claiming first, with the same result."""
+    async with question_open(database_at) as (db, service, clock, ref, state):
+        first = PlayerAnswered("ann", "Ann", state.step, 1, clock.tick())
+        earlier = await service.handle(ref, first, "evt-ann")
+        later: list[tuple[Command, str | None]] = [
+            (PlayerAnswered("bob", "Bob", state.step, 0, clock.tick()), "evt-bob"),
+            (PlayerAnswered("ann", "Ann", state.step, 2, clock.tick()), "evt-ann"),  # redelivered, changed
+            (PlayerAnswered("cat", "Cat", state.step + 4, 0, clock.tick()), "evt-cat"),  # refused
+            (PlayerAnswered("dan", "Dan", state.step, 3, clock.tick()), "evt-dan"),
+        ]
+        bob, ann, cat, dan = await together(service, later, ref)
+        assert bob.accepted and dan.accepted and not bob.duplicate
+        assert ann.duplicate and not ann.accepted and not ann.effects and ann.reply == earlier.reply
+        assert not cat.accepted and not cat.duplicate and cat.reply
+        answers = (await service.load(ref)).answers
+        assert {player: a.option for player, a in answers.items()} == {"ann": 1, "bob": 0, "dan": 3}
+        replies = dict(tuple(row) for row in await sqlite_rows.rows(db, "SELECT event_id, reply FROM processed_events"))
+        assert replies == {"evt-ann": earlier.reply, "evt-bob": bob.reply, "evt-cat": cat.reply, "evt-dan": dan.reply}
+
+
 async def test_a_refused_command_leaves_the_rest_of_its_batch_standing(database_at: Path | str) -> None:
     async with question_open(database_at) as (_db, service, clock, ref, state):
         missing = GameRef(ref.workspace_id, ref.game_id + 99)

@@ -19,6 +19,7 @@ from bot.content.model import Pack
 from bot.engine.engine import Transition
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
 from bot.store.cache import StateCache
+from bot.store.changes import changed_values
 from bot.store.codec import aware, maybe_aware
 from bot.store.postgres.rows import Repository
 from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
@@ -203,7 +204,7 @@ class PostgresGames(Repository):
         if version is None:
             raise GameNotFound(f"no game {ref.game_id} in this workspace")
         if after.step == before.step:
-            changed = [a for key, a in after.answers.items() if before.answers.get(key) != a]
+            changed = changed_values(before.answers, after.answers)
             if changed:
                 await self.db.executemany(
                     """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES ($1, $2, $3, $4, $5)
@@ -219,7 +220,27 @@ class PostgresGames(Repository):
     async def _save_players(
         self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
     ) -> None:
-        changed = [p for key, p in after.items() if before.get(key) != p]
+        changed = changed_values(before, after)
+        known = [p for p in changed if p.player in before]
+        if known:
+            # A question's close rescores every player: one plain update, without the
+            # join-number subquery the insert evaluates for every row.
+            updated = await self.changed(
+                """UPDATE game_players g SET display_name = b.n, score = b.s, streak = b.k, correct = b.c,
+                                              answered = b.a
+                   FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[])
+                       AS b (u, n, s, k, c, a)
+                   WHERE g.game_id = $1 AND g.user_id = b.u""",
+                ref.game_id,
+                [p.player for p in known],
+                [p.name for p in known],
+                [p.score for p in known],
+                [p.streak for p in known],
+                [p.correct for p in known],
+                [p.answered for p in known],
+            )
+            if updated == len(known):
+                changed = [p for p in changed if p.player not in before]
         if not changed:
             return
         await self.db.executemany(

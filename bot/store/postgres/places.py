@@ -96,3 +96,23 @@ class PostgresEvents(Repository):
             [event_id for _, event_id, _ in replies],
             [reply for _, _, reply in replies],
         )
+
+    async def claim_with_replies(
+        self, events: Sequence[tuple[int, str, str | None]], at: datetime
+    ) -> set[tuple[int, str]]:
+        """One INSERT for the whole batch, replies included (one row write per event, where a
+        claim and then its reply were two); a claim racing another process's uncommitted one
+        waits for it on the primary key, and the events not inserted were claimed before."""
+        inserted = {
+            (row["workspace_id"], row["event_id"])
+            for row in await self.all(
+                """INSERT INTO processed_events (workspace_id, event_id, reply, handled_at)
+                   SELECT w, e, r, $4 FROM unnest($1::bigint[], $2::text[], $3::text[]) AS batch (w, e, r)
+                   ON CONFLICT DO NOTHING RETURNING workspace_id, event_id""",
+                [workspace_id for workspace_id, _, _ in events],
+                [event_id for _, event_id, _ in events],
+                [reply for _, _, reply in events],
+                aware(at),
+            )
+        }
+        return {(w, e) for w, e, _ in events if (w, e) not in inserted}

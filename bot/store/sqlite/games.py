@@ -13,6 +13,7 @@ from bot.content.model import Pack
 from bot.engine.engine import Transition
 from bot.engine.state import AnswerRecord, GameSettings, GameState, Phase, PlayerRecord, Status
 from bot.store.cache import StateCache
+from bot.store.changes import changed_values
 from bot.store.codec import instant, maybe_instant, maybe_parse_instant, parse_instant
 from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
 from bot.store.scripts import stored_script
@@ -193,13 +194,14 @@ class SqliteGames(Repository):
         if version_row is None:
             raise GameNotFound(f"no game {ref.game_id} in this workspace")
         if after.step == before.step:
-            changed = [a for key, a in after.answers.items() if before.answers.get(key) != a]
-            await self.db.executemany(
-                """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (game_id, step, user_id) DO UPDATE SET option = excluded.option,
-                       answered_at = excluded.answered_at""",
-                [(ref.game_id, after.step, a.player, a.option, instant(a.answered_at)) for a in changed],
-            )
+            changed = changed_values(before.answers, after.answers)
+            if changed:  # every statement is a trip to the connection's thread, even an empty one
+                await self.db.executemany(
+                    """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (game_id, step, user_id) DO UPDATE SET option = excluded.option,
+                           answered_at = excluded.answered_at""",
+                    [(ref.game_id, after.step, a.player, a.option, instant(a.answered_at)) for a in changed],
+                )
         await self._save_players(ref, before.players, after.players)
         await self._save_points(ref, transition.scored)
         await self._stamp_questions(ref, before, after)
@@ -208,7 +210,20 @@ class SqliteGames(Repository):
     async def _save_players(
         self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
     ) -> None:
-        changed = [p for key, p in after.items() if before.get(key) != p]
+        changed = changed_values(before, after)
+        known = [p for p in changed if p.player in before]
+        if known:
+            # A question's close rescores every player: plain updates, without the join-number
+            # subquery the insert evaluates for every row (measured: half the write's time).
+            updated = await self.db.executemany(
+                """UPDATE game_players SET display_name = ?, score = ?, streak = ?, correct = ?, answered = ?
+                   WHERE game_id = ? AND user_id = ?""",
+                [(p.name, p.score, p.streak, p.correct, p.answered, ref.game_id, p.player) for p in known],
+            )
+            if updated.rowcount == len(known):
+                changed = [p for p in changed if p.player not in before]
+        if not changed:
+            return
         await self.db.executemany(
             f"""INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered, joined)
                VALUES (?, ?, ?, ?, ?, ?, ?, {NEXT_JOIN})
@@ -220,6 +235,8 @@ class SqliteGames(Repository):
 
     async def _save_points(self, ref: GameRef, scored: Mapping[int, Mapping[str, int]]) -> None:
         for step, points in scored.items():
+            if not points:
+                continue
             await self.db.executemany(
                 "UPDATE answers SET points = ? WHERE game_id = ? AND step = ? AND user_id = ?",
                 [(value, ref.game_id, step, player) for player, value in points.items()],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from bot.store.codec import instant
 from bot.store.records import EventClaim, GameRef
@@ -87,10 +88,37 @@ class SqliteEvents(Repository):
             [(reply, workspace_id, event_id) for workspace_id, event_id, reply in replies],
         )
 
+    async def claim_with_replies(
+        self, events: Sequence[tuple[int, str, str | None]], at: datetime
+    ) -> set[tuple[int, str]]:
+        """One INSERT for the whole batch, replies included (one row write per event, where a
+        claim and then its reply were two); the events it did not insert were claimed before."""
+        claimed_before: set[tuple[int, str]] = set()
+        stamp = instant(at)
+        for chunk in _chunks(events, ROWS_PER_STATEMENT):
+            rows = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            inserted = {
+                (row[0], row[1])
+                for row in await self.all(
+                    f"""INSERT INTO processed_events (workspace_id, event_id, reply, handled_at) VALUES {rows}
+                        ON CONFLICT DO NOTHING RETURNING workspace_id, event_id""",
+                    tuple(
+                        value
+                        for workspace_id, event_id, reply in chunk
+                        for value in (workspace_id, event_id, reply, stamp)
+                    ),
+                )
+            }
+            claimed_before.update((w, e) for w, e, _ in chunk if (w, e) not in inserted)
+        return claimed_before
 
-# SQLite allows 32,766 parameters in a statement (3.32 and later); three per row, well within.
+
+# SQLite allows 32,766 parameters in a statement (3.32 and later); four per row, well within.
 ROWS_PER_STATEMENT = 1000
 
 
-def _chunks(items: Sequence[tuple[int, str]], size: int) -> list[Sequence[tuple[int, str]]]:
+Row = TypeVar("Row", tuple[int, str], tuple[int, str, str | None])
+
+
+def _chunks(items: Sequence[Row], size: int) -> list[Sequence[Row]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
