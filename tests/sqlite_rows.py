@@ -28,8 +28,7 @@ async def rows(store: Store, sql: str, parameters: tuple[object, ...] = ()) -> l
             numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
             return list(await uow.games.db.fetch(numbered, *parameters))
         assert isinstance(uow, SqliteUnitOfWork), f"no inspection for {type(uow).__name__}"
-        async with uow.games.db.execute(sql, parameters) as cursor:
-            return list(await cursor.fetchall())
+        return await uow.games.db.execute_fetchall(sql, parameters)
 
 
 async def file_rows(path: Path, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:

@@ -18,6 +18,7 @@ from bot.store.codec import instant, maybe_instant, maybe_parse_instant, parse_i
 from bot.store.records import ChannelBusy, GameKind, GameNotFound, GameRef, RunningGame
 from bot.store.scripts import stored_script
 from bot.store.sqlite.rows import Repository
+from bot.store.sqlite.statements import Statements
 
 _SETTINGS = TypeAdapter(GameSettings)
 ONE_LIVE_GAME_INDEX = "games.workspace_id, games.channel_id"  # as SQLite names the index's columns
@@ -25,7 +26,18 @@ ONE_LIVE_GAME_INDEX = "games.workspace_id, games.channel_id"  # as SQLite names 
 NEXT_JOIN = "(SELECT COALESCE(MAX(joined), 0) + 1 FROM game_players WHERE game_id = ?)"
 
 
+class StaleGame(RuntimeError):
+    """A game's version moved between its load and its save in one unit of work (a bug)."""
+
+
 class SqliteGames(Repository):
+    def __init__(self, db: Statements) -> None:
+        super().__init__(db)
+        # The version each game had when this unit of work loaded it. Under the write lock
+        # nothing else can move it, so a save can write version + 1 without reading it back,
+        # and its statements can wait for the batch's next trip (``Statements.later``).
+        self._versions: dict[GameRef, int] = {}
+
     async def ensure_workspace(self, platform: str, external_id: str) -> int:
         await self.db.execute(
             "INSERT INTO workspaces (platform, external_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -132,6 +144,7 @@ class SqliteGames(Repository):
                 raise GameNotFound(f"no game {ref.game_id} in this workspace")
             cached = cache.get(ref, version_row["version"])
             if cached is not None:
+                self._versions[ref] = version_row["version"]
                 return cached
         row = await self.one("SELECT * FROM games WHERE id = ? AND workspace_id = ?", (ref.game_id, ref.workspace_id))
         if row is None:
@@ -167,91 +180,127 @@ class SqliteGames(Repository):
         )
         if cache is not None:
             cache.put(ref, row["version"], state)
+        self._versions[ref] = row["version"]
         return state
 
     async def save_transition(self, ref: GameRef, before: GameState, transition: Transition) -> int:
         """Write what ``transition`` changed (the game row, changed answers and players, points);
-        returns the game's new version, to cache the new state under once committed."""
+        returns the game's new version, to cache the new state under once committed.
+
+        For a game this unit of work loaded, nothing is awaited: the writes are queued and go
+        to the database with the batch's next statement (its event claim, or COMMIT)."""
         after = transition.state
-        version_row = await self.one(
-            """UPDATE games SET status = ?, step = ?, phase = ?, phase_started_at = ?, deadline = ?,
-                                paused_remaining = ?, asked = ?, ended_at = ?, version = version + 1
-               WHERE id = ? AND workspace_id = ?
-               RETURNING version""",
-            (
-                after.status.value,
-                after.step,
-                after.phase.value,
-                instant(after.phase_started_at),
-                maybe_instant(after.deadline),
-                after.paused_remaining,
-                after.asked,
-                instant(after.phase_started_at) if after.status is Status.ENDED else None,
-                ref.game_id,
-                ref.workspace_id,
-            ),
+        row = (
+            after.status.value,
+            after.step,
+            after.phase.value,
+            instant(after.phase_started_at),
+            maybe_instant(after.deadline),
+            after.paused_remaining,
+            after.asked,
+            instant(after.phase_started_at) if after.status is Status.ENDED else None,
         )
-        if version_row is None:
-            raise GameNotFound(f"no game {ref.game_id} in this workspace")
-        if after.step == before.step:
-            changed = changed_values(before.answers, after.answers)
-            if changed:  # every statement is a trip to the connection's thread, even an empty one
-                await self.db.executemany(
-                    """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
-                       ON CONFLICT (game_id, step, user_id) DO UPDATE SET option = excluded.option,
-                           answered_at = excluded.answered_at""",
-                    [(ref.game_id, after.step, a.player, a.option, instant(a.answered_at)) for a in changed],
-                )
-        await self._save_players(ref, before.players, after.players)
-        await self._save_points(ref, transition.scored)
-        await self._stamp_questions(ref, before, after)
-        return int(version_row[0])
-
-    async def _save_players(
-        self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
-    ) -> None:
-        changed = changed_values(before, after)
-        known = [p for p in changed if p.player in before]
-        if known:
-            # A question's close rescores every player: plain updates, without the join-number
-            # subquery the insert evaluates for every row (measured: half the write's time).
-            updated = await self.db.executemany(
-                """UPDATE game_players SET display_name = ?, score = ?, streak = ?, correct = ?, answered = ?
-                   WHERE game_id = ? AND user_id = ?""",
-                [(p.name, p.score, p.streak, p.correct, p.answered, ref.game_id, p.player) for p in known],
+        loaded = self._versions.get(ref)
+        if loaded is None:
+            version_row = await self.one(
+                """UPDATE games SET status = ?, step = ?, phase = ?, phase_started_at = ?, deadline = ?,
+                                    paused_remaining = ?, asked = ?, ended_at = ?, version = version + 1
+                   WHERE id = ? AND workspace_id = ?
+                   RETURNING version""",
+                (*row, ref.game_id, ref.workspace_id),
             )
-            if updated.rowcount == len(known):
-                changed = [p for p in changed if p.player not in before]
-        if not changed:
-            return
-        await self.db.executemany(
-            f"""INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered, joined)
-               VALUES (?, ?, ?, ?, ?, ?, ?, {NEXT_JOIN})
-               ON CONFLICT (game_id, user_id) DO UPDATE SET display_name = excluded.display_name,
-                   score = excluded.score, streak = excluded.streak, correct = excluded.correct,
-                   answered = excluded.answered""",
-            [(ref.game_id, p.player, p.name, p.score, p.streak, p.correct, p.answered, ref.game_id) for p in changed],
-        )
+            if version_row is None:
+                raise GameNotFound(f"no game {ref.game_id} in this workspace")
+            version = int(version_row[0])
+        else:
+            version = loaded + 1
+            parameters = (*row, version, ref.game_id, ref.workspace_id, loaded)
 
-    async def _save_points(self, ref: GameRef, scored: Mapping[int, Mapping[str, int]]) -> None:
-        for step, points in scored.items():
-            if not points:
-                continue
-            await self.db.executemany(
+            def update_game(db: sqlite3.Connection) -> None:
+                updated = db.execute(
+                    """UPDATE games SET status = ?, step = ?, phase = ?, phase_started_at = ?, deadline = ?,
+                                        paused_remaining = ?, asked = ?, ended_at = ?, version = ?
+                       WHERE id = ? AND workspace_id = ? AND version = ?""",
+                    parameters,
+                )
+                if updated.rowcount != 1:  # something in this unit of work moved it: never write a stale state
+                    raise StaleGame(f"game {ref.game_id} changed in this unit of work after it was loaded")
+
+            self.db.later_call(update_game)
+        self._versions[ref] = version
+        if after.step == before.step:
+            self.db.later_many(
+                """INSERT INTO answers (game_id, step, user_id, option, answered_at) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (game_id, step, user_id) DO UPDATE SET option = excluded.option,
+                       answered_at = excluded.answered_at""",
+                [
+                    (ref.game_id, after.step, a.player, a.option, instant(a.answered_at))
+                    for a in changed_values(before.answers, after.answers)
+                ],
+            )
+        self._save_players(ref, before.players, after.players)
+        for step, points in transition.scored.items():
+            self.db.later_many(
                 "UPDATE answers SET points = ? WHERE game_id = ? AND step = ? AND user_id = ?",
                 [(value, ref.game_id, step, player) for player, value in points.items()],
             )
+        self._stamp_questions(ref, before, after)
+        return version
 
-    async def _stamp_questions(self, ref: GameRef, before: GameState, after: GameState) -> None:
+    def _save_players(
+        self, ref: GameRef, before: Mapping[str, PlayerRecord], after: Mapping[str, PlayerRecord]
+    ) -> None:
+        changed = changed_values(before, after)
+        if not changed:
+            return
+        known = [
+            (p.name, p.score, p.streak, p.correct, p.answered, ref.game_id, p.player)
+            for p in changed
+            if p.player in before
+        ]
+        new = [p for p in changed if p.player not in before]
+
+        def upsert(db: sqlite3.Connection, players: list[PlayerRecord]) -> None:
+            db.executemany(
+                f"""INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered, joined)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, {NEXT_JOIN})
+                   ON CONFLICT (game_id, user_id) DO UPDATE SET display_name = excluded.display_name,
+                       score = excluded.score, streak = excluded.streak, correct = excluded.correct,
+                       answered = excluded.answered""",
+                [
+                    (ref.game_id, p.player, p.name, p.score, p.streak, p.correct, p.answered, ref.game_id)
+                    for p in players
+                ],
+            )
+
+        def write(db: sqlite3.Connection) -> None:
+            # A question's close rescores every player: plain updates, without the join-number
+            # subquery the insert evaluates for every row (measured: half the write's time). If a
+            # player the state knew has no row, every changed player is upserted instead.
+            if known:
+                updated = db.executemany(
+                    """UPDATE game_players SET display_name = ?, score = ?, streak = ?, correct = ?, answered = ?
+                       WHERE game_id = ? AND user_id = ?""",
+                    known,
+                )
+                if updated.rowcount != len(known):
+                    upsert(db, changed)
+                    return
+            if new:
+                upsert(db, new)
+
+        self.db.later_call(write)
+
+    def _stamp_questions(self, ref: GameRef, before: GameState, after: GameState) -> None:
         """Record when questions opened and closed, for reports."""
         moved = (before.step, before.phase) != (after.step, after.phase)
         if after.phase is Phase.OPEN and moved:
-            await self.db.execute(
+            self.db.later(
                 "UPDATE questions SET opened_at = ? WHERE game_id = ? AND step = ?",
                 (instant(after.phase_started_at), ref.game_id, after.step),
             )
         if before.phase is Phase.OPEN and moved:
-            await self.db.execute(
+            self.db.later(
                 "UPDATE questions SET closed_at = ? WHERE game_id = ? AND step = ?",
                 (instant(after.phase_started_at), ref.game_id, before.step),
             )

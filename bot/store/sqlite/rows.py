@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import aiosqlite
+import sqlite3
 
 from bot.engine.script import Script
 from bot.store.scripts import script_of_row
+from bot.store.sqlite.statements import Statements
 
 
 class Repository:
     """A repository acts inside the transaction its unit of work opened on ``db``."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Statements) -> None:
         self.db = db
 
-    # One trip to the connection's thread per query (``execute_fetchall``), not three (execute,
-    # fetch, close): under a burst each trip waits for a turn of the busy event loop, and a
-    # batch's transaction is a dozen queries (Discord burst: group commit's p50 216 ms).
-    async def one(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+    # One trip to the connection's thread per query, carrying the writes queued before it
+    # (``bot.store.sqlite.statements``): under a burst each trip waits for a turn of the busy
+    # event loop.
+    async def one(self, sql: str, parameters: tuple[object, ...] = ()) -> sqlite3.Row | None:
         rows = await self.db.execute_fetchall(sql, parameters)
         return next(iter(rows), None)
 
-    async def all(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        return list(await self.db.execute_fetchall(sql, parameters))
+    async def all(self, sql: str, parameters: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        return await self.db.execute_fetchall(sql, parameters)
 
     async def script(self, text: str, pack_hash: str) -> Script:
         """A game row's stored script, read against its pack snapshot (``bot.store.scripts``)."""

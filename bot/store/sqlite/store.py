@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.store.records import BackupFailed
 from bot.store.sqlite.migrations import MIGRATIONS
+from bot.store.sqlite.statements import Statements
 from bot.store.sqlite.unit_of_work import SqliteUnitOfWork
 
 BUSY_TIMEOUT_MS = 5000
@@ -80,13 +81,17 @@ class SqliteStore:
     async def write(self) -> AsyncIterator[SqliteUnitOfWork]:
         """One atomic unit of work: committed if the block returns, rolled back if it raises."""
         async with self._write_lock:
+            statements = Statements(self._writer)
+            # BEGIN goes to the connection's thread with the unit of work's first statement, and
+            # its last writes with the COMMIT: one trip each instead of one per statement.
+            statements.later("BEGIN IMMEDIATE")
             try:
-                await self._writer.execute("BEGIN IMMEDIATE")
-                yield SqliteUnitOfWork(self._writer)
+                yield SqliteUnitOfWork(statements)
+                await statements.execute("COMMIT")
             except BaseException:
+                statements.discard()
                 await _rollback(self._writer)
                 raise
-            await self._writer.execute("COMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
@@ -98,8 +103,9 @@ class SqliteStore:
         connection = await self._readers.get()
         try:
             try:
-                await connection.execute("BEGIN DEFERRED")
-                yield SqliteUnitOfWork(connection)
+                statements = Statements(connection)
+                statements.later("BEGIN DEFERRED")  # sent with the first read
+                yield SqliteUnitOfWork(statements)
             finally:
                 # Ends the snapshot however the block ended; a reader has nothing to keep.
                 await _rollback(connection)

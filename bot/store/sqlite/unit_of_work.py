@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.store.sqlite.games import SqliteGames
 from bot.store.sqlite.heartbeats import SqliteHeartbeats
 from bot.store.sqlite.leaderboards import SqliteLeaderboards
@@ -11,6 +9,7 @@ from bot.store.sqlite.places import SqliteEvents, SqlitePlaces
 from bot.store.sqlite.reports import SqliteReports
 from bot.store.sqlite.rounds import SqliteRounds
 from bot.store.sqlite.schedules import SqliteSchedules
+from bot.store.sqlite.statements import Statements
 from bot.store.sqlite.web import SqliteWeb
 from bot.store.sqlite.workspaces import SqliteWorkspaces
 
@@ -18,7 +17,7 @@ from bot.store.sqlite.workspaces import SqliteWorkspaces
 class SqliteUnitOfWork:
     """Implements ``bot.store.interface.UnitOfWork``; the store begins and ends the transaction."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Statements) -> None:
         self.games = SqliteGames(db)
         self.places = SqlitePlaces(db)
         self.events = SqliteEvents(db)
