@@ -42,7 +42,7 @@ class SqlitePlaces(Repository):
         return GameRef(workspace_id, int(row["id"])) if row else None
 
     async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
-        await self.db.execute(
+        self.db.later(
             """INSERT INTO step_messages (game_id, step, message_ref)
                SELECT id, ?, ? FROM games WHERE id = ? AND workspace_id = ?
                ON CONFLICT (game_id, step) DO UPDATE SET message_ref = excluded.message_ref""",
@@ -83,7 +83,7 @@ class SqliteEvents(Repository):
         return claims
 
     async def record_replies(self, replies: Sequence[tuple[int, str, str | None]]) -> None:
-        await self.db.executemany(
+        self.db.later_many(
             "UPDATE processed_events SET reply = ? WHERE workspace_id = ? AND event_id = ?",
             [(reply, workspace_id, event_id) for workspace_id, event_id, reply in replies],
         )

@@ -223,11 +223,12 @@ class SqliteRounds(RoundResults):
         )
 
     async def save_progress(self, round_: Round, transition: SoloTransition, at: datetime) -> None:
-        """Write a player's new place, totals and (if they answered) their answer."""
+        """Write a player's new place, totals and (if they answered) their answer. Nothing is
+        awaited: the writes go to the database with the batch's next statement or its COMMIT."""
         progress = transition.progress
         game_id = round_.game.game_id
         finished = instant(at) if progress.finished_in(round_.script) else None
-        await self.db.execute(
+        self.db.later(
             """INSERT INTO round_progress (round_id, user_id, step, phase, predicted, chosen, earned, started_at,
                                            finished_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -246,7 +247,7 @@ class SqliteRounds(RoundResults):
                 finished,
             ),
         )
-        await self.db.execute(
+        self.db.later(
             f"""INSERT INTO game_players (game_id, user_id, display_name, score, streak, correct, answered, joined)
                VALUES (?, ?, ?, ?, 0, ?, ?, {NEXT_JOIN})
                ON CONFLICT (game_id, user_id) DO UPDATE SET display_name = excluded.display_name,
@@ -254,7 +255,7 @@ class SqliteRounds(RoundResults):
             (game_id, progress.player, progress.name, progress.score, progress.correct, progress.answered, game_id),
         )
         if transition.answered_step is not None and transition.option is not None:
-            await self.db.execute(
+            self.db.later(
                 "INSERT INTO answers (game_id, step, user_id, option, answered_at, points) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     game_id,
@@ -265,4 +266,4 @@ class SqliteRounds(RoundResults):
                     transition.points,
                 ),
             )
-        await self.db.execute("UPDATE games SET version = version + 1 WHERE id = ?", (game_id,))
+        self.db.later("UPDATE games SET version = version + 1 WHERE id = ?", (game_id,))
