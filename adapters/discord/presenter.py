@@ -81,7 +81,9 @@ class DiscordPresenter:
         labels = option_labels(step) if step.kind.is_question else []
         view = step_view(ref.game_id, step, labels, phase)
         message = await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-        await self.service.record_message(ref, index, str(message.id))
+        revealed = await self.service.record_message(ref, index, str(message.id))
+        if revealed is not None:  # another process closed it before it was recorded here
+            await self._reveal(ref, state, thread, revealed)
 
     async def _reveal_again(self, ref: GameRef, effect: RevealStep) -> None:
         """The counter's call when a count it drew may have landed on this reveal."""

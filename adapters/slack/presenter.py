@@ -99,7 +99,9 @@ class SlackPresenter:
             text=render.step_text(card),
             blocks=render.open_step_blocks(ref.game_id, index, card, answered=0),
         )
-        await self.service.record_message(ref, index, str(posted["ts"]))
+        revealed = await self.service.record_message(ref, index, str(posted["ts"]))
+        if revealed is not None:  # another process closed it before it was recorded here
+            await self._reveal(ref, thread, pack, state, revealed)
 
     async def _reveal_again(self, ref: GameRef, effect: RevealStep) -> None:
         """The counter's call when a count it drew may have landed on this reveal."""

@@ -20,7 +20,7 @@ from bot.engine.state import GameSettings, GameState, Phase
 from bot.games.group_commit import GroupCommit, Outcome
 from bot.identity import Player, Venue
 from bot.store.cache import PackSnapshots, StateCache
-from bot.store.interface import Store
+from bot.store.interface import Store, UnitOfWork
 from bot.store.records import GameRef, RunningGame
 
 
@@ -135,9 +135,21 @@ class GameService:
         async with self.database.read() as uow:
             return await uow.places.live_game_at(workspace_id, place)
 
-    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> RevealStep | None:
+        """Record the message step ``step`` was posted as. Returns the step's reveal if it is a
+        question that closed meanwhile, for the caller to draw on the message it just posted:
+        another process closed it between this process's post and this record, found no
+        message to draw its reveal on, and the question would otherwise stay up with its
+        buttons. None for an open question and for a step that is not a question.
+
+        The game is loaded first in this write, which locks its row (on SQLite, the single
+        writer takes the whole database): a close either commits before this record and is
+        seen here, or after it, and then the closing process, which looks for the message only
+        after its commit, finds this one."""
         async with self.database.write() as uow:
+            state = await uow.games.load(ref, self._states)
             await uow.places.record_message(ref, step, message_ref)
+            return await _reveal_if_closed(uow, ref, state, step)
 
     async def message_of(self, ref: GameRef, step: int) -> str | None:
         async with self.database.read() as uow:
@@ -150,17 +162,23 @@ class GameService:
     async def reveal_of(self, ref: GameRef, step: int) -> RevealStep | None:
         """Question ``step``'s reveal as the engine made it when the question closed (its tally
         read from the stored answers, which cannot change once it closed); None while it is
-        still open or was never reached. For drawing a reveal again."""
+        still open, was never reached, or is not a question. For drawing a reveal again."""
         async with self.database.read() as uow:
-            state = await uow.games.load(ref, self._states)
-            if not (state.step > step or (state.step == step and state.phase is Phase.REVEALED)):
-                return None
-            counts = await uow.games.answer_counts(ref, step)
-        question = state.script.steps[step]
-        tally = tuple(counts.get(option, 0) for option in range(len(question.options)))
-        return RevealStep(step, tally, question.correct_option)
+            return await _reveal_if_closed(uow, ref, await uow.games.load(ref, self._states), step)
 
     async def stance_pairs(self, ref: GameRef) -> dict[str, dict[str, tuple[int, int]]]:
         """Per thread, each player's (before, after) stance option, for those who gave both."""
         async with self.database.read() as uow:
             return await uow.games.stance_pairs(ref)
+
+
+async def _reveal_if_closed(uow: UnitOfWork, ref: GameRef, state: GameState, step: int) -> RevealStep | None:
+    """Question ``step``'s reveal if ``state`` is past its close; None for a step not a question."""
+    if not (state.step > step or (state.step == step and state.phase is Phase.REVEALED)):
+        return None
+    question = state.script.steps[step]
+    if not question.kind.is_question:
+        return None  # an information step is never revealed: moving past it changes nothing on it
+    counts = await uow.games.answer_counts(ref, step)
+    tally = tuple(counts.get(option, 0) for option in range(len(question.options)))
+    return RevealStep(step, tally, question.correct_option)

@@ -1,0 +1,89 @@
+"""Two bot processes on one database: a question another process closes while the one that
+posted it is still waiting for Discord's reply to the post ends as the reveal, not as an open
+question whose buttons are refused.
+
+On Discord a game's clicks reach one process (the shard serving its server); another process
+reaches the game through its timer, since every process arms the stored deadlines of the
+running games (``bot.games.runner``). So the second process here is a shard that serves
+none of the stand-in's servers and closes the question when its timer fires."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from adapters.discord.app import build_bot
+from bot.content.library import Library
+from bot.engine.state import Phase
+from bot.games.service import utc_now
+from bot.store.database import Database
+from tests.discord.harness import answer_ids, is_closed, running_bot, small_pack, start_debate, step_messages, the_game
+from tests.standins.discord_server import DiscordStandIn
+from tests.waiting import until
+
+SHARDS = 2
+NOT_SHOWN = "no message recorded for step 0; reveal not shown"  # the second process's warning
+
+
+class ShiftedClock:
+    """The real time, moved forward by hand: both processes read it, and a timer armed for a
+    deadline already passed fires at once."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def __call__(self) -> datetime:
+        return utc_now() + self.ahead
+
+
+async def test_a_question_closed_by_another_process_before_its_post_was_recorded_ends_as_the_reveal(
+    discord_standin: DiscordStandIn, database_at: Path | str, all_logs: list[logging.LogRecord]
+) -> None:
+    """The first process starts a debate whose questions close on a timer: Discord posts
+    question 0 and its reply to the post is held, so the first process has not recorded the
+    message. A second process sees the game's deadline has passed and closes the question; it
+    finds no message to draw the reveal on. Once the first process gets its reply, it must draw
+    the reveal on its question: no enabled answer buttons may stay up on a closed question."""
+    standin, clock = discord_standin, ShiftedClock()
+    pack = small_pack()
+    async with running_bot(standin, database_at, clock=clock) as first:
+        standin.rest.hold_post_replies = held = asyncio.Event()
+        _, thread = await start_debate(standin, timer=600)  # the first process's own timer waits 10 minutes
+        [question] = step_messages(standin, thread)  # posted; the first process has not heard back
+        ref = await the_game(first)
+        assert await first.services.games.message_of(ref, 0) is None
+
+        clock.ahead = timedelta(minutes=11)  # the deadline has passed, for every process
+        elsewhere = 1 - (standin.guild.id >> 22) % SHARDS  # a shard that does not serve the game's server
+        async with Database.open(database_at) as second_db:
+            second = build_bot(
+                second_db,
+                library=Library({pack.id: pack}),
+                clock=clock,
+                counter_interval=0.05,
+                shard_ids=[elsewhere],
+                shard_count=SHARDS,
+            )
+            async with standin.run(second):  # on ready it arms the stored deadline, which fires at once
+
+                async def closed() -> bool:
+                    return (await second.services.games.load(ref)).phase is Phase.REVEALED
+
+                await until(closed, "the second process closed the question")
+
+                def its_reveal_found_no_message() -> bool:
+                    return any(NOT_SHOWN in record.getMessage() for record in all_logs)
+
+                await until(its_reveal_found_no_message, "the second process's reveal, with no message to draw on")
+                assert answer_ids(question) and not is_closed(question)
+
+                standin.rest.hold_post_replies = None
+                held.set()  # the first process gets its reply and records the question's message
+                await standin.wait_for(lambda: is_closed(question))
+
+    assert [embed["title"] for embed in question.embeds][-1] == "Results"
+    assert question.content.endswith("· closed")
+    still_open = [m.id for m in step_messages(standin, thread) if answer_ids(m) and not is_closed(m)]
+    assert still_open == [], "a question message was left with its answer buttons enabled"
