@@ -92,6 +92,7 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     last_ack: float = 0.0
+    cpu_seconds: float | None = None  # used by the serving processes (worker mode only)
 
     @property
     def acked(self) -> int:
@@ -150,6 +151,32 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
+def cpu_seconds(pids: Sequence[int]) -> float | None:
+    """CPU time (user + system) the processes have used so far, from Linux's /proc; None
+    elsewhere, or for clients in this process (``pids`` empty)."""
+    try:
+        total_ticks = 0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total_ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total_ticks / os.sysconf("SC_CLK_TCK") if pids else None
+    except (OSError, ValueError):
+        return None
+
+
+async def load_measured(
+    urls: Sequence[str], requests: Sequence[tuple[bytes, dict[str, str]]], rate: float, pids: Sequence[int]
+) -> Load:
+    """``load``, and the CPU the serving processes spent on it (until they went idle again)."""
+    before = cpu_seconds(pids)
+    result = await load(urls, requests, rate)
+    await asyncio.sleep(0.5)  # work queued behind the last response (a click's "Locked in")
+    after = cpu_seconds(pids)
+    if before is not None and after is not None:
+        result.cpu_seconds = after - before
+    return result
+
+
 @dataclass
 class Row:
     rate: int
@@ -170,7 +197,7 @@ async def main(rates: list[int], seconds: float, workers: int, engine: str) -> N
         payloads = SlackPayloads(standin, CHANNEL)
         with tempfile.TemporaryDirectory() as folder, postgres_for(engine) as location:
             where: Path | str = location or Path(folder) / "bench.db"
-            async with bots(workers, where, standin, client) as urls, Database.open(where) as database:
+            async with bots(workers, where, standin, client) as (urls, pids), Database.open(where) as database:
                 async with HttpDriver(standin, urls[0]) as http:
                     started = await http.slash("/debate", "start us-russia-normalization", user="UADMIN")
                     assert started.acked, started.body
@@ -182,20 +209,20 @@ async def main(rates: list[int], seconds: float, workers: int, engine: str) -> N
                         signed(standin, payloads.block_actions(action[0], user=next(queue), message=action[1]))
                         for _ in range(int(rate * seconds))
                     ]
-                    result = await load(urls, batch, rate)
+                    result = await load_measured(urls, batch, rate, pids)
                     acked_so_far += result.acked
                     stored_now, lag = await recording_lag(database, acked_so_far, result.last_ack)
                     ours.append((result, max(0, acked_so_far - stored_now), lag))
                     acked_so_far = await answers_stored(database)  # refused clicks may land too
                 await asyncio.sleep(2.5)  # let the answer counter's last redraw land
         bare: list[Load] = []
-        async with bare_apps(workers, client, standin) as urls:
+        async with bare_apps(workers, client, standin) as (urls, pids):
             for rate in rates:
                 batch = [
                     signed(standin, payloads.block_actions("anything", user=players[0], channel=CHANNEL))
                     for _ in range(int(rate * seconds))
                 ]
-                bare.append(await load(urls, batch, rate))
+                bare.append(await load_measured(urls, batch, rate, pids))
     table = [
         Row(rate, result, theirs, unstored, lag)
         for rate, (result, unstored, lag), theirs in zip(rates, ours, bare, strict=True)
@@ -218,26 +245,29 @@ def postgres_for(engine: str) -> Iterator[str | None]:
 @contextlib.asynccontextmanager
 async def bots(
     workers: int, where: Path | str, standin: SlackStandIn, client: AsyncWebClient
-) -> AsyncIterator[list[str]]:
-    """Rebuttal's event URLs: in this process (``workers`` 0), or ``workers`` real
-    ``rebuttal run slack --http`` processes, each on its own port (as behind a load balancer)."""
+) -> AsyncIterator[tuple[list[str], list[int]]]:
+    """Rebuttal's event URLs and process ids: in this process (``workers`` 0, no ids), or
+    ``workers`` real ``rebuttal run slack --http`` processes, each on its own port (as behind a
+    load balancer)."""
     if workers == 0:
         async with Database.open(where) as database:
             bot = build_app(database, client, signing_secret=standin.signing_secret, shipped=load_library())
             port = free_port()
             async with serve_http(bot.app, "127.0.0.1", port, standin.signing_secret):
-                yield [f"http://127.0.0.1:{port}{EVENTS_PATH}"]
+                yield [f"http://127.0.0.1:{port}{EVENTS_PATH}"], []
             await bot.close()
         return
     from tests.crash.slack_workers import http_workers
 
     ports = [free_port() for _ in range(workers)]
-    async with http_workers(standin, where, ports):
-        yield [f"http://127.0.0.1:{port}{EVENTS_PATH}" for port in ports]
+    async with http_workers(standin, where, ports) as running:
+        yield [f"http://127.0.0.1:{port}{EVENTS_PATH}" for port in ports], [worker.pid for worker in running]
 
 
 @contextlib.asynccontextmanager
-async def bare_apps(workers: int, client: AsyncWebClient, standin: SlackStandIn) -> AsyncIterator[list[str]]:
+async def bare_apps(
+    workers: int, client: AsyncWebClient, standin: SlackStandIn
+) -> AsyncIterator[tuple[list[str], list[int]]]:
     """The baseline: bare bolt apps that only ack, placed as Rebuttal's were (in this process,
     or one process per worker)."""
     secret = standin.signing_secret
@@ -250,7 +280,7 @@ async def bare_apps(workers: int, client: AsyncWebClient, standin: SlackStandIn)
 
         port = free_port()
         async with serve_http(bare_app, "127.0.0.1", port, secret):
-            yield [f"http://127.0.0.1:{port}{EVENTS_PATH}"]
+            yield [f"http://127.0.0.1:{port}{EVENTS_PATH}"], []
         return
     from tests.slack.test_entry import listening
 
@@ -268,7 +298,7 @@ async def bare_apps(workers: int, client: AsyncWebClient, standin: SlackStandIn)
     try:
         for port in ports:
             await listening(port)
-        yield [f"http://127.0.0.1:{port}{EVENTS_PATH}" for port in ports]
+        yield [f"http://127.0.0.1:{port}{EVENTS_PATH}" for port in ports], [process.pid for process in running]
     finally:
         for process in running:
             process.kill()
@@ -299,6 +329,12 @@ def report(table: list[Row], seconds: float, workers: int, engine: str) -> None:
             f"{row.unstored_at_last_ack:>8} {row.lag:>6.2f} | {bare50:>8.1f} {bare99:>8.1f} "
             f"| {p50 / bare50:>9.2f} {p99 / bare99:>9.2f}"
         )
+        if ours.cpu_seconds is not None and bare.cpu_seconds is not None:
+            print(
+                f"{'':>6}   CPU per click sent: Rebuttal {1000 * ours.cpu_seconds / sent:.2f} ms, "
+                f"bare bolt {1000 * bare.cpu_seconds / sum(bare.statuses.values()):.2f} ms "
+                f"(all serving processes, user + system)"
+            )
         refused = {status: count for status, count in ours.statuses.items() if status != 200}
         if refused:
             print(f"{'':>6}   not acknowledged: {refused}")
