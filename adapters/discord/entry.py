@@ -30,6 +30,7 @@ import yarl
 from adapters.discord.app import build_bot
 from adapters.discord.context import RebuttalBot
 from bot.composition import Site
+from bot.heap import start_up_objects_frozen
 from bot.retrying import Unreachable, quiet_retries, until_reached
 from bot.stopping import stop_on_signals
 from bot.store.database import Database
@@ -116,6 +117,7 @@ async def serve(
                 await beside.enter_async_context(site.serving(database, bot.services.signin))
             async with bot:
                 await bot.login(token)  # a rejected token fails here, with nothing else logged
+                beside.enter_context(start_up_objects_frozen())  # bot.heap: no collector pause walks them again
                 await connect_until(bot, stop)
 
 

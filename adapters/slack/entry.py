@@ -35,6 +35,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.composition import Site
 from bot.health import heartbeat
+from bot.heap import start_up_objects_frozen
 from bot.retrying import Unreachable, quiet_retries, until_reached
 from bot.stopping import STOP_BUDGET_SECONDS, stop_on_signals
 from bot.store.database import Database
@@ -173,6 +174,7 @@ async def serve(
             await beside.enter_async_context(site.serving(database, bot.games.core.signin))
         resumed = await bot.resume()
         log.info("resumed %d running game(s)", resumed)
+        beside.enter_context(start_up_objects_frozen())  # bot.heap: no collector pause walks them again
         try:
             if http:
                 served = serve_http(bot.app, host, port, settings.signing_secret or "", reuse_port=reuse_port)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,9 +81,11 @@ async def test_serve_connects_over_socket_mode_through_the_configured_api_url(
         assert [c.method for c in s.calls][:3] == ["auth.test", "apps.connections.open", "apps.connections.open"]
         health = await check_health(database_at, "slack", datetime.now(UTC))
         assert health.healthy, health.detail  # the heartbeat `rebuttal health` reads
+        assert gc.get_freeze_count() > 0  # start-up's objects are out of the collector's walks (bot.heap)
     finally:
         stop.set()
         await asyncio.wait_for(serving, 5)
+    assert gc.get_freeze_count() == 0  # and back once it stopped serving
     assert isinstance(database_at, str) or database_at.exists()  # serve created the SQLite file
     s.assert_clean()
 
