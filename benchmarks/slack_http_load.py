@@ -164,17 +164,13 @@ def cpu_seconds(pids: Sequence[int]) -> float | None:
         return None
 
 
-async def load_measured(
-    urls: Sequence[str], requests: Sequence[tuple[bytes, dict[str, str]]], rate: float, pids: Sequence[int]
-) -> Load:
-    """``load``, and the CPU the serving processes spent on it (until they went idle again)."""
-    before = cpu_seconds(pids)
-    result = await load(urls, requests, rate)
-    await asyncio.sleep(0.5)  # work queued behind the last response (a click's "Locked in")
+async def cpu_spent(result: Load, pids: Sequence[int], before: float | None) -> None:
+    """Set ``result.cpu_seconds``: the serving processes' CPU since ``before``, once the work
+    queued behind the last response (a click's "Locked in") has had time to finish."""
+    await asyncio.sleep(0.5)
     after = cpu_seconds(pids)
     if before is not None and after is not None:
         result.cpu_seconds = after - before
-    return result
 
 
 @dataclass
@@ -209,9 +205,11 @@ async def main(rates: list[int], seconds: float, workers: int, engine: str) -> N
                         signed(standin, payloads.block_actions(action[0], user=next(queue), message=action[1]))
                         for _ in range(int(rate * seconds))
                     ]
-                    result = await load_measured(urls, batch, rate, pids)
+                    cpu_before = cpu_seconds(pids)
+                    result = await load(urls, batch, rate)
                     acked_so_far += result.acked
                     stored_now, lag = await recording_lag(database, acked_so_far, result.last_ack)
+                    await cpu_spent(result, pids, cpu_before)
                     ours.append((result, max(0, acked_so_far - stored_now), lag))
                     acked_so_far = await answers_stored(database)  # refused clicks may land too
                 await asyncio.sleep(2.5)  # let the answer counter's last redraw land
@@ -222,7 +220,9 @@ async def main(rates: list[int], seconds: float, workers: int, engine: str) -> N
                     signed(standin, payloads.block_actions("anything", user=players[0], channel=CHANNEL))
                     for _ in range(int(rate * seconds))
                 ]
-                bare.append(await load_measured(urls, batch, rate, pids))
+                cpu_before = cpu_seconds(pids)
+                bare.append(await load(urls, batch, rate))
+                await cpu_spent(bare[-1], pids, cpu_before)
     table = [
         Row(rate, result, theirs, unstored, lag)
         for rate, (result, unstored, lag), theirs in zip(rates, ours, bare, strict=True)
