@@ -216,8 +216,10 @@ async def main(rates: list[int], seconds: float, workers: int, engine: str) -> N
         bare: list[Load] = []
         async with bare_apps(workers, client, standin) as (urls, pids):
             for rate in rates:
+                # The same click as Rebuttal's (the question's button, its message inside, as
+                # Slack sends it), so both parse bodies of the same size; the bare app acks it.
                 batch = [
-                    signed(standin, payloads.block_actions("anything", user=players[0], channel=CHANNEL))
+                    signed(standin, payloads.block_actions(action[0], user=players[0], message=action[1]))
                     for _ in range(int(rate * seconds))
                 ]
                 cpu_before = cpu_seconds(pids)
