@@ -197,3 +197,19 @@ def visible_markup(standin: SlackStandIn) -> list[str]:
 
 def dump(standin: SlackStandIn) -> str:
     return json.dumps(standin.transcript())
+
+
+class GatedClient(AsyncWebClient):
+    """slack_sdk's client with a gate a test can close: one process's slow link to Slack.
+    Calls that pass the gate (``through_gate``) while it is closed wait for it and set ``held``."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.held = asyncio.Event()
+
+    async def through_gate(self) -> None:
+        if not self.gate.is_set():
+            self.held.set()
+            await self.gate.wait()

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.app import SlackBot
@@ -19,6 +18,7 @@ from bot.games.controls import Control
 from bot.store.records import GameRef
 from tests.slack.harness import (
     TEACHER,
+    GatedClient,
     answer_action,
     has_buttons,
     host_action,
@@ -32,20 +32,11 @@ from tests.standins.slack_records import MessageRecord
 from tests.standins.slack_server import SlackStandIn
 
 
-class SlowUpdates(AsyncWebClient):
-    """slack_sdk's client whose ``chat.update`` calls wait while ``gate`` is closed: one
-    process's slow link to Slack."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.gate = asyncio.Event()
-        self.gate.set()
-        self.held = asyncio.Event()
+class SlowUpdates(GatedClient):
+    """``chat.update`` calls wait while the gate is closed."""
 
     async def chat_update(self, **arguments: Any) -> AsyncSlackResponse:
-        if not self.gate.is_set():
-            self.held.set()
-            await self.gate.wait()
+        await self.through_gate()
         return await super().chat_update(**arguments)
 
 

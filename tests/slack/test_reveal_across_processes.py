@@ -8,33 +8,34 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.games.controls import Control
-from tests.slack.harness import CHANNEL, PACK_ID, TEACHER, has_buttons, host_action, running_bot, settle
+from tests.slack.harness import (
+    CHANNEL,
+    PACK_ID,
+    TEACHER,
+    GatedClient,
+    has_buttons,
+    host_action,
+    running_bot,
+    settle,
+)
 from tests.standins.slack_records import MessageRecord
 from tests.standins.slack_server import SlackStandIn
 
 CLOSED = "This question is closed."
 
 
-class HeldReplies(AsyncWebClient):
-    """slack_sdk's client whose ``chat.postMessage`` replies for posts in a thread (the game's
-    steps) are held while ``gate`` is closed: Slack has posted the message, and its reply (with
-    the message's ts) is slow to come back to this process."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.gate = asyncio.Event()
-        self.gate.set()
-        self.held = asyncio.Event()
+class HeldReplies(GatedClient):
+    """``chat.postMessage`` replies for posts in a thread (the game's steps) are held while the
+    gate is closed: Slack has posted the message, and its reply (with the message's ts) is
+    slow to come back to this process."""
 
     async def chat_postMessage(self, **arguments: Any) -> AsyncSlackResponse:
         posted = await super().chat_postMessage(**arguments)
-        if arguments.get("thread_ts") and not self.gate.is_set():
-            self.held.set()
-            await self.gate.wait()
+        if arguments.get("thread_ts"):
+            await self.through_gate()
         return posted
 
 
