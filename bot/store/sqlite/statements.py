@@ -78,11 +78,6 @@ class Statements:
     async def execute_fetchall(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         return await self.call(lambda db: db.execute(sql, parameters).fetchall())
 
-    async def flush(self) -> None:
-        """Send the queued writes now (``COMMIT`` and every read do this anyway)."""
-        if self._queued:
-            await self.call(lambda db: None)
-
     def discard(self) -> None:
         """Drop the writes not yet sent (their unit of work is being rolled back)."""
         self._queued.clear()
