@@ -13,6 +13,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.waking import wait_set
+
 log = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 1.0
@@ -35,11 +37,9 @@ async def until_reached(platform: str, attempt: Callable[[], Awaitable[None]], s
             if tries > 1:
                 log.info("reached %s after %d attempts", platform, tries)
             return True
-        try:
-            await asyncio.wait_for(stop.wait(), delay)
+        if await wait_set(stop, delay):
             return False
-        except TimeoutError:
-            delay, tries = min(delay * 2, LONGEST_RETRY_SECONDS), tries + 1
+        delay, tries = min(delay * 2, LONGEST_RETRY_SECONDS), tries + 1
 
 
 class OneLineRetries(logging.Filter):

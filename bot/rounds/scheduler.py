@@ -12,13 +12,13 @@ window, once; older ones are skipped, never replayed as a flood.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from typing import Protocol
 
 from bot.rounds.service import Announcement, ClosedRound, RoundService
 from bot.rounds.timing import GRACE
+from bot.waking import wait_set
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class Scheduler:
         await self.rounds.record_summary(closed.round, reference)
 
     async def _run(self) -> None:
-        while True:
+        while not self._closed:
             self._wake.clear()
             timeout = MAX_SLEEP_SECONDS
             try:
@@ -116,5 +116,4 @@ class Scheduler:
                     timeout = min(timeout, max(0.0, (wake_at - self.rounds.clock()).total_seconds()))
             except Exception:  # a database or library hiccup must not stop tomorrow's round
                 log.exception("the scheduler's tick failed; trying again within %s s", MAX_SLEEP_SECONDS)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            await wait_set(self._wake, timeout)

@@ -240,3 +240,16 @@ async def test_a_failing_tick_does_not_stop_the_loop(database_at: Path | str, ca
             assert "the scheduler's tick failed" in caplog.text
         finally:
             await scheduler.close()
+
+
+async def test_closing_just_after_a_wake_up_stops_the_loop(database_at: Path | str) -> None:
+    # A schedule change pokes the loop; a shutdown in the same turn of the loop must still end
+    # it. With asyncio.wait_for (Python 3.11) the cancellation was lost, the loop slept on, and
+    # close() (and so the bot's shutdown) waited forever.
+    clock = ManualClock(at(2026, 1, 5, 8, 0))
+    async with scheduled(database_at, clock) as (_rounds, scheduler, _presenter):
+        scheduler.start()
+        await asyncio.sleep(0.1)  # the loop has ticked and sleeps until the next due instant
+        scheduler.poke()
+        async with asyncio.timeout(5):
+            await scheduler.close()
