@@ -1,6 +1,6 @@
 """Drawing a game's effects in its Discord thread.
 
-Each step is one message, recorded with ``service.record_message`` so that reveals and the
+Each step is one message, recorded (``bot.games.step_messages``) so that reveals and the
 answer counter edit the right message, also after a restart. Messages are addressed by id
 through partial objects: nothing here depends on discord.py's cache or keeps game state.
 """
@@ -21,6 +21,7 @@ from bot.engine.state import GameState, Phase
 from bot.games.answer_counter import AnsweredCounter, answered_text
 from bot.games.presentation import final_scoreboard, step_card
 from bot.games.service import GameService
+from bot.games.step_messages import Delete, draw_on_step, post_step
 from bot.store.records import GameRef
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,8 @@ class DiscordPresenter:
             log.warning("game %s has no thread yet; %d effect(s) not shown", ref.game_id, len(effects))
             return
         # One game's effects are drawn one command at a time, as on Slack: a reveal must find
-        # the message id its question's post recorded, and a quick "/debate next" used to
-        # reveal while that post was still being recorded ("no message recorded for step 0").
+        # the message id its question's post recorded. A quick "/debate next" could otherwise
+        # reveal while that post is still being recorded, and post the reveal a second time.
         async with self.counter.lock(ref):
             for effect in effects:
                 if isinstance(effect, ShowStep):
@@ -80,8 +81,11 @@ class DiscordPresenter:
         phase = Phase.OPEN if step.kind.is_question else Phase.SHOWN
         labels = option_labels(step) if step.kind.is_question else []
         view = step_view(ref.game_id, step, labels, phase)
-        message = await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-        revealed = await self.service.record_message(ref, index, str(message.id))
+
+        async def post() -> str:
+            return str((await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)).id)
+
+        revealed = await post_step(self.service, ref, index, post, _deleter(thread))
         if revealed is not None:  # another process closed it before it was recorded here
             await self._reveal(ref, state, thread, revealed)
 
@@ -96,22 +100,23 @@ class DiscordPresenter:
     ) -> None:
         self.counter.closed(ref, effect.step)
         step = state.script.steps[effect.step]
-        message_ref = await self.service.message_of(ref, effect.step)
-        if message_ref is None:
-            log.warning("game %s: no message recorded for step %d; reveal not shown", ref.game_id, effect.step)
-            return
         pack = await self.service.pack_of(ref)
+        content = answered_text(sum(effect.tally)) + " · closed"
         embeds = [
             step_embed(step_card(pack, step), step, len(state.script.steps) - 1),
             results_embed(step, effect.tally, effect.correct_option),
         ]
         view = step_view(ref.game_id, step, option_labels(step), Phase.REVEALED, correct_option=effect.correct_option)
-        await thread.get_partial_message(int(message_ref)).edit(  # under the game's lock, held by present
-            content=answered_text(sum(effect.tally)) + " · closed",
-            embeds=embeds,
-            view=view,
-            allowed_mentions=NO_MENTIONS,
-        )
+
+        async def edit(message_ref: str) -> None:  # under the game's lock, held by present
+            await thread.get_partial_message(int(message_ref)).edit(
+                content=content, embeds=embeds, view=view, allowed_mentions=NO_MENTIONS
+            )
+
+        async def post() -> str:
+            return str((await thread.send(content, embeds=embeds, view=view, allowed_mentions=NO_MENTIONS)).id)
+
+        await draw_on_step(self.service, ref, effect.step, edit, post, _deleter(thread))
 
     async def _game_over(self, ref: GameRef, state: GameState, thread: discord.PartialMessageable) -> None:
         pack = await self.service.pack_of(ref)
@@ -127,3 +132,10 @@ class DiscordPresenter:
         await thread.get_partial_message(int(message_ref)).edit(
             content=answered_text(answered), allowed_mentions=NO_MENTIONS
         )
+
+
+def _deleter(thread: discord.PartialMessageable) -> Delete:
+    async def delete(message_ref: str) -> None:
+        await thread.get_partial_message(int(message_ref)).delete()
+
+    return delete

@@ -1,8 +1,8 @@
 """Drawing a game's effects in its Slack thread.
 
 The parent message is posted when a game starts; every step is a reply in its thread, and
-each step's message ts is stored with the game (``record_message``), so after a restart
-the reveal edits the very message students answered on. Edits of one game's messages are
+each step's message ts is stored with the game (``bot.games.step_messages``), so after a
+restart the reveal edits the very message students answered on. Edits of one game's messages are
 serialised by a per-game lock, so a late "N answered" redraw can never put buttons back on
 a question that has just been revealed.
 """
@@ -22,6 +22,7 @@ from bot.engine.state import GameState, Status
 from bot.games.answer_counter import AnsweredCounter
 from bot.games.presentation import SCOREBOARD_TITLE, final_scoreboard, reveal_text, step_card
 from bot.games.service import GameService
+from bot.games.step_messages import Delete, draw_on_step, post_step
 from bot.store.records import GameRef
 
 from . import render
@@ -93,13 +94,17 @@ class SlackPresenter:
         if step.kind is StepKind.SCOREBOARD:
             return  # GameOver draws the scoreboard, with the stance shifts
         card = step_card(pack, step)
-        posted = await self.client.chat_postMessage(
-            channel=thread.channel,
-            thread_ts=thread.ts,
-            text=render.step_text(card),
-            blocks=render.open_step_blocks(ref.game_id, index, card, answered=0),
-        )
-        revealed = await self.service.record_message(ref, index, str(posted["ts"]))
+
+        async def post() -> str:
+            posted = await self.client.chat_postMessage(
+                channel=thread.channel,
+                thread_ts=thread.ts,
+                text=render.step_text(card),
+                blocks=render.open_step_blocks(ref.game_id, index, card, answered=0),
+            )
+            return str(posted["ts"])
+
+        revealed = await post_step(self.service, ref, index, post, self._deleter(thread))
         if revealed is not None:  # another process closed it before it was recorded here
             await self._reveal(ref, thread, pack, state, revealed)
 
@@ -114,13 +119,23 @@ class SlackPresenter:
         step = state.script.steps[effect.step]
         card = step_card(pack, step)
         shown = render.revealed_step_blocks(card, reveal_text(step, effect.tally, effect.correct_option))
-        ts = await self.service.message_of(ref, effect.step)
-        if ts is None:  # the question was never posted (a crash between commit and post)
-            await self.client.chat_postMessage(
+
+        async def edit(ts: str) -> None:
+            await self.client.chat_update(channel=thread.channel, ts=ts, text=render.step_text(card), blocks=shown)
+
+        async def post() -> str:
+            posted = await self.client.chat_postMessage(
                 channel=thread.channel, thread_ts=thread.ts, text=render.step_text(card), blocks=shown
             )
-            return
-        await self.client.chat_update(channel=thread.channel, ts=ts, text=render.step_text(card), blocks=shown)
+            return str(posted["ts"])
+
+        await draw_on_step(self.service, ref, effect.step, edit, post, self._deleter(thread))
+
+    def _deleter(self, thread: ThreadRef) -> Delete:
+        async def delete(ts: str) -> None:
+            await self.client.chat_delete(channel=thread.channel, ts=ts)
+
+        return delete
 
     async def _redraw_count(self, ref: GameRef, index: int, answered: int) -> None:
         thread = ThreadRef.parse(await self.service.thread_of(ref))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.content.model import Pack
@@ -26,6 +27,14 @@ from bot.store.records import GameRef, RunningGame
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RecordedMessage:
+    """What recording a step's posted message found."""
+
+    kept: bool  # False: another message was recorded for the step first; this one is extra
+    reveal: RevealStep | None = None  # the question closed meanwhile: draw its reveal on the message
 
 
 class GameService:
@@ -135,12 +144,13 @@ class GameService:
         async with self.database.read() as uow:
             return await uow.places.live_game_at(workspace_id, place)
 
-    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> RevealStep | None:
-        """Record the message step ``step`` was posted as. Returns the step's reveal if it is a
-        question that closed meanwhile, for the caller to draw on the message it just posted:
-        another process closed it between this process's post and this record, found no
-        message to draw its reveal on, and the question would otherwise stay up with its
-        buttons. None for an open question and for a step that is not a question.
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> RecordedMessage:
+        """Record the message step ``step`` was posted as (``bot.games.step_messages`` says who
+        calls this, and why). The first message recorded for a step stays the step's message;
+        a later one is not ``kept``, and its poster deletes it. A kept message comes with the
+        step's reveal if it is a question that closed meanwhile, for the caller to draw on the
+        message it just posted: another process closed it between this process's post and this
+        record. No reveal for an open question or a step that is not a question.
 
         The game is loaded first in this write, which locks its row (on SQLite, the single
         writer takes the whole database): a close either commits before this record and is
@@ -148,8 +158,9 @@ class GameService:
         after its commit, finds this one."""
         async with self.database.write() as uow:
             state = await uow.games.load(ref, self._states)
-            await uow.places.record_message(ref, step, message_ref)
-            return await _reveal_if_closed(uow, ref, state, step)
+            if await uow.places.record_message(ref, step, message_ref) != message_ref:
+                return RecordedMessage(kept=False)
+            return RecordedMessage(kept=True, reveal=await _reveal_if_closed(uow, ref, state, step))
 
     async def message_of(self, ref: GameRef, step: int) -> str | None:
         async with self.database.read() as uow:

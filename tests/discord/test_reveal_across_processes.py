@@ -1,6 +1,6 @@
 """Two bot processes on one database: a question another process closes while the one that
-posted it is still waiting for Discord's reply to the post ends as the reveal, not as an open
-question whose buttons are refused.
+posted it is still waiting for Discord's reply to the post ends as one reveal, not as an open
+question whose buttons are refused, nor as the reveal shown twice (``bot.games.step_messages``).
 
 On Discord a game's clicks reach one process (the shard serving its server); another process
 reaches the game through its timer, since every process arms the stored deadlines of the
@@ -10,7 +10,6 @@ none of the stand-in's servers and closes the question when its timer fires."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from bot.engine.state import Phase
 from bot.games.service import utc_now
 from bot.store.database import Database
 from tests.discord.harness import answer_ids, is_closed, running_bot, small_pack, start_debate, step_messages, the_game
-from tests.standins.discord_server import DiscordStandIn
+from tests.standins.discord_server import DiscordStandIn, FakeChannel, RecordedMessage
 from tests.waiting import until
 
 SHARDS = 2
-NOT_SHOWN = "no message recorded for step 0; reveal not shown"  # the second process's warning
 
 
 class ShiftedClock:
@@ -38,14 +36,22 @@ class ShiftedClock:
         return utc_now() + self.ahead
 
 
-async def test_a_question_closed_by_another_process_before_its_post_was_recorded_ends_as_the_reveal(
-    discord_standin: DiscordStandIn, database_at: Path | str, all_logs: list[logging.LogRecord]
+def of_step_0(standin: DiscordStandIn, thread: FakeChannel) -> list[RecordedMessage]:
+    """Question 0's messages still in the thread (a deleted one is gone)."""
+    return [m for m in step_messages(standin, thread) if any(c.split(":")[3] == "0" for c in answer_ids(m))]
+
+
+async def test_a_question_closed_by_another_process_before_its_post_was_recorded_ends_as_one_reveal(
+    discord_standin: DiscordStandIn, database_at: Path | str
 ) -> None:
     """The first process starts a debate whose questions close on a timer: Discord posts
     question 0 and its reply to the post is held, so the first process has not recorded the
     message. A second process sees the game's deadline has passed and closes the question; it
-    finds no message to draw the reveal on. Once the first process gets its reply, it must draw
-    the reveal on its question: no enabled answer buttons may stay up on a closed question."""
+    finds no message to draw the reveal on, so it posts the reveal as a new message (whose
+    reply is held too). Then both replies come back, and the two processes record their
+    messages in either order: the one recorded first stays, drawn as the reveal, and the other
+    is deleted. No enabled answer buttons may stay up on a closed question, and the reveal is
+    shown once."""
     standin, clock = discord_standin, ShiftedClock()
     pack = small_pack()
     async with running_bot(standin, database_at, clock=clock) as first:
@@ -73,17 +79,19 @@ async def test_a_question_closed_by_another_process_before_its_post_was_recorded
 
                 await until(closed, "the second process closed the question")
 
-                def its_reveal_found_no_message() -> bool:
-                    return any(NOT_SHOWN in record.getMessage() for record in all_logs)
-
-                await until(its_reveal_found_no_message, "the second process's reveal, with no message to draw on")
+                # With no message to draw on, the second posts the reveal as a new message.
+                await standin.wait_for(lambda: len(of_step_0(standin, thread)) == 2)
                 assert answer_ids(question) and not is_closed(question)
+                assert is_closed(of_step_0(standin, thread)[1])
 
                 standin.rest.hold_post_replies = None
-                held.set()  # the first process gets its reply and records the question's message
-                await standin.wait_for(lambda: is_closed(question))
+                held.set()  # both processes get their replies and record their messages
+                await standin.wait_for(lambda: len(of_step_0(standin, thread)) == 1)
+                [kept] = of_step_0(standin, thread)
+                assert await second.services.games.message_of(ref, 0) == str(kept.id)
+                await standin.wait_for(lambda: is_closed(kept))
 
-    assert [embed["title"] for embed in question.embeds][-1] == "Results"
-    assert question.content.endswith("· closed")
+    assert [embed["title"] for embed in kept.embeds][-1] == "Results"
+    assert kept.content.endswith("· closed")
     still_open = [m.id for m in step_messages(standin, thread) if answer_ids(m) and not is_closed(m)]
     assert still_open == [], "a question message was left with its answer buttons enabled"

@@ -22,9 +22,9 @@ async def test_places_route_threads_and_messages(database_at: Path | str) -> Non
         assert await service.thread_of(ref) == "thread-9"
         assert await service.live_game_at(ref.workspace_id, "thread-9") == ref
         assert await service.live_game_at(ref.workspace_id, "elsewhere") is None
-        await service.record_message(ref, 0, "msg-1")
-        await service.record_message(ref, 0, "msg-2")
-        assert await service.message_of(ref, 0) == "msg-2"
+        assert (await service.record_message(ref, 0, "msg-1")).kept
+        assert not (await service.record_message(ref, 0, "msg-2")).kept  # the first recorded stays
+        assert await service.message_of(ref, 0) == "msg-1"
         other = await service.workspace_id("test", "other-school")
         assert await service.live_game_at(other, "thread-9") is None
 

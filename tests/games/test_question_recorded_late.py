@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.engine.commands import Advanced, PlayerAnswered
 from bot.engine.effects import RevealStep
 from bot.engine.state import GameSettings
-from bot.games.service import GameService
+from bot.games.service import GameService, RecordedMessage
 from bot.identity import Player, Venue
 from bot.store.database import Database
 from bot.store.records import GameRef
@@ -43,9 +43,10 @@ async def test_recording_a_question_another_process_closed_hands_back_its_reveal
         reveal = next(effect for effect in closed.effects if isinstance(effect, RevealStep))
         assert await second.message_of(ref, 0) is None  # so the second had no message to draw it on
 
-        handed_back = await first.record_message(ref, 0, "question-0")  # the first's post is recorded
+        recorded = await first.record_message(ref, 0, "question-0")  # the first's post is recorded
 
-        assert handed_back == reveal == RevealStep(0, (0, 0, 2, 0, 1), None)
+        assert recorded == RecordedMessage(kept=True, reveal=reveal)
+        assert reveal == RevealStep(0, (0, 0, 2, 0, 1), None)
         assert await second.message_of(ref, 0) == "question-0"
 
 
@@ -54,12 +55,12 @@ async def test_recording_an_open_question_or_an_information_step_hands_back_noth
     async with Database.open(database_at) as first_db, Database.open(database_at) as second_db:
         first, second = GameService(first_db, clock), GameService(second_db, clock)
         ref = await start(first)
-        assert await first.record_message(ref, 0, "question-0") is None  # still open
+        assert await first.record_message(ref, 0, "question-0") == RecordedMessage(kept=True)  # still open
         await second.handle(ref, Advanced("teacher", False, clock.tick()))  # close question 0
         await second.handle(ref, Advanced("teacher", False, clock.tick()))  # show turn 1
         await second.handle(ref, Advanced("teacher", False, clock.tick()))  # and move past it
         assert (await second.load(ref)).step == 2
-        assert await first.record_message(ref, 1, "turn-1") is None  # a turn shown has no reveal
+        assert await first.record_message(ref, 1, "turn-1") == RecordedMessage(kept=True)  # a turn has no reveal
 
 
 async def test_a_close_and_a_record_at_once_never_both_miss_the_message(database_at: Path | str) -> None:
@@ -76,5 +77,6 @@ async def test_a_close_and_a_record_at_once_never_both_miss_the_message(database
             return await second.message_of(ref, 0)
 
         for ref in refs:
-            found, handed_back = await asyncio.gather(close_then_look(ref), first.record_message(ref, 0, "question-0"))
-            assert found == "question-0" or handed_back is not None, ref
+            found, recorded = await asyncio.gather(close_then_look(ref), first.record_message(ref, 0, "question-0"))
+            assert recorded.kept
+            assert found == "question-0" or recorded.reveal is not None, ref

@@ -37,16 +37,19 @@ class PostgresPlaces(Repository):
         )
         return GameRef(workspace_id, int(row["id"])) if row else None
 
-    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
-        await self.db.execute(
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> str | None:
+        # The no-op update makes RETURNING give the row already there (and locks it), in one statement.
+        row = await self.one(
             """INSERT INTO step_messages (game_id, step, message_ref)
                SELECT id, $1, $2 FROM games WHERE id = $3 AND workspace_id = $4
-               ON CONFLICT (game_id, step) DO UPDATE SET message_ref = excluded.message_ref""",
+               ON CONFLICT (game_id, step) DO UPDATE SET message_ref = step_messages.message_ref
+               RETURNING message_ref""",
             step,
             message_ref,
             ref.game_id,
             ref.workspace_id,
         )
+        return row["message_ref"] if row else None
 
     async def message_of(self, ref: GameRef, step: int) -> str | None:
         row = await self.one(

@@ -41,13 +41,16 @@ class SqlitePlaces(Repository):
         )
         return GameRef(workspace_id, int(row["id"])) if row else None
 
-    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> None:
-        self.db.later(
+    async def record_message(self, ref: GameRef, step: int, message_ref: str) -> str | None:
+        # The no-op update makes RETURNING give the row already there, in the same statement.
+        row = await self.one(
             """INSERT INTO step_messages (game_id, step, message_ref)
                SELECT id, ?, ? FROM games WHERE id = ? AND workspace_id = ?
-               ON CONFLICT (game_id, step) DO UPDATE SET message_ref = excluded.message_ref""",
+               ON CONFLICT (game_id, step) DO UPDATE SET message_ref = step_messages.message_ref
+               RETURNING message_ref""",
             (step, message_ref, ref.game_id, ref.workspace_id),
         )
+        return row["message_ref"] if row else None
 
     async def message_of(self, ref: GameRef, step: int) -> str | None:
         row = await self.one(
