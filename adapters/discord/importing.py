@@ -38,7 +38,7 @@ async def read_upload(attachment: discord.Attachment) -> ImportResult:
     data = await attachment.read()
     try:
         if suffix in CARD_SUFFIXES:
-            pack = parse_card(data, name, pack_id=slugify(PurePosixPath(name).stem, fallback="debate"))
+            pack = parse_card(data, name, default_id=slugify(PurePosixPath(name).stem, fallback="debate"))
         else:
             pack = parse_pack(data, name)
     except ContentError as error:

@@ -27,7 +27,7 @@ def register(commands: Subcommands) -> None:
     importer = commands.add_parser("import", help="turn a debate card (.txt) into a pack (.yaml)")
     importer.add_argument("card", type=Path)
     importer.add_argument("-o", "--output", type=Path, help="pack file to write (default: print it)")
-    importer.add_argument("--id", help="the debate's id (default: from the card's file name)")
+    importer.add_argument("--id", help="the debate's id (default: the card's Id: line, else its file name)")
     importer.set_defaults(handler=import_card)
 
     validate = commands.add_parser("validate", help="check cards and packs; report every problem")
@@ -90,7 +90,7 @@ def import_card(args: argparse.Namespace) -> int:
     if data is None:
         return 1
     try:
-        pack = parse_card(data, str(args.card), pack_id=args.id or slugify(args.card.stem, "debate"))
+        pack = parse_card(data, str(args.card), pack_id=args.id, default_id=slugify(args.card.stem, "debate"))
     except ContentError as error:
         return report(error)
     _write(dump_pack_yaml(pack), args.output)

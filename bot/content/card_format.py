@@ -26,6 +26,33 @@ class Section(StrEnum):
     SOURCES = "Sources"
 
 
+class About(StrEnum):
+    """The lines a card may begin with, before its question, for what a pack file holds
+    beside the debate itself; ``export-card`` writes them, so a pack survives the round trip."""
+
+    ID = "Id"
+    TAGS = "Tags"  # separated by commas
+    GRADE_LEVEL = "Grade level"
+    LANGUAGE = "Language"
+    AUTHORSHIP = "Authorship"
+
+    @property
+    def field(self) -> str:
+        """The ``Pack`` field the line sets."""
+        return self.name.lower()
+
+
+_ABOUT_LINE = re.compile(r"^(id|tags|grade level|language|authorship)\s*:\s*(.*)$", re.I)
+
+
+def about_line(line: str) -> tuple[About, str] | None:
+    """``(About.TAGS, "a, b")`` for ``Tags: a, b`` (the name in any case), else ``None``."""
+    match = _ABOUT_LINE.match(line)
+    if match is None:
+        return None
+    return next(about for about in About if about.value.lower() == match.group(1).lower()), match.group(2).strip()
+
+
 # Sections whose text may start on the marker line itself ("Both sides agree: …").
 INLINE_SECTIONS = {Section.AGREEMENT, Section.CONFLICT, Section.UNANSWERED}
 

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.content import card_format as fmt
+from bot.content.card_about import misplaced, read_about
 from bot.content.card_format import Section
 from bot.content.errors import ContentError, ContentProblem, problems_from_validation
 from bot.content.ids import slugify
@@ -40,17 +41,22 @@ class _DraftThread:
     turns: list[_DraftTurn] = field(default_factory=list)
 
 
-def parse_card(data: bytes | str, source: str = "<card>", pack_id: str | None = None) -> Pack:
-    """Parse a debate card; raise ``ContentError`` listing every problem found."""
+def parse_card(
+    data: bytes | str, source: str = "<card>", pack_id: str | None = None, *, default_id: str | None = None
+) -> Pack:
+    """Parse a debate card; raise ``ContentError`` listing every problem found. The debate's id
+    is ``pack_id`` if given, else the card's ``Id:`` line, else ``default_id`` (a file's name),
+    else a slug of the question."""
     text = decode_text(data, source)
-    return _CardParser(nonblank_lines(text), source, pack_id).parse()
+    return _CardParser(nonblank_lines(text), source, pack_id, default_id).parse()
 
 
 class _CardParser:
-    def __init__(self, lines: Sequence[Line], source: str, pack_id: str | None) -> None:
+    def __init__(self, lines: Sequence[Line], source: str, pack_id: str | None, default_id: str | None) -> None:
         self.lines = list(lines)
         self.source = source
         self.pack_id = pack_id
+        self.default_id = default_id
         self.problems: list[ContentProblem] = []
         self.loc_lines: dict[tuple[str | int, ...], int] = {}
 
@@ -62,14 +68,22 @@ class _CardParser:
             raise ContentError(
                 [ContentProblem(self.source, 1, "the card is empty; line 1 must be the debate question")]
             )
+        about = read_about(self.lines, self.source)
+        if not about.rest:
+            after = self.lines[-1].number + 1
+            raise ContentError(
+                [*about.problems, ContentProblem(self.source, after, "no debate question after the card's about lines")]
+            )
+        self.lines, self.problems = about.rest, list(about.problems)
+        self.loc_lines.update(about.lines_of)
         tail_start = next((i for i, line in enumerate(self.lines) if _opens_section(line.text)), len(self.lines))
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = dict(about.data)
         self._parse_body(self.lines[:tail_start], data)
         self._parse_tail(self.lines[tail_start:], data)
         if self.problems:
             raise ContentError(self.problems)
-        if self.pack_id:
-            data["id"] = slugify(self.pack_id, fallback="debate")
+        if self.pack_id or ("id" not in data and self.default_id):
+            data["id"] = slugify(self.pack_id or self.default_id or "", fallback="debate")
         try:
             return Pack.model_validate(data)
         except ValidationError as error:
@@ -108,12 +122,14 @@ class _CardParser:
         for line in header:
             if fmt.decoy_text(line.text) is not None:
                 self.problem(line.number, "a 'Not said:' decoy must follow a reply (a labelled turn after the first)")
+            elif (problem := misplaced(line, self.source)) is not None:
+                self.problems.append(problem)
         header = [line for line in header if fmt.decoy_text(line.text) is None]
         splits = [i for i, line in enumerate(header) if line.text.startswith(fmt.SPLITS_MARK)]
         for extra in splits[1:]:
             self.problem(header[extra].number, "a second ⚡ note; a card has at most one")
         if splits and splits[0] == 0:
-            self.problem(header[0].number, "line 1 must be the debate question, not the ⚡ note")
+            self.problem(header[0].number, "the card must begin with the debate question, not the ⚡ note")
             return None
         if splits:
             at = splits[0]

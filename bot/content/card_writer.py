@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.content.card_format import DECOY_MARK, FACTION_MARK, SPLITS_MARK, Section, is_faction_name
-from bot.content.model import Pack, Thread, Turn
+from bot.content.card_format import DECOY_MARK, FACTION_MARK, SPLITS_MARK, About, Section, is_faction_name
+from bot.content.model import DEFAULT_LANGUAGE, Pack, Thread, Turn
 
 
 def render_card(pack: Pack) -> str:
-    """Card text for ``pack``; ``parse_card(render_card(p))`` gives ``p`` back (ids aside)."""
-    lines: list[str] = [pack.question, *_paragraphs(pack.context)]
+    """Card text for ``pack``; ``parse_card(render_card(p))`` gives ``p`` back. (A turn's id is
+    derived from its text again, so a turn whose pack file kept an older id gets a new one.)"""
+    lines: list[str] = [*_about_lines(pack), pack.question, *_paragraphs(pack.context)]
     if pack.internal_splits:
         lines.append(SPLITS_MARK + pack.internal_splits)
     lines.extend(_paragraphs(pack.hook))
@@ -35,6 +36,17 @@ def render_card(pack: Pack) -> str:
     lines.append(f"{Section.UNANSWERED.value}: {pack.unanswered}")
     lines.extend([Section.SOURCES.value, *pack.sources])
     return "\n".join(lines) + "\n"
+
+
+def _about_lines(pack: Pack) -> list[str]:
+    about = {
+        About.ID: pack.id,
+        About.TAGS: ", ".join(pack.tags),
+        About.GRADE_LEVEL: pack.grade_level,
+        About.LANGUAGE: pack.language if pack.language != DEFAULT_LANGUAGE else None,
+        About.AUTHORSHIP: " ".join(pack.authorship.split()) if pack.authorship else None,
+    }
+    return [f"{name}: {value}" for name, value in about.items() if value]
 
 
 def _thread_lines(thread: Thread) -> list[str]:

@@ -83,7 +83,7 @@ def load_any(path: Path) -> Pack:
     """A pack from a pack file or a card, told apart by the file's suffix."""
     if path.suffix in PACK_SUFFIXES:
         return load_pack_file(path)
-    return parse_card(path.read_bytes(), str(path), pack_id=slugify(path.stem, fallback="debate"))
+    return parse_card(path.read_bytes(), str(path), default_id=slugify(path.stem, fallback="debate"))
 
 
 def load_all(paths: Iterable[Path]) -> tuple[list[Pack], list[ContentProblem]]:

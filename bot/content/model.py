@@ -17,10 +17,13 @@ from bot.content.ids import ID_PATTERN, OPENING_THREAD_ID, slugify, turn_id, uni
 MAX_TEXT = 4000
 MAX_TURNS_PER_THREAD = 30
 MAX_THREADS = 30
+DEFAULT_LANGUAGE = "en"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+# A card lists tags on one line, separated by commas.
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^,]+$")]
 
 
 class Side(StrEnum):
@@ -144,9 +147,9 @@ class Pack(_Frozen):
     conflict: Conflict
     unanswered: Text
     sources: tuple[Text, ...] = Field(min_length=1, max_length=100)
-    tags: tuple[ShortText, ...] = ()
+    tags: tuple[Tag, ...] = ()
     grade_level: ShortText | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = DEFAULT_LANGUAGE
     authorship: Text | None = Field(default=None, description="Who wrote this debate, e.g. 'Original writing by …'.")
 
     @model_validator(mode="before")

@@ -23,6 +23,39 @@ def test_empty_card() -> None:
     assert problems_of("\n \n") == [(1, "the card is empty; line 1 must be the debate question")]
 
 
+def test_about_lines_each_once_with_a_value_and_only_at_the_top() -> None:
+    about = ["Id: bike-lanes", "Tags: local, transport", "tags: again", "Authorship:", "Grade level: 6-8"]
+    lines = [*about, *VALID_CARD_LINES]
+    lines.insert(len(about) + 2, "Language: en")  # among the context paragraphs
+    assert problems_of(card(lines)) == [
+        (3, "a second 'Tags:' line; a card has at most one"),
+        (4, "'Authorship:' needs a value after the colon"),
+        (8, "a 'Language:' line belongs at the top of the card, before the debate question"),
+    ]
+
+
+def test_a_bad_about_value_names_its_line() -> None:
+    problems = problems_of(card(["Tags: civic", "Id: Not An Id!", *VALID_CARD_LINES]))
+    assert [line for line, _ in problems] == [2] and "id" in problems[0][1]
+
+
+def test_a_card_of_about_lines_only() -> None:
+    assert problems_of("Id: x\nTags: y\n") == [(3, "no debate question after the card's about lines")]
+
+
+def test_about_lines_are_read() -> None:
+    about = ["Id: bike-lanes", "TAGS: local, transport ,", "Grade level: 6-8", "Language: en-GB", "Authorship: A class"]
+    pack = parse_card(card([*about, *VALID_CARD_LINES]), "card.txt", default_id="from-file-name")
+    assert (pack.id, pack.tags, pack.grade_level, pack.language, pack.authorship) == (
+        "bike-lanes",
+        ("local", "transport"),
+        "6-8",
+        "en-GB",
+        "A class",
+    )
+    assert parse_card(card(VALID_CARD_LINES), default_id="from-file-name").id == "from-file-name"
+
+
 def test_label_followed_by_another_label() -> None:
     assert problems_of(replaced(9)) == [
         (7, "thread 'Safety first' has only 1 turn; a thread needs at least 2"),

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.content.library import load_library
+from bot.content.pack_files import load_pack_file
 from tests.content.cards import VALID_CARD_LINES, card, replaced
 
 SAMPLE = Path(__file__).parents[1] / "data" / "cards" / "us-russia-normalization.txt"
@@ -54,4 +56,26 @@ def test_export_card_round_trips_the_sample(tmp_path: Path) -> None:
     pack_file, card_file = tmp_path / "p.yaml", tmp_path / "c.txt"
     assert main(["import", str(SAMPLE), "-o", str(pack_file)]) == 0
     assert main(["export-card", str(pack_file), "-o", str(card_file)]) == 0
-    assert card_file.read_text(encoding="utf-8").rstrip("\n") == SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    # The pack's id comes first (from the card's file name here), then the card as written.
+    expected = "Id: us-russia-normalization\n" + SAMPLE.read_text(encoding="utf-8")
+    assert card_file.read_text(encoding="utf-8").rstrip("\n") == expected.rstrip("\n")
+
+
+@pytest.mark.parametrize("debate", sorted(load_library().packs))
+def test_every_shipped_pack_survives_export_card_and_import_whole(tmp_path: Path, debate: str) -> None:
+    """Id, tags, grade level, language and authorship included: a teacher who exports a pack,
+    fixes a typo in the card and imports it again loses nothing else."""
+    card_file, pack_file = tmp_path / "edited-copy.txt", tmp_path / "again.yaml"
+    assert main(["export-card", debate, "-o", str(card_file)]) == 0
+    assert main(["import", str(card_file), "-o", str(pack_file)]) == 0
+    assert load_pack_file(pack_file) == load_library().packs[debate]  # the Id: line beats the file name
+
+
+def test_import_id_option_beats_the_cards_id_line(tmp_path: Path) -> None:
+    card_file, pack_file = tmp_path / "c.txt", tmp_path / "p.yaml"
+    card_file.write_text("Id: from-the-card\nTags: local, transport\n" + card(VALID_CARD_LINES), encoding="utf-8")
+    assert main(["import", str(card_file), "-o", str(pack_file)]) == 0
+    assert load_pack_file(pack_file).id == "from-the-card"
+    assert main(["import", str(card_file), "--id", "chosen", "-o", str(pack_file)]) == 0
+    pack = load_pack_file(pack_file)
+    assert pack.id == "chosen" and pack.tags == ("local", "transport")
