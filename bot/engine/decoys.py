@@ -17,7 +17,7 @@ the real reply so far. For each reply it gathers *fair* candidates:
 Among every set of three candidates (at most ``POOL``: the reply's own decoys, then the rest
 round-robin from several orders) it scores every shortcut strategy, then finds a
 *distribution* over the sets whose expected scores keep each strategy's running total on
-this side at chance (``_mix``), and draws one set from it with the game's seed. Aiming at
+this side at chance (``bot.engine.decoy_odds``), and draws one set from it with the game's seed. Aiming at
 chance in both directions matters: picking the cheapest set, as adversarial filtering
 (Zellers et al. 2018) does, drove strategies to *reliably wrong*, and a player who crossed
 out their picks beat the audit (``bot.engine.eliminator``). Eliminators that cross out the
@@ -39,19 +39,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-import numpy as np
-
 from bot.content.model import Pack, Side, Thread, Turn
-from bot.engine.eliminator import Picks
-from bot.engine.eliminator import credit as eliminated_credit
+from bot.engine.decoy_odds import SELECTOR, crossed_out, expected_mix, is_eliminator, strategy_credits
 from bot.engine.shortcuts import (
     FAVOURITE,
     ODD,
-    STRATEGIES,
     TYPICAL,
     Lexicon,
     Question,
-    credit,
     facts,
     option_scores,
     typicality,
@@ -62,11 +57,6 @@ DECOYS = 3
 CHANCE = 1 / (DECOYS + 1)
 MAX_DECOY_USES = 2  # one decoy in at most two questions of a game
 POOL = 12  # candidates considered per question: its own author decoys, then nearest the prompt (220 sets)
-MIX_STEPS = 60  # exponentiated-gradient steps of ``_mix``
-MIX_RATE = 0.5  # each step moves a set's weight by at most e^0.5
-_SELECTOR = tuple(s for s in STRATEGIES if not s.held_out)
-_SELECTOR_NAMES = (*(s.name for s in _SELECTOR), TYPICAL, ODD)
-ELIMINATOR_DEPTH = 3  # eliminators crossing out up to this many strategies' picks are costed
 # The eliminators' groups change as the game goes, so each question is costed on its own: a
 # set that leaves the real reply alone after crossing out costs 2.25, an even split ~0.
 ELIMINATOR_WEIGHT = 4.0
@@ -199,13 +189,13 @@ class DecoyPicker:
             offered_before=frozenset(self.offered),
         )
         texts = [reply.text, *(c.text for c in pool)]
-        scores = {s.name: [option_scores(self.lexicon, question, s, t) for t in texts] for s in _SELECTOR}
+        scores = {s.name: [option_scores(self.lexicon, question, s, t) for t in texts] for s in SELECTOR}
         pairwise = [[self.lexicon.tfidf(a, b) for b in texts] for a in texts]
         tally = self.tally[reply.side]
         target = CHANCE * (self.asked[reply.side] + 1)  # where every strategy's tally should be
         # An eliminator crosses out the picks of the strategies that have been wrong most often
         # so far; its own tallies (one per depth) are kept near chance like any strategy's.
-        crossing = _crossing(tally, target - CHANCE)
+        crossing = crossed_out(tally, target - CHANCE)
         sets: list[tuple[tuple[int, ...], dict[str, float], int]] = []
         for chosen in combinations(range(1, len(texts)), DECOYS):
             indices = (0, *chosen)
@@ -215,18 +205,18 @@ class DecoyPicker:
             chosen_scores[ODD] = [-t for t in typical]
             # Future answers offered now would be found by "seen-before" when they are asked.
             future = sum(1 for i in chosen if _turn_id(pool[i - 1]) in self.will_ask)
-            sets.append((chosen, _credits(chosen_scores, crossing), future))
+            sets.append((chosen, strategy_credits(chosen_scores, crossing), future))
         names = list(sets[0][1])
-        eliminators = [n.startswith(_ELIMINATE) for n in names]
+        eliminators = [is_eliminator(n) for n in names]
         weight = [ELIMINATOR_WEIGHT if e else WEIGHT.get(n, 1.0) for n, e in zip(names, eliminators, strict=True)]
         offset = [-CHANCE if e else tally[n] - target for n, e in zip(names, eliminators, strict=True)]
         future_cost = [f * (1 + 2 * max(0.0, tally["seen-before"] - target)) for _, _, f in sets]
-        mix, expected = _mix([[c[n] for n in names] for _, c, _ in sets], weight, offset, future_cost)
+        mix, expected = expected_mix([[c[n] for n in names] for _, c, _ in sets], weight, offset, future_cost)
         draw = rng.random()
         index = next((i for i, cumulative in enumerate(mix) if draw < cumulative), len(sets) - 1)
         chosen, credits, _ = sets[index]
         for name, value in credits.items():
-            if not name.startswith(_ELIMINATE):
+            if not is_eliminator(name):
                 tally[name] += value
         self.asked[reply.side] += 1
         self.exposure[reply.id] = sum(expected)  # how exposed this question is, on average over draws
@@ -235,74 +225,8 @@ class DecoyPicker:
         return Choice(picked)
 
 
-def _mix(
-    credits: list[list[float]], weight: list[float], offset: list[float], linear: list[float]
-) -> tuple[list[float], list[float]]:
-    """A distribution over candidate sets (cumulative, for a draw; and the expected credit of
-    each strategy under it) whose *expected* credits
-    keep every strategy's running tally near chance: it minimises
-    sum_n weight_n * (offset_n + E[credit_n])^2 + E[linear] over the simplex, by exponentiated
-    gradient. One set can only make a strategy right or wrong; a mixture drawn by the seed
-    makes it right about a quarter of the time, so "reliably wrong" is no longer a signal."""
-    matrix = np.asarray(credits, dtype=float)
-    a = np.asarray(weight)
-    b = np.asarray(offset)
-    extra = np.asarray(linear)
-    w = np.full(len(matrix), 1 / len(matrix))
-    for _ in range(MIX_STEPS):
-        gradient = matrix @ (2 * a * (b + w @ matrix)) + extra
-        spread = float(gradient.max() - gradient.min())
-        if spread < 1e-12:
-            break
-        w = w * np.exp(-MIX_RATE * (gradient - gradient.min()) / spread)
-        w /= w.sum()
-    # Rounded so the draw does not hinge on the last bits of floating-point arithmetic.
-    cumulative = np.round(np.cumsum(w), 9)
-    return [float(c) for c in cumulative], [float(e) for e in w @ matrix]
-
-
 def _turn_id(candidate: Candidate) -> str | None:
     return candidate.turn.id if candidate.turn else None
-
-
-def _credits(scores: dict[str, list[float]], crossing: Sequence[tuple[str, ...]]) -> dict[str, float]:
-    """Each selector strategy's chance of finding option 0, plus the least-favoured tell and
-    the eliminators that cross out the picks of each group in ``crossing``."""
-    result: dict[str, float] = {}
-    favour = [0.0, 0.0, 0.0, 0.0]
-    masks: dict[str, int] = {}
-    for name, values in scores.items():
-        top = max(values)
-        winners = [i for i, v in enumerate(values) if v >= top - 1e-9]
-        share = 1 / len(winners)
-        result[name] = share if winners[0] == 0 else 0.0
-        masks[name] = sum(1 << i for i in winners)
-        for i in winners:
-            favour[i] += share
-    result[FAVOURITE] = credit([-f for f in favour], 0)
-    low = min(favour)
-    masks[FAVOURITE] = sum(1 << i for i, f in enumerate(favour) if f <= low + 1e-9)
-    for group in crossing:
-        question = Picks(0, DECOYS + 1, masks)
-        result[_eliminator_name(len(group))] = eliminated_credit(question, group)
-    return result
-
-
-_ELIMINATE = "eliminate-"
-
-
-def _eliminator_name(size: int) -> str:
-    return f"{_ELIMINATE}{size}"
-
-
-def _crossing(tally: dict[str, float], target: float) -> list[tuple[str, ...]]:
-    """What an eliminator watching this side so far would cross out: the 1, 2, … most
-    reliably wrong strategies (furthest below chance)."""
-    behind = sorted(
-        (name for name in (*_SELECTOR_NAMES, FAVOURITE) if tally[name] < target - 1),
-        key=lambda name: (tally[name], name),
-    )
-    return [tuple(behind[:size]) for size in range(1, min(len(behind), ELIMINATOR_DEPTH) + 1)]
 
 
 def _up_to(thread: Thread, prompt: Turn) -> Sequence[Turn]:
