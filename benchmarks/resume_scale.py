@@ -5,7 +5,8 @@ Run: .venv/bin/python benchmarks/resume_scale.py [--games 10000]
 Creates one timed game through the service, copies its rows (the game and its questions) to
 N games (each with its own deadline a few minutes ahead), reports the database's size on
 disk, then in a fresh child process opens the database, builds the service and runner, and
-times ``resume_all()``, which reads every running game and arms a timer for each, and loading
+times ``resume_all()``, which reads every running game and arms a timer for each, then the
+rest of a start (``post_unposted()``: one query, here finding every step posted), and loading
 100 games afterwards. The child runs ``--repeats`` times (medians reported). With ``--upgrade``, the games are first
 put in the form the code before migration 7 stored (every option's text) and the time to
 upgrade the file (migration 7 and the VACUUM after it) is reported. Reports the
@@ -53,6 +54,9 @@ async def main(path, measure):
         resumed = await runner.resume_all()
         elapsed = time.perf_counter() - started
         armed = runner.pending_timers()
+        started = time.perf_counter()
+        unposted = await runner.post_unposted()  # the rest of a start: every step is posted here
+        unposted_seconds = time.perf_counter() - started
         games = [g.ref for g in (await runner.service.running_games())[:101]]
         started = time.perf_counter()
         await runner.service.load(games[0])
@@ -63,7 +67,7 @@ async def main(path, measure):
         later_loads = (time.perf_counter() - started) / (len(games) - 1)
         await runner.close()
     print(f"resumed {resumed} armed {armed} seconds {elapsed:.3f} first_load_ms {first_load * 1000:.2f} "
-          f"later_load_ms {later_loads * 1000:.2f}")
+          f"later_load_ms {later_loads * 1000:.2f} unposted {unposted} unposted_seconds {unposted_seconds:.3f}")
     print(f"rss_kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
 
 asyncio.run(main(Path(sys.argv[1]), sys.argv[2] == "1"))
@@ -95,6 +99,7 @@ async def make_games(path: Path, count: int) -> None:
         ref, _ = await service.start_game(
             Venue("bench", "w", "c"), Player("bench", "w", "host"), "Host", pack, GameSettings(mode=Mode.TIMED), seed=1
         )
+        await service.set_thread(ref, "thread")  # copied to every game, as each has its own
         # Bulk seeding, benchmark only: copies of one game, each in a channel of its own (the
         # store allows one live game per channel), straight through the unit of work's connection.
         async with database.write() as uow:
@@ -121,6 +126,8 @@ async def make_games(path: Path, count: int) -> None:
                    FROM games g JOIN questions q ON q.game_id = ? WHERE g.id != ?""",
                 (ref.game_id, ref.game_id),
             )
+            # Each game's step is posted, so the start's check for unposted steps reads them all.
+            await db.execute("INSERT INTO step_messages (game_id, step, message_ref) SELECT id, step, id FROM games")
             # Each game's own script text, as real games have (seeds differ), so the cache is honest.
             await db.execute("UPDATE games SET script = script || printf('%*s', id % 7, '')")
 
@@ -207,6 +214,11 @@ def main() -> None:
     print(
         f"resume_all: {busy['resumed']} games, {busy['armed']} timers armed in {median('seconds'):.2f} s "
         f"(median of {len(runs)}: {seconds})"
+    )
+    unposted = ", ".join(f"{float(run['unposted_seconds']):.3f}" for run in runs)
+    print(
+        f"then the check for steps a crash left unposted: {busy['unposted']} to post, "
+        f"{median('unposted_seconds'):.3f} s (median of {len(runs)}: {unposted})"
     )
     print(
         f"loading a game after resume: first {median('first_load_ms'):.2f} ms (one-time set-up), "

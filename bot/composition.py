@@ -81,9 +81,11 @@ class Core(Generic[P]):
     signin: SignIn  # private links to the results web site (``link`` is None when none is served)
 
     async def start(self) -> int:
-        """Re-arm the timers of games left running and start the scheduler (its first tick
-        posts what a restart left unposted); returns how many games were resumed."""
+        """Re-arm the timers of games left running, post any game's step a crash left unposted,
+        and start the scheduler (its first tick posts the daily rounds a restart left
+        unposted); returns how many games were resumed."""
         resumed = await self.runner.resume_all()
+        await self.runner.post_unposted()
         self.runner.start_sweeping()  # deadlines another process on the database armed and died holding
         self.scheduler.start()  # after anything that can fail, so a failed start leaves no task behind
         return resumed

@@ -3,7 +3,8 @@
 Deadlines are stored as absolute times with the game; timers here are only reminders to
 look at the database when one falls due, so after a restart ``resume_all`` re-arms them
 from what is stored. A timer that fires late (or twice) is harmless: the engine refuses a
-stale deadline.
+stale deadline. A step committed but never posted (the process died in between) is posted
+at start or by the next sweep of any process (``post_unposted``).
 
 Several processes on one database. Every process that knows a game's deadline arms a timer
 for it; when it falls due each one submits it, and the first to take the game's row lock (on
@@ -19,12 +20,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.engine.commands import Command, DeadlinePassed
-from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline, UpdateAnswerCount
-from bot.engine.state import GameState, Phase
+from bot.engine.effects import CancelDeadline, Effect, ScheduleDeadline, ShowStep, UpdateAnswerCount
+from bot.engine.script import StepKind
+from bot.engine.state import GameState, Phase, Status
 from bot.games.group_commit import Outcome
 from bot.games.service import GameService
 from bot.store.records import GameRef
@@ -32,6 +34,8 @@ from bot.store.records import GameRef
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 15.0  # how often the running games' deadlines are re-read (another process may have died)
+# A step younger than this may still be being posted by the process that committed it.
+UNPOSTED_GRACE = timedelta(seconds=30)
 
 
 class Presenter(Protocol):
@@ -49,6 +53,7 @@ class GameRunner:
         self.presenter = presenter
         self._timers: dict[GameRef, asyncio.Task[None]] = {}
         self._armed: dict[GameRef, tuple[datetime, int, Phase]] = {}  # what each timer waits for
+        self._firing: set[asyncio.Task[None]] = set()  # timers that fired, still submitting
         self._sweeping: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -86,6 +91,31 @@ class GameRunner:
                 self._arm(game.ref, *wanted)
         return len(running)
 
+    async def post_unposted(self) -> int:
+        """Post the current step of every running game that has had no message for it for
+        ``UNPOSTED_GRACE``, and return how many. The process that moved the game there died
+        between the commit and the post (or the record of the post): without this, a question
+        nobody saw would wait for its timer or the host, and its reveal would be all the players
+        got. The step before, if a question, has its reveal drawn again: the same crash cut that
+        off too. Run at start and in every sweep, so a survivor posts what a dead process left.
+        The grace keeps a post still in flight in another process from being made twice; if it
+        is anyway (a post slower than the grace), the second one recorded is deleted
+        (``bot.games.step_messages``)."""
+        posted = 0
+        for ref in await self.service.unposted_steps(self.service.clock() - UNPOSTED_GRACE):
+            try:
+                state = await self.service.load(ref)
+                if state.status is Status.ENDED or state.script.steps[state.step].kind is StepKind.SCOREBOARD:
+                    continue  # ended since the query, or at the scoreboard, which GameOver draws
+                before = await self.service.reveal_of(ref, state.step - 1) if state.step > 0 else None
+                effects: list[Effect] = [before] if before is not None else []
+                await self.presenter.present(ref, state, [*effects, ShowStep(state.step)])
+            except Exception:  # one game's platform error must not keep the others unposted
+                log.exception("posting step of game %s left unposted failed", ref.game_id)
+                continue
+            posted += 1
+        return posted
+
     def start_sweeping(self, every: float = SWEEP_SECONDS) -> None:
         """Re-read the running games' deadlines every ``every`` seconds: a deadline another
         process armed (and then died holding) is fired here."""
@@ -99,6 +129,7 @@ class GameRunner:
             await asyncio.sleep(every)
             try:
                 await self.resume_all()
+                await self.post_unposted()
             except Exception:  # a database hiccup must not stop the sweeping
                 log.exception("re-reading the running games' deadlines failed; trying again in %s s", every)
 
@@ -111,7 +142,10 @@ class GameRunner:
             self._sweeping.cancel()
             await asyncio.gather(self._sweeping, return_exceptions=True)
             self._sweeping = None
-        timers = list(self._timers.values())
+        # A timer that has fired is no longer armed, but may still be drawing its effects: it
+        # is stopped too, before the database closes under it (a step it did not post is posted
+        # by the next start, ``post_unposted``).
+        timers = [*self._timers.values(), *self._firing]
         self._timers.clear()
         self._armed.clear()
         for task in timers:
@@ -135,9 +169,13 @@ class GameRunner:
         delay = (at - self.service.clock()).total_seconds()
         if delay > 0:
             await asyncio.sleep(delay)
-        if self._timers.get(ref) is asyncio.current_task():
+        task = asyncio.current_task()
+        if task is not None and self._timers.get(ref) is task:
             del self._timers[ref]
             self._armed.pop(ref, None)
+        if task is not None:
+            self._firing.add(task)
+            task.add_done_callback(self._firing.discard)
         await self.submit(ref, DeadlinePassed(step, phase, max(at, self.service.clock())))
 
 

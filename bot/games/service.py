@@ -166,6 +166,11 @@ class GameService:
         async with self.database.read() as uow:
             return await uow.places.message_of(ref, step)
 
+    async def unposted_steps(self, phase_began_before: datetime) -> list[GameRef]:
+        """Running games whose current step has no message recorded (see ``GameRunner.post_unposted``)."""
+        async with self.database.read() as uow:
+            return await uow.places.unposted_steps(phase_began_before)
+
     async def running_games(self) -> list[RunningGame]:
         async with self.database.read() as uow:
             return await uow.games.running()

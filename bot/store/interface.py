@@ -93,6 +93,9 @@ class PlacesRepository(Protocol):
         the first recorded stays. Returns the step's message (None if there is no such game)."""
 
     async def message_of(self, ref: GameRef, step: int) -> str | None: ...
+    async def unposted_steps(self, phase_began_before: datetime) -> list[GameRef]:
+        """Running live games with a thread whose current step has no message recorded, and
+        whose current phase began before ``phase_began_before``."""
 
 
 class EventsRepository(Protocol):

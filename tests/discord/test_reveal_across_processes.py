@@ -46,12 +46,13 @@ async def test_a_question_closed_by_another_process_before_its_post_was_recorded
 ) -> None:
     """The first process starts a debate whose questions close on a timer: Discord posts
     question 0 and its reply to the post is held, so the first process has not recorded the
-    message. A second process sees the game's deadline has passed and closes the question; it
-    finds no message to draw the reveal on, so it posts the reveal as a new message (whose
-    reply is held too). Then both replies come back, and the two processes record their
-    messages in either order: the one recorded first stays, drawn as the reveal, and the other
-    is deleted. No enabled answer buttons may stay up on a closed question, and the reveal is
-    shown once."""
+    message. A second process starts, sees the game's deadline has passed and closes the
+    question. Its clock is eleven minutes ahead, so to it the question also looks left unposted
+    by a crash, and it posts it again; finding no message to draw the reveal on, it would post
+    the reveal as a new message too (every reply held). Then the replies come back and the
+    processes record their messages in whatever order: the one recorded first stays, drawn as
+    the reveal, and the others are deleted. No enabled answer buttons may stay up on a closed
+    question, and the reveal is shown once."""
     standin, clock = discord_standin, ShiftedClock()
     pack = small_pack()
     async with running_bot(standin, database_at, clock=clock) as first:
@@ -79,17 +80,16 @@ async def test_a_question_closed_by_another_process_before_its_post_was_recorded
 
                 await until(closed, "the second process closed the question")
 
-                # With no message to draw on, the second posts the reveal as a new message.
-                await standin.wait_for(lambda: len(of_step_0(standin, thread)) == 2)
                 assert answer_ids(question) and not is_closed(question)
-                assert is_closed(of_step_0(standin, thread)[1])
+                assert await second.services.games.message_of(ref, 0) is None
 
                 standin.rest.hold_post_replies = None
-                held.set()  # both processes get their replies and record their messages
-                await standin.wait_for(lambda: len(of_step_0(standin, thread)) == 1)
+                held.set()  # every process gets its replies and records its messages
+                await standin.wait_for(
+                    lambda: len(of_step_0(standin, thread)) == 1 and is_closed(of_step_0(standin, thread)[0])
+                )
                 [kept] = of_step_0(standin, thread)
                 assert await second.services.games.message_of(ref, 0) == str(kept.id)
-                await standin.wait_for(lambda: is_closed(kept))
 
     assert [embed["title"] for embed in kept.embeds][-1] == "Results"
     assert kept.content.endswith("· closed")

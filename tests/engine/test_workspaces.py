@@ -1,16 +1,18 @@
 """Workspace data and game places on a real SQLite file."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.content.library import load_library
-from bot.engine.commands import Advanced, PlayerAnswered
+from bot.engine.commands import Advanced, Ended, PlayerAnswered
 from bot.games.service import GameService
 from bot.store.database import Database
-from bot.store.records import TeacherSettings
+from bot.store.records import GameRef, TeacherSettings
 from bot.workspaces import WorkspaceService
 from tests import sqlite_rows
 from tests.engine.helpers import ManualClock
-from tests.engine.test_service import VENUE, start
+from tests.engine.test_service import HOST, VENUE, start
+from tests.games.test_question_recorded_late import start as start_in
 
 
 async def test_places_route_threads_and_messages(database_at: Path | str) -> None:
@@ -27,6 +29,33 @@ async def test_places_route_threads_and_messages(database_at: Path | str) -> Non
         assert await service.message_of(ref, 0) == "msg-1"
         other = await service.workspace_id("test", "other-school")
         assert await service.live_game_at(other, "thread-9") is None
+
+
+async def test_unposted_steps_are_running_games_with_a_thread_and_no_message_for_their_step(
+    database_at: Path | str,
+) -> None:
+    async with Database.open(database_at) as db:
+        clock = ManualClock()
+        service = GameService(db, clock)
+        threadless, posted, moved_on = [await start_in(service, f"room-{n}") for n in range(3)]
+
+        async def unposted() -> list[GameRef]:
+            return await service.unposted_steps(clock.now + timedelta(seconds=1))
+
+        assert await unposted() == []  # a game with no thread yet has nowhere to post
+        for ref in (posted, moved_on):
+            await service.set_thread(ref, f"thread-{ref.game_id}")
+        assert await unposted() == [posted, moved_on]
+        assert await service.unposted_steps(clock.now - timedelta(seconds=1)) == []  # too young yet
+        await service.record_message(posted, 0, "msg-0")
+        await service.record_message(moved_on, 0, "msg-1")
+        assert await unposted() == []
+        for _ in range(2):  # close question 0 and show step 1: its message is not recorded yet
+            await service.handle(moved_on, Advanced(HOST.user_id, False, clock.tick()))
+        assert await unposted() == [moved_on]
+        await service.handle(moved_on, Ended(HOST.user_id, False, clock.tick()))
+        assert await unposted() == []  # an ended game is not running
+        assert threadless.game_id not in {ref.game_id for ref in await unposted()}
 
 
 async def test_teacher_settings_and_workspace_library(database_at: Path | str) -> None:

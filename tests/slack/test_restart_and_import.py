@@ -10,6 +10,7 @@ from adapters.slack.buttons import IMPORT_BLOCK, IMPORT_CALLBACK, IMPORT_INPUT, 
 from bot.content.card_writer import render_card
 from bot.content.library import load_library
 from bot.content.pack_files import dump_pack_yaml
+from bot.engine.commands import Advanced
 from bot.engine.state import Phase
 from bot.store.records import GameRef
 from tests.content.cards import VALID_CARD_LINES, card, replaced
@@ -120,6 +121,35 @@ async def test_a_timed_game_resumes_its_timer_after_a_restart(
     async with open_bot(s, database, clock=later) as bot:
         await eventually(lambda: _revealed(bot, s, ref))
         assert (await bot.games.service.load(ref)).phase is Phase.REVEALED
+    s.assert_clean()
+
+
+async def test_a_step_a_crash_left_unposted_is_posted_on_restart(
+    slack_standin: SlackStandIn, database_at: Path | str
+) -> None:
+    """The host's "next" twice: question 0 closed, turn 1 shown, both committed; the process
+    dies before drawing either. The next process posts turn 1 and draws question 0's reveal."""
+    s = slack_standin
+    async with running_bot(s, database_at, "http") as (bot, slack):
+        ref = await start_game(bot, s, slack)
+        question = await step_message(bot, s, ref, 0)
+        now = datetime.now(UTC)
+        for _ in range(2):  # what the crash left: committed through the service, never drawn
+            outcome = await bot.games.service.handle(ref, Advanced(TEACHER, False, now))
+            assert outcome.accepted
+        assert (await bot.games.service.load(ref)).step == 1
+        assert await bot.games.service.message_of(ref, 1) is None and has_buttons(question)
+        replies_before = len(s.messages_in(question.channel, question.thread_ts))
+
+    def a_minute_later() -> datetime:  # the crash was a while ago: nobody is posting it now
+        return datetime.now(UTC) + timedelta(minutes=1)
+
+    async with open_bot(s, database_at, clock=a_minute_later) as bot:
+        shown = await step_message(bot, s, ref, 1)  # posted at start, and recorded
+        assert "Results" in str(question.blocks) and not has_buttons(question)
+        assert len(s.messages_in(question.channel, question.thread_ts)) == replies_before + 1
+        assert shown.thread_ts == question.thread_ts
+        assert await bot.games.runner.post_unposted() == 0  # nothing left to post
     s.assert_clean()
 
 

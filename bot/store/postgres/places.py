@@ -61,6 +61,17 @@ class PostgresPlaces(Repository):
         )
         return row["message_ref"] if row else None
 
+    async def unposted_steps(self, phase_began_before: datetime) -> list[GameRef]:
+        rows = await self.all(
+            """SELECT g.id, g.workspace_id FROM games g
+               LEFT JOIN step_messages m ON m.game_id = g.id AND m.step = g.step
+               WHERE g.status != 'ended' AND g.kind = 'live' AND g.thread_ref IS NOT NULL
+                 AND m.game_id IS NULL AND g.phase_started_at < $1
+               ORDER BY g.id""",
+            aware(phase_began_before),
+        )
+        return [GameRef(row["workspace_id"], row["id"]) for row in rows]
+
 
 class PostgresEvents(Repository):
     async def claim_many(self, events: Sequence[tuple[int, str]], at: datetime) -> dict[tuple[int, str], EventClaim]:
