@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 15.0  # how often the running games' deadlines are re-read (another process may have died)
 # A step younger than this may still be being posted by the process that committed it.
 UNPOSTED_GRACE = timedelta(seconds=30)
+# A post that failed (the thread deleted, a permission taken away) is tried again after this,
+# doubling each time up to an hour, rather than at every sweep with a traceback in the log.
+UNPOSTED_RETRY = timedelta(seconds=SWEEP_SECONDS)
+UNPOSTED_RETRY_LONGEST = timedelta(hours=1)
 
 
 class Presenter(Protocol):
@@ -54,6 +58,7 @@ class GameRunner:
         self._timers: dict[GameRef, asyncio.Task[None]] = {}
         self._armed: dict[GameRef, tuple[datetime, int, Phase]] = {}  # what each timer waits for
         self._firing: set[asyncio.Task[None]] = set()  # timers that fired, still submitting
+        self._unposted_failures: dict[GameRef, tuple[int, datetime]] = {}  # (tries, next try) per game
         self._sweeping: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -101,8 +106,15 @@ class GameRunner:
         The grace keeps a post still in flight in another process from being made twice; if it
         is anyway (a post slower than the grace), the second one recorded is deleted
         (``bot.games.step_messages``)."""
-        posted = 0
-        for ref in await self.service.unposted_steps(self.service.clock() - UNPOSTED_GRACE):
+        posted, now = 0, self.service.clock()
+        unposted = await self.service.unposted_steps(now - UNPOSTED_GRACE)
+        # Forget the failures of games no longer waiting (ended, or posted by another process).
+        waiting = set(unposted)
+        self._unposted_failures = {ref: v for ref, v in self._unposted_failures.items() if ref in waiting}
+        for ref in unposted:
+            failed = self._unposted_failures.get(ref)
+            if failed is not None and now < failed[1]:
+                continue
             try:
                 state = await self.service.load(ref)
                 if state.status is Status.ENDED or state.script.steps[state.step].kind is StepKind.SCOREBOARD:
@@ -110,9 +122,20 @@ class GameRunner:
                 before = await self.service.reveal_of(ref, state.step - 1) if state.step > 0 else None
                 effects: list[Effect] = [before] if before is not None else []
                 await self.presenter.present(ref, state, [*effects, ShowStep(state.step)])
-            except Exception:  # one game's platform error must not keep the others unposted
-                log.exception("posting step of game %s left unposted failed", ref.game_id)
+            except Exception as error:  # one game's platform error must not keep the others unposted
+                tries = failed[0] + 1 if failed is not None else 1
+                wait = min(UNPOSTED_RETRY * 2 ** (tries - 1), UNPOSTED_RETRY_LONGEST)
+                self._unposted_failures[ref] = (tries, now + wait)
+                log.warning(
+                    "posting the step of game %s left unposted failed (%s: %s); trying again in %d s",
+                    ref.game_id,
+                    type(error).__name__,
+                    error,
+                    wait.total_seconds(),
+                    exc_info=tries == 1,  # the traceback once, not at every retry
+                )
                 continue
+            self._unposted_failures.pop(ref, None)
             posted += 1
         return posted
 

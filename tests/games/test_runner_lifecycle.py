@@ -7,10 +7,12 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from bot.engine.commands import Advanced, PlayerJoined
 from bot.engine.effects import Effect, RevealStep, ShowStep
 from bot.engine.state import GameSettings, GameState, Mode
-from bot.games.runner import UNPOSTED_GRACE, GameRunner
+from bot.games.runner import UNPOSTED_GRACE, UNPOSTED_RETRY, UNPOSTED_RETRY_LONGEST, GameRunner
 from bot.games.service import GameService
 from bot.store.database import Database
 from bot.store.records import GameRef
@@ -29,8 +31,13 @@ class Platform:
         self.hold: asyncio.Event | None = None
         self.cancelled = 0
         self.waiting = False
+        self.refuse = False  # every post fails, as into a deleted thread
+        self.attempts = 0
 
     async def present(self, ref: GameRef, state: GameState, effects: Sequence[Effect]) -> None:
+        self.attempts += 1
+        if self.refuse:
+            raise ConnectionRefusedError("Unknown Channel")
         try:
             if self.hold is not None:
                 self.waiting = True
@@ -87,3 +94,33 @@ async def test_closing_stops_a_timer_that_fired_and_is_still_drawing(database_at
             await runner.close()
         # Stopped, not left running against a database about to close.
         assert platform.cancelled == 1 and platform.drawn == []
+
+
+async def test_a_post_that_keeps_failing_is_tried_again_later_and_less_often(
+    database_at: Path | str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A thread deleted by a moderator: posting into it fails every time. The sweep must not
+    try (and log a traceback) every 15 seconds for as long as the game runs."""
+    clock = ManualClock()
+    async with Database.open(database_at) as db:
+        service = GameService(db, clock)
+        ref = await start(service)
+        await service.set_thread(ref, "deleted-thread")
+        platform = Platform(service)
+        platform.refuse = True
+        runner = GameRunner(service, platform)
+        clock.tick(UNPOSTED_GRACE.total_seconds() + 1)
+        assert await runner.post_unposted() == 0 and platform.attempts == 1
+        assert await runner.post_unposted() == 0 and platform.attempts == 1  # not at once again
+        clock.tick(UNPOSTED_RETRY.total_seconds() + 1)
+        assert await runner.post_unposted() == 0 and platform.attempts == 2
+        clock.tick(UNPOSTED_RETRY.total_seconds() + 1)  # the wait has doubled
+        assert await runner.post_unposted() == 0 and platform.attempts == 2
+        clock.tick(UNPOSTED_RETRY.total_seconds())
+        assert await runner.post_unposted() == 0 and platform.attempts == 3
+        tracebacks = [r for r in caplog.records if "left unposted failed" in r.getMessage() and r.exc_info]
+        assert len(tracebacks) == 1  # one traceback, then one line per retry
+        platform.refuse = False  # the moderator gave the bot its permission back
+        clock.tick(UNPOSTED_RETRY_LONGEST.total_seconds())
+        assert await runner.post_unposted() == 1
+        await runner.close()
