@@ -5,9 +5,11 @@ accepted its post, so for a moment it exists and the database does not know it. 
 that closes the question in that moment (its timer, or the host's "next" through another
 Slack worker) has no message to draw the reveal on; nor does any process after a crash
 between a step's commit and its post. Either way it posts the reveal as a new message, so
-the players always see the real reply. One step may then have two messages. The first one
-recorded is the step's message; the process whose record comes second deletes its own, so
-the thread ends with one message per step and no closed question keeps its buttons:
+the players always see the real reply. A step left unposted is also posted again by the
+runner (``GameRunner.post_unposted``), which may, rarely, meet a post still in flight. One
+step may then have two messages. The first one recorded is the step's message; the process
+whose record comes second deletes its own, so the thread ends with one message per step and
+no closed question keeps its buttons:
 
 - the poster records first: the closing process's reveal is extra and is deleted, and the
   poster, seeing the question closed when it recorded, draws the reveal on its question;
@@ -37,7 +39,7 @@ async def post_step(service: GameService, ref: GameRef, step: int, post: Post, d
     draw on the message it just posted, if another process closed the question meanwhile."""
     posted = await post()
     recorded = await service.record_message(ref, step, posted)
-    if not recorded.kept:  # another process posted this step's reveal first
+    if not recorded.kept:  # another process's message for this step was recorded first
         await _delete_extra(ref, step, posted, delete)
         return None
     return recorded.reveal
