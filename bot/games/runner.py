@@ -57,7 +57,7 @@ class GameRunner:
         self.presenter = presenter
         self._timers: dict[GameRef, asyncio.Task[None]] = {}
         self._armed: dict[GameRef, tuple[datetime, int, Phase]] = {}  # what each timer waits for
-        self._firing: set[asyncio.Task[None]] = set()  # timers that fired, still submitting
+        self._alive: set[asyncio.Task[None]] = set()  # every timer task not yet done, armed or fired
         self._unposted_failures: dict[GameRef, tuple[int, datetime]] = {}  # (tries, next try) per game
         self._sweeping: asyncio.Task[None] | None = None
         self._closed = False
@@ -168,7 +168,7 @@ class GameRunner:
         # A timer that has fired is no longer armed, but may still be drawing its effects: it
         # is stopped too, before the database closes under it (a step it did not post is posted
         # by the next start, ``post_unposted``).
-        timers = [*self._timers.values(), *self._firing]
+        timers = list(self._alive)
         self._timers.clear()
         self._armed.clear()
         for task in timers:
@@ -179,6 +179,8 @@ class GameRunner:
         self._disarm(ref)
         task = asyncio.create_task(self._fire(ref, at, step, phase), name=f"deadline-{ref.game_id}-{step}")
         task.add_done_callback(_log_failure)
+        task.add_done_callback(self._alive.discard)
+        self._alive.add(task)
         self._timers[ref] = task
         self._armed[ref] = (at, step, phase)
 
@@ -192,13 +194,9 @@ class GameRunner:
         delay = (at - self.service.clock()).total_seconds()
         if delay > 0:
             await asyncio.sleep(delay)
-        task = asyncio.current_task()
-        if task is not None and self._timers.get(ref) is task:
+        if self._timers.get(ref) is asyncio.current_task():
             del self._timers[ref]
             self._armed.pop(ref, None)
-        if task is not None:
-            self._firing.add(task)
-            task.add_done_callback(self._firing.discard)
         await self.submit(ref, DeadlinePassed(step, phase, max(at, self.service.clock())))
 
 
