@@ -86,8 +86,11 @@ class _CardParser:
         )
         if self.problems:
             raise ContentError(self.problems)
-        if self.pack_id or ("id" not in data and self.default_id):
-            data["id"] = slugify(self.pack_id or self.default_id or "", fallback="debate")
+        chosen_id = self.pack_id or (
+            None if "id" in data else self.default_id
+        )  # the card's Id: is validated as written
+        if chosen_id:
+            data["id"] = slugify(chosen_id, fallback="debate")
         try:
             return Pack.model_validate(data)
         except ValidationError as error:
